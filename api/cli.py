@@ -1,0 +1,109 @@
+"""Command line of the service: migrate, load the demo region, serve, check the database."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from api.settings import Settings, SettingsError, load_settings
+
+
+def _fail(message: str) -> int:
+    print(f"passerelle: {message}", file=sys.stderr)
+    return 2
+
+
+def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+    from api.db import check_connection, make_engine
+
+    engine = make_engine(settings.database_url)
+    check_connection(engine)
+    return engine
+
+
+def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    from api.db import migrate
+
+    started = time.perf_counter()
+    migrate(_engine(settings))
+    print(f"Base à jour / database migrated ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+def cmd_load_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from api.db import session_factory, session_scope
+    from api.importing import load_demo
+
+    folder = Path(args.folder or settings.demo_data_dir)
+    started = time.perf_counter()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        print(f"\r  chargement / loading {done}/{total} ({stage})", end="", flush=True)
+
+    for session in session_scope(session_factory(_engine(settings))):
+        report = load_demo(session, folder, progress=progress)
+    if report is None:
+        print("Région de démonstration déjà chargée / demo region already loaded")
+    else:
+        print(
+            f"\nRégion de démonstration chargée / demo region loaded: "
+            f"{report.organisations} organisations, {report.people} personnes, "
+            f"{report.needs} besoins ({time.perf_counter() - started:.1f} s)"
+        )
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    _engine(settings)  # one clear line now rather than a traceback per request
+    print(
+        f"Passerelle : http://{args.host}:{args.port}  (API : http://{args.host}:{args.port}/docs)"
+    )
+    uvicorn.run(
+        "api.main:app_from_env", factory=True, host=args.host, port=args.port, log_level="info"
+    )
+    return 0
+
+
+def cmd_check(settings: Settings, _args: argparse.Namespace) -> int:
+    engine = _engine(settings)
+    print(f"Base joignable / database reachable: {engine.url.render_as_string(hide_password=True)}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    parser = argparse.ArgumentParser(
+        prog="passerelle", description="Passerelle : service et outils"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="appliquer les migrations / apply migrations")
+    demo = sub.add_parser("load-demo", help="charger la région de démonstration / load demo region")
+    demo.add_argument("--folder", help="dossier des fichiers JSON Lines")
+    serve = sub.add_parser("serve", help="servir l'application / serve the app")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    sub.add_parser("check-db", help="vérifier la base / check the database")
+    args = parser.parse_args(argv)
+    commands = {
+        "migrate": cmd_migrate,
+        "load-demo": cmd_load_demo,
+        "serve": cmd_serve,
+        "check-db": cmd_check,
+    }
+    from api.db import DatabaseUnavailable
+    from api.importing import ImportFailed
+
+    try:
+        settings = load_settings()
+        return commands[args.command](settings, args)
+    except (SettingsError, DatabaseUnavailable, ImportFailed) as exc:
+        return _fail(str(exc))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,39 @@
+"""The FastAPI application: settings, database, routers and error handling wired together."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api import __version__
+from api.db import check_connection, make_engine, session_factory
+from api.errors import install_error_handlers
+from api.routers import directory, health
+from api.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Passerelle",
+        version=__version__,
+        description=(
+            "Mise en relation des étudiants, chercheurs et entreprises de la Côte d'Opale. "
+            "/ Matchmaking for the Côte d'Opale innovation network."
+        ),
+    )
+    engine = make_engine(settings.database_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(directory.router)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Entry point for uvicorn (--factory): fails early, with one line, if the database is down."""
+    settings = get_settings()
+    app = create_app(settings)
+    check_connection(app.state.engine)
+    return app

@@ -1,0 +1,32 @@
+"""Alembic environment: runs on the connection handed over by api.db.migrate, or DATABASE_URL."""
+
+from alembic import context
+from sqlalchemy import Connection
+
+from api.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = config.attributes.get("connection")
+if connection is not None:
+    run(connection)
+else:
+    from api.db import make_engine
+    from api.settings import get_settings
+
+    engine = make_engine(get_settings().database_url)
+    with engine.begin() as conn:
+        run(conn)

@@ -1,0 +1,286 @@
+"""Tables of the service: organisations, people, skills, needs, suggestions and consent."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ORGANISATION_KINDS = ("company", "school", "lab")
+PERSON_KINDS = ("student", "researcher")
+NEED_KINDS = ("internship", "apprenticeship", "job", "rd", "hackathon")
+REMOTE = ("none", "partial", "full")
+LEVELS = ("bac", "bac+1", "bac+2", "bac+3", "bac+4", "bac+5", "doctorat")
+SUGGESTION_STATUSES = ("proposed", "approved", "rejected", "introduced", "hired")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON, bytes: LargeBinary}
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+    __table_args__ = (CheckConstraint(_in("kind", ORGANISATION_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    sector: Mapped[str | None] = mapped_column(String(120), index=True)
+    size: Mapped[str | None] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text, default="")
+    town: Mapped[str | None] = mapped_column(String(120))
+    territory: Mapped[str | None] = mapped_column(String(60), index=True)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    people: Mapped[list[Person]] = relationship(back_populates="organisation")
+    needs: Mapped[list[Need]] = relationship(back_populates="organisation")
+
+
+class Skill(Base):
+    __tablename__ = "skills"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(200), unique=True)  # normalised name
+    family: Mapped[str | None] = mapped_column(String(60), index=True)
+    aliases: Mapped[list[str]] = mapped_column(default=list)
+
+
+class PersonSkill(Base):
+    __tablename__ = "person_skills"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_id: Mapped[int] = mapped_column(
+        ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    skill: Mapped[Skill] = relationship(lazy="joined")
+
+
+class NeedSkill(Base):
+    __tablename__ = "need_skills"
+
+    need_id: Mapped[int] = mapped_column(
+        ForeignKey("needs.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_id: Mapped[int] = mapped_column(
+        ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    skill: Mapped[Skill] = relationship(lazy="joined")
+
+
+class Person(Base):
+    __tablename__ = "people"
+    __table_args__ = (
+        CheckConstraint(_in("kind", PERSON_KINDS), name="kind"),
+        CheckConstraint(f"level IS NULL OR {_in('level', LEVELS)}", name="level"),
+        CheckConstraint("mobility_km IS NULL OR mobility_km >= 0", name="mobility"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    first_name: Mapped[str] = mapped_column(String(120))
+    last_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    headline: Mapped[str] = mapped_column(String(300), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    programme: Mapped[str | None] = mapped_column(String(200))
+    level: Mapped[str | None] = mapped_column(String(20))
+    available_from: Mapped[date | None] = mapped_column(Date)
+    available_until: Mapped[date | None] = mapped_column(Date)
+    mobility_km: Mapped[float | None] = mapped_column(Float)
+    languages: Mapped[list[str]] = mapped_column(default=list)
+    seeks: Mapped[list[str]] = mapped_column(default=list)
+    research_topics: Mapped[list[str]] = mapped_column(default=list)
+    town: Mapped[str | None] = mapped_column(String(120))
+    territory: Mapped[str | None] = mapped_column(String(60), index=True)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    organisation: Mapped[Organisation | None] = relationship(back_populates="people")
+    skill_links: Mapped[list[PersonSkill]] = relationship(
+        cascade="all, delete-orphan", order_by=PersonSkill.position, lazy="selectin"
+    )
+    consent: Mapped[Consent | None] = relationship(
+        cascade="all, delete-orphan", uselist=False, lazy="joined"
+    )
+
+    @property
+    def skills(self) -> list[str]:
+        return [link.skill.name for link in self.skill_links]
+
+
+class Need(Base):
+    __tablename__ = "needs"
+    __table_args__ = (
+        CheckConstraint(_in("kind", NEED_KINDS), name="kind"),
+        CheckConstraint(_in("remote", REMOTE), name="remote"),
+        CheckConstraint("places >= 0", name="places"),
+        CheckConstraint(f"level_min IS NULL OR {_in('level_min', LEVELS)}", name="level_min"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(40), unique=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    level_min: Mapped[str | None] = mapped_column(String(20))
+    languages: Mapped[list[str]] = mapped_column(default=list)
+    town: Mapped[str | None] = mapped_column(String(120))
+    territory: Mapped[str | None] = mapped_column(String(60), index=True)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    remote: Mapped[str] = mapped_column(String(10), default="none")
+    start_date: Mapped[date | None] = mapped_column(Date)
+    duration_months: Mapped[int | None] = mapped_column(Integer)
+    places: Mapped[int] = mapped_column(Integer, default=1)
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    organisation: Mapped[Organisation] = relationship(back_populates="needs", lazy="joined")
+    skill_links: Mapped[list[NeedSkill]] = relationship(
+        cascade="all, delete-orphan", order_by=NeedSkill.position, lazy="selectin"
+    )
+
+    @property
+    def skills(self) -> list[str]:
+        return [link.skill.name for link in self.skill_links if link.required]
+
+    @property
+    def nice_to_have(self) -> list[str]:
+        return [link.skill.name for link in self.skill_links if not link.required]
+
+
+class Consent(Base):
+    """Whether companies may see a person's profile; the history lives in consent_events."""
+
+    __tablename__ = "consents"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    companies_may_view: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class Suggestion(Base):
+    __tablename__ = "suggestions"
+    __table_args__ = (
+        UniqueConstraint("person_id", "need_id", name="person_need"),
+        CheckConstraint(_in("status", SUGGESTION_STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    explanation: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="proposed", index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    events: Mapped[list[SuggestionEvent]] = relationship(
+        cascade="all, delete-orphan", order_by="SuggestionEvent.id", lazy="selectin"
+    )
+
+
+class SuggestionEvent(Base):
+    """One decision on a suggestion: who moved it from which status to which, and why."""
+
+    __tablename__ = "suggestion_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    suggestion_id: Mapped[int] = mapped_column(
+        ForeignKey("suggestions.id", ondelete="CASCADE"), index=True
+    )
+    actor: Mapped[str] = mapped_column(String(254))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Embedding(Base):
+    """Cached embedding of one text by one model, so nothing is embedded twice."""
+
+    __tablename__ = "embeddings"
+
+    model: Mapped[str] = mapped_column(String(200), primary_key=True)
+    text_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    dim: Mapped[int] = mapped_column(Integer)
+    vector: Mapped[bytes] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AppState(Base):
+    """Small key/value facts about this database, such as whether the demo region was loaded."""
+
+    __tablename__ = "app_state"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )

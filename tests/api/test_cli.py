@@ -1,0 +1,66 @@
+"""The command line fails with one line naming the setting, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "api", *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_malformed_database_url_is_one_line() -> None:
+    result = run_cli("check-db", DATABASE_URL="not a url at all")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "DATABASE_URL" in lines[0]
+
+
+def test_unsupported_database_is_refused() -> None:
+    result = run_cli("check-db", DATABASE_URL="mysql://u@localhost/db")
+    assert result.returncode == 2
+    assert "DATABASE_URL" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unreachable_postgresql_is_one_line() -> None:
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = run_cli("migrate", DATABASE_URL=f"postgresql+psycopg://u:pw@127.0.0.1:{port}/x")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "DATABASE_URL" in lines[0] and "pw" not in lines[0]
+
+
+def test_placeholder_secret_refused_in_production() -> None:
+    result = run_cli("check-db", ENVIRONMENT="production", SECRET_KEY="changethis")
+    assert result.returncode == 2
+    assert "SECRET_KEY" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.db
+def test_migrate_and_load_demo_twice(scratch_url: str) -> None:
+    url = scratch_url
+    assert run_cli("migrate", DATABASE_URL=url).returncode == 0
+    first = run_cli("load-demo", DATABASE_URL=url)
+    assert first.returncode == 0, first.stderr
+    assert "chargée" in first.stdout
+    second = run_cli("load-demo", DATABASE_URL=url)
+    assert second.returncode == 0 and "déjà chargée" in second.stdout

@@ -1,0 +1,94 @@
+"""Shared fixtures: a migrated database (SQLite by default, PostgreSQL with TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.db import make_engine, migrate, session_factory, session_scope
+from api.importing import load_demo
+from api.main import create_app
+from api.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+DEMO = ROOT / "data" / "demo"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        engine = make_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    migrate(engine)
+    for session in session_scope(session_factory(engine)):
+        load_demo(session, DEMO)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[sessionmaker[Session]]:
+    """A session factory whose every commit is undone after the test."""
+    with engine.connect() as conn:
+        outer = conn.begin()
+        yield sessionmaker(
+            bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+        outer.rollback()
+
+
+@pytest.fixture
+def session(connection: sessionmaker[Session]) -> Iterator[Session]:
+    with connection() as s:
+        yield s
+
+
+@pytest.fixture
+def client(
+    database_url: str, engine: Engine, connection: sessionmaker[Session]
+) -> Iterator[TestClient]:
+    app = create_app(Settings(database_url=database_url, environment="test"))
+    app.state.sessions = connection
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def scratch_url(tmp_path: Path) -> Iterator[str]:
+    """An empty database of the kind under test, dropped afterwards."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path / 'scratch.db'}"
+        return
+    import uuid
+
+    from sqlalchemy.engine import make_url
+
+    name = f"scratch_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
