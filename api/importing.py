@@ -23,7 +23,8 @@ from api.models import (
     PersonSkill,
     Skill,
 )
-from matching.skills import SkillVocabulary, normalise
+from matching.skills import SkillVocabulary
+from matching.skills import skill_key as normalise
 
 Level = Literal["bac", "bac+1", "bac+2", "bac+3", "bac+4", "bac+5", "doctorat"]
 NeedKindT = Literal["internship", "apprenticeship", "job", "rd", "hackathon"]

@@ -9,7 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from api.models import Need, NeedSkill, Organisation, Person, PersonSkill, Skill
-from matching.skills import normalise
+from matching.skills import skill_key as normalise
 
 M = TypeVar("M", Organisation, Person, Need)
 

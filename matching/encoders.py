@@ -241,3 +241,50 @@ def load_encoder(name: str = DEFAULT_MODEL, **options: Any) -> Encoder:
     if name.startswith("hashing"):
         return HashingEncoder()
     return SentenceTransformerEncoder(name.removeprefix("st:"), **options)
+
+
+def default_cache_path() -> Path:
+    """Where vectors are kept between runs: $PASSERELLE_CACHE or the user's cache folder."""
+    import os
+
+    root = os.environ.get("PASSERELLE_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "passerelle"
+    )
+    return Path(root) / "embeddings.sqlite"
+
+
+class SqliteStore:
+    """Vectors in a SQLite file (stdlib), shared by every run on this machine."""
+
+    def __init__(self, path: str | Path) -> None:
+        import sqlite3
+
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, check_same_thread=False)
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS vectors (model TEXT, key TEXT, vector BLOB,"
+            " PRIMARY KEY (model, key))"
+        )
+        self._lock = threading.Lock()
+
+    def get_many(self, model: str, keys: Sequence[str]) -> dict[str, Vectors]:
+        out: dict[str, Vectors] = {}
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                chunk = list(keys[start : start + 500])
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT key, vector FROM vectors WHERE model = ? AND key IN ({marks})",
+                    [model, *chunk],
+                )
+                for key, blob in rows:
+                    out[key] = np.frombuffer(blob, dtype=np.float32)
+        return out
+
+    def put_many(self, model: str, items: dict[str, Vectors]) -> None:
+        with self._lock, self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+                [(model, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()],
+            )

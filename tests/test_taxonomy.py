@@ -1,0 +1,354 @@
+"""Tests of the ESCO importer and occupation inference (on the real French ESCO folder)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matching.skills import SkillVocabulary, normalise
+from matching.taxonomy import (
+    EscoFormatError,
+    EscoTaxonomy,
+    OccupationScore,
+    clean_title,
+    gender_forms,
+)
+
+ESCO_DIR = Path(
+    os.environ.get(
+        "PASSERELLE_ESCO_DIR",
+        Path(__file__).resolve().parents[1].parent / "shared" / "data" / "esco-fr",
+    )
+)
+BENCHMARK = (
+    Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "esco-occupations"
+)
+
+needs_esco = pytest.mark.skipif(
+    not (ESCO_DIR / "occupations_fr.csv").is_file(),
+    reason=f"ESCO French CSV folder not found at {ESCO_DIR} (set PASSERELLE_ESCO_DIR)",
+)
+
+
+# -- a tiny hand-written folder in the ESCO layout ----------------------------------------------
+
+OCCUPATIONS = """conceptType,conceptUri,iscoGroup,preferredLabel,altLabels,hiddenLabels,description,code
+Occupation,occ:soudeur,7212,soudeur/soudeuse,"soudeuse
+soudeur
+soudeur TIG",,Assemble des pièces de métal par fusion.,7212.1
+Occupation,occ:boulanger,7512,boulanger/boulangère,"boulangère
+boulanger
+ouvrier en boulangerie",,Fabrique le pain et les viennoiseries.,7512.1
+Occupation,occ:devweb,2513,développeur web/développeuse web,"développeuse web
+développeur web
+intégrateur web",,Conçoit et programme des sites internet.,2513.1
+"""
+SKILLS = """conceptType,conceptUri,skillType,reuseLevel,preferredLabel,altLabels,description
+KnowledgeSkillCompetence,sk:tig,skill/competence,,souder à l'arc sous gaz inerte,soudage TIG,
+KnowledgeSkillCompetence,sk:plans,skill/competence,,lire des plans,,
+KnowledgeSkillCompetence,sk:pate,skill/competence,,pétrir la pâte,"pétrissage
+façonnage",
+KnowledgeSkillCompetence,sk:four,skill/competence,,cuire au four,,
+KnowledgeSkillCompetence,sk:html,knowledge,,HTML,,
+KnowledgeSkillCompetence,sk:js,knowledge,,JavaScript,js,
+"""
+RELATIONS = """occupationUri,relationType,skillType,skillUri
+occ:soudeur,essential,skill/competence,sk:tig
+occ:soudeur,essential,skill/competence,sk:plans
+occ:boulanger,essential,skill/competence,sk:pate
+occ:boulanger,essential,skill/competence,sk:four
+occ:devweb,essential,knowledge,sk:html
+occ:devweb,essential,knowledge,sk:js
+occ:devweb,optional,skill/competence,sk:plans
+occ:devweb,essential,knowledge,sk:without-label
+"""
+ISCO = """conceptType,conceptUri,code,preferredLabel,status,altLabels,inScheme,description
+ISCOGroup,isco:C7212,7212,Soudeurs,released,,,
+ISCOGroup,isco:C7512,7512,Boulangers,released,,,
+ISCOGroup,isco:C2513,2513,Développeurs web,released,,,
+"""
+FILES = {
+    "occupations_fr.csv": OCCUPATIONS,
+    "skills_fr.csv": SKILLS,
+    "occupationSkillRelations.csv": RELATIONS,
+    "ISCOGroups_fr.csv": ISCO,
+}
+
+
+def write_folder(root: Path, files: dict[str, str] = FILES) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        (root / name).write_text(content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture()
+def tiny(tmp_path: Path) -> Path:
+    return write_folder(tmp_path / "esco")
+
+
+def test_tiny_folder_loads_with_multiline_labels(tiny: Path) -> None:
+    esco = EscoTaxonomy.load(tiny)
+    assert len(esco.occupations) == 3 and len(esco.skills) == 6
+    baker = esco.occupation("occ:boulanger")
+    assert baker.alt_labels == ("boulangère", "boulanger", "ouvrier en boulangerie")
+    assert baker.isco == "7512" and esco.isco_group("occ:boulanger") == "7512"
+    assert esco.isco_label("7512") == "Boulangers"
+    assert esco.skill("sk:pate").alt_labels == ("pétrissage", "façonnage")
+    # relations to a skill without a label are dropped, not turned into empty labels
+    assert esco.implied_skills("occ:devweb") == ["HTML", "JavaScript"]
+    assert esco.implied_skills("occ:devweb", essential_only=False)[-1] == "lire des plans"
+    with pytest.raises(KeyError):
+        esco.implied_skills("occ:unknown")
+
+
+def test_tiny_folder_infers_occupations(tiny: Path) -> None:
+    esco = EscoTaxonomy.load(tiny)
+    assert esco.infer_from_text("Soudeuse H/F")[0].uri == "occ:soudeur"
+    assert esco.infer_from_text("Intégrateur web (H/F) en alternance")[0].uri == "occ:devweb"
+    assert esco.infer_from_skills(["pétrissage", "cuire au four"])[0].uri == "occ:boulanger"
+    assert esco.infer_from_skills(["JS", "html"])[0].uri == "occ:devweb"
+    assert esco.infer_from_text("   ") == [] and esco.infer_from_skills([]) == []
+
+
+def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(EscoFormatError, match="folder not found") as error:
+        EscoTaxonomy.load(tmp_path / "nowhere")
+    assert error.value.path == tmp_path / "nowhere"
+
+
+@pytest.mark.parametrize("missing", sorted(FILES))
+def test_missing_file_is_named(tmp_path: Path, missing: str) -> None:
+    folder = write_folder(tmp_path / "esco", {k: v for k, v in FILES.items() if k != missing})
+    with pytest.raises(EscoFormatError, match=missing) as error:
+        EscoTaxonomy.load(folder)
+    assert error.value.path.name == missing
+
+
+@pytest.mark.parametrize(
+    ("file", "column"),
+    [
+        ("occupations_fr.csv", "iscoGroup"),
+        ("occupations_fr.csv", "altLabels"),
+        ("skills_fr.csv", "preferredLabel"),
+        ("occupationSkillRelations.csv", "relationType"),
+        ("ISCOGroups_fr.csv", "code"),
+    ],
+)
+def test_missing_column_is_named(tmp_path: Path, file: str, column: str) -> None:
+    header, _, body = FILES[file].partition("\n")
+    renamed = ",".join("renamed" if c == column else c for c in header.split(","))
+    folder = write_folder(tmp_path / "esco", {**FILES, file: f"{renamed}\n{body}"})
+    with pytest.raises(EscoFormatError, match=column) as error:
+        EscoTaxonomy.load(folder)
+    assert error.value.column == column
+    assert error.value.path.name == file
+    assert file in str(error.value)
+
+
+def test_cache_is_reused_and_invalidated(tiny: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = EscoTaxonomy.load(tiny, cache=cache)
+    files = list(cache.glob("*.pickle"))
+    assert len(files) == 1
+    again = EscoTaxonomy.load(tiny, cache=cache)
+    assert again.occupations == first.occupations
+    assert again.infer_from_text("boulanger")[0].uri == "occ:boulanger"
+    # an edited file (new size) gives a new key, so stale data is never served
+    (tiny / "occupations_fr.csv").write_text(
+        OCCUPATIONS.replace("ouvrier en boulangerie", "mitron"), encoding="utf-8"
+    )
+    edited = EscoTaxonomy.load(tiny, cache=cache)
+    assert "mitron" in edited.occupation("occ:boulanger").alt_labels
+    assert len(list(cache.glob("*.pickle"))) == 2
+    for path in cache.glob("*.pickle"):
+        path.write_bytes(b"not a pickle")  # a corrupt cache is rebuilt, not fatal
+    assert EscoTaxonomy.load(tiny, cache=cache).occupations == edited.occupations
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Développeur(se) web H/F", "Développeur web"),
+        ("Technicien·ne de maintenance (F/H) - CDI", "Technicien de maintenance"),
+        ("Stage ingénieur data", "ingénieur data"),
+        ("Chargé(e) de communication junior h/f/x", "Chargé de communication"),
+        ("Infirmier(ère)", "Infirmier"),
+        ("apprentissage automatique", "apprentissage automatique"),
+    ],
+)
+def test_clean_title(title: str, expected: str) -> None:
+    assert clean_title(title) == expected
+
+
+def test_gender_forms_complete_a_bare_first_word() -> None:
+    assert gender_forms("boulanger/boulangère") == ["boulanger", "boulangère"]
+    assert gender_forms("conducteur/conductrice de ligne") == [
+        "conducteur de ligne",
+        "conductrice de ligne",
+    ]
+    assert gender_forms("cariste") == []
+
+
+# -- the real French ESCO folder ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def esco() -> EscoTaxonomy:
+    if not (ESCO_DIR / "occupations_fr.csv").is_file():
+        pytest.skip(f"ESCO French CSV folder not found at {ESCO_DIR} (set PASSERELLE_ESCO_DIR)")
+    return EscoTaxonomy.load(ESCO_DIR)
+
+
+def top_labels(scores: list[OccupationScore], k: int = 1) -> str:
+    return " | ".join(normalise(s.label) for s in scores[:k])
+
+
+@needs_esco
+def test_full_folder_loads_quickly_and_completely() -> None:
+    start = time.perf_counter()
+    esco = EscoTaxonomy.load(ESCO_DIR)
+    assert time.perf_counter() - start < 10
+    assert len(esco.occupations) > 2900 and len(esco.skills) > 13000
+    assert all(len(o.isco) == 4 and o.isco.isdigit() for o in esco.occupations)
+    assert not any("\n" in name for o in esco.occupations for name in o.alt_labels)
+    assert sum(len(o.alt_labels) > 1 for o in esco.occupations) > 2000
+    # skills that only later ESCO versions label are filled in from the collection files
+    assert all(label for o in esco.occupations[:300] for label in esco.implied_skills(o.uri))
+
+
+@pytest.mark.parametrize(
+    ("title", "expected_word"),
+    [
+        ("Développeur web H/F", "developpeur web"),
+        ("opérateur de tréfilerie", "trefilerie"),
+        ("Soudeur TIG (H/F) - CDI Dunkerque", "soud"),
+        ("Cariste CACES 3 H/F", "cariste"),
+        ("Boulangère", "boulanger"),
+        ("Serveuse en restauration", "serveu"),
+        ("Alternance - assistant RH", "assistant ressource humaine"),
+        ("Chauffeur PL", "poids lourd"),
+        ("Data scientist junior", "donnee"),
+        ("Électricien bâtiment", "electricien"),
+    ],
+)
+def test_job_titles_infer_the_right_occupation(
+    esco: EscoTaxonomy, title: str, expected_word: str
+) -> None:
+    found = esco.infer_from_text(title, k=5)
+    assert expected_word in top_labels(found, 1), top_labels(found, 5)
+    assert [s.score for s in found] == sorted((s.score for s in found), reverse=True)
+
+
+def test_a_long_offer_text_infers_its_occupation(esco: EscoTaxonomy) -> None:
+    offer = (
+        "Boulangerie artisanale du Touquet recherche un(e) ouvrier(ère) qualifié(e). "
+        "Vous préparez les pâtes, façonnez et cuisez le pain et les viennoiseries chaque matin, "
+        "dans le respect des règles d'hygiène. Travail de nuit et le week-end."
+    )
+    assert "boulanger" in top_labels(esco.infer_from_text(offer, k=3), 3)
+
+
+def test_skills_of_a_baker_infer_baker(esco: EscoTaxonomy) -> None:
+    baker = next(o for o in esco.occupations if o.label.startswith("boulanger/"))
+    sample = random.Random(7).sample(esco.implied_skills(baker.uri, essential_only=False), 10)
+    assert esco.infer_from_skills(sample)[0].uri == baker.uri
+
+
+def test_free_skill_labels_infer_a_plausible_occupation(esco: EscoTaxonomy) -> None:
+    welder = esco.infer_from_skills(
+        ["soudage TIG", "soudage à l'arc", "lire des plans", "meulage", "techniques de soudure"]
+    )
+    assert "soud" in top_labels(welder, 3)
+    developer = esco.infer_from_skills(["Python", "JavaScript", "SQL", "Git", "HTML", "CSS"])
+    assert "developpeu" in top_labels(developer, 3) or "logiciel" in top_labels(developer, 3)
+
+
+def test_match_skills_uses_synonyms_then_fuzzy(esco: EscoTaxonomy) -> None:
+    exact, synonym, fuzzy, unknown = esco.match_skills(
+        ["anglais", "machine learning", "techniques de soudures", "xqzw vbnm"]
+    )
+    assert exact.confidence == 1.0 and exact.esco_label == "anglais"
+    assert synonym.confidence == 1.0 and synonym.esco_label is not None
+    assert normalise(synonym.esco_label) == "apprentissage automatique"
+    assert fuzzy.uri is not None and 0.5 <= fuzzy.confidence <= 1.0
+    assert unknown.uri is None and unknown.confidence == 0.0
+
+
+def test_isco_and_implied_skills(esco: EscoTaxonomy) -> None:
+    welder = esco.infer_from_text("soudeur", k=1)[0]
+    assert esco.isco_group(welder.uri) == welder.isco and welder.isco.startswith("72")
+    assert esco.isco_label(welder.isco)
+    essential = esco.implied_skills(welder.uri)
+    everything = esco.implied_skills(welder.uri, essential_only=False)
+    assert essential and set(essential) < set(everything)
+
+
+def test_esco_skills_extend_the_vocabulary(esco: EscoTaxonomy) -> None:
+    builtin = SkillVocabulary.builtin()
+    esco_skills = esco.as_vocabulary_skills()
+    assert len(esco_skills) == len(esco.skills) and {s.family for s in esco_skills} == {"esco"}
+    typed = {s.family for s in esco.as_vocabulary_skills(family=None)}
+    assert {"knowledge", "skill/competence"} <= typed
+    bigger = esco.extend_vocabulary(builtin)
+    assert len(bigger) == len(builtin) + len(esco.skills)
+    assert bigger.lookup("Python") == builtin.lookup("Python")  # built-in entries keep priority
+    label = esco.implied_skills(esco.infer_from_text("soudeur", k=1)[0].uri)[0]
+    found = bigger.lookup(label)
+    assert found is not None and found.family in ("esco", *builtin.families())
+    # ESCO names are lookup-only by default: long generic phrases would flood extraction
+    assert bigger.extract("Bonne humeur et anglais") == builtin.extract("Bonne humeur et anglais")
+
+
+def test_occupation_vectors_rank_matching_profiles_first(esco: EscoTaxonomy) -> None:
+    texts = [
+        "Soudeur TIG H/F : assemblage de pièces métalliques par soudage à l'arc, lecture de plans.",
+        "Boulanger H/F : pétrissage, façonnage et cuisson du pain et des viennoiseries.",
+    ]
+    profiles = [
+        ["pétrir des denrées alimentaires", "utiliser un four de boulangerie", "anglais"],
+        ["techniques de soudage", "réaliser des tâches de soudage TIG", "lire des plans"],
+    ]
+    needs = esco.occupation_vectors_from_texts(texts, k=10)
+    people = esco.occupation_vectors_from_skills(profiles, k=10)
+    n_occupations = len(esco.occupations)
+    assert needs.shape == (2, n_occupations) and people.shape == (2, n_occupations)
+    assert np.diff(needs.indptr).max() <= 10
+    assert np.allclose(np.sqrt(needs.multiply(needs).sum(axis=1)), 1.0)
+    cosine = (needs @ people.T).toarray()
+    assert cosine[0, 1] > cosine[0, 0] and cosine[1, 0] > cosine[1, 1]
+    groups = esco.isco_vectors(needs)
+    assert groups.shape == (2, len(esco.isco_groups()))
+    assert esco.occupation_vectors_from_texts([]).shape == (0, n_occupations)
+
+
+@pytest.mark.skipif(not BENCHMARK.is_dir(), reason="esco-occupations benchmark not found")
+def test_benchmark_accuracy_does_not_regress(esco: EscoTaxonomy) -> None:
+    # A 300-item sample of the esco-occupations benchmark (full run: see the module report).
+    needs = [json.loads(line) for line in (BENCHMARK / "needs.jsonl").open(encoding="utf-8")]
+    profiles = {
+        p["id"]: p for p in map(json.loads, (BENCHMARK / "profiles.jsonl").open(encoding="utf-8"))
+    }
+    same = {}
+    for line in (BENCHMARK / "qrels.tsv").open(encoding="utf-8"):
+        need, profile, grade = line.split()
+        if grade == "3":
+            same[need] = profile
+    by_label = {o.label: o.uri for o in esco.occupations}
+    sample = random.Random(0).sample(needs, 300)
+    truth = [by_label[n["title"].strip()] for n in sample]
+    uris = [o.uri for o in esco.occupations]
+    by_title = esco.occupation_scores_from_texts([n["title"] for n in sample]).argmax(axis=1)
+    by_skills = esco.occupation_scores_from_skills(
+        [profiles[same[n["id"]]]["skills"] for n in sample]
+    ).argmax(axis=1)
+    title_top1 = np.mean([uris[i] == t for i, t in zip(by_title, truth, strict=True)])
+    skills_top1 = np.mean([uris[i] == t for i, t in zip(by_skills, truth, strict=True)])
+    assert title_top1 >= 0.95
+    assert skills_top1 >= 0.9
