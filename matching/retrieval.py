@@ -6,11 +6,12 @@ from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 Ids = NDArray[np.int64]
 Scores = NDArray[np.float32]
 Mask = NDArray[np.bool_]
+_BLAS = ThreadpoolController()  # inspecting the BLAS libraries once, not per query
 
 
 class VectorIndex(Protocol):
@@ -67,7 +68,7 @@ class ExactIndex:
     def scores(self, queries: NDArray[np.float32]) -> NDArray[np.float32]:
         queries = np.atleast_2d(np.asarray(queries, dtype=np.float32))
         if queries.shape[0] == 1:
-            with threadpool_limits(1, user_api="blas"):
+            with _BLAS.limit(limits=1, user_api="blas"):
                 return queries @ self._vectors.T
         return queries @ self._vectors.T
 

@@ -1,0 +1,65 @@
+"""Encoders are cached by (model, text) and search is exact, masked and ordered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matching.encoders import CachedEncoder, HashingEncoder, SqliteStore, UniversalSentenceEncoder
+from matching.retrieval import ExactIndex, top_k
+
+
+def test_nothing_is_embedded_twice(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "cache.sqlite")
+    encoder = CachedEncoder(HashingEncoder(), store)
+    first = encoder.encode_documents(["soudage TIG", "HACCP", "soudage TIG"])
+    assert encoder.encoded == 2
+    again = CachedEncoder(HashingEncoder(), SqliteStore(tmp_path / "cache.sqlite"))
+    second = again.encode_documents(["HACCP", "soudage TIG"])
+    assert again.encoded == 0
+    np.testing.assert_allclose(second, first[[1, 0]], rtol=1e-6)
+
+
+def test_french_paraphrases_are_closer_than_unrelated_texts() -> None:
+    encoder = UniversalSentenceEncoder()
+    a, b, c = encoder.encode_documents(
+        ["soudeur sur chantier naval", "soudage de coques de navires", "comptabilité fournisseurs"]
+    )
+    assert float(a @ b) > float(a @ c) + 0.1
+    assert np.allclose(np.linalg.norm([a, b, c], axis=1), 1, atol=1e-4)
+
+
+def test_empty_and_blank_texts_encode() -> None:
+    vectors = HashingEncoder().encode_documents(["", "   ", "x"])
+    assert vectors.shape == (3, 256) and np.isfinite(vectors).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(1, 60),
+    st.integers(1, 5),
+    st.integers(1, 70),
+    st.integers(0, 2**31 - 1),
+)
+def test_exact_search_matches_a_full_sort(n: int, q: int, k: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    docs = rng.standard_normal((n, 8)).astype(np.float32)
+    queries = rng.standard_normal((q, 8)).astype(np.float32)
+    mask = rng.random(n) > 0.3
+    index = ExactIndex(8)
+    index.add(docs)
+    ids, scores = index.search(queries, k, mask=mask)
+    full = queries @ docs.T
+    for row in range(q):
+        allowed = [j for j in np.argsort(-full[row], kind="stable") if mask[j]]
+        got = [int(j) for j, s in zip(ids[row], scores[row], strict=True) if np.isfinite(s)]
+        assert np.allclose(full[row, got], full[row, allowed[: len(got)]])
+        assert len(got) == min(k, len(allowed))
+
+
+def test_top_k_handles_k_larger_than_the_corpus() -> None:
+    ids, scores = top_k(np.array([[0.1, 0.9, 0.5]], dtype=np.float32), 10)
+    assert ids.tolist() == [[1, 2, 0]]
