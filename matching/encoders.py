@@ -107,8 +107,9 @@ class SentenceTransformerEncoder:
 
         self._model = SentenceTransformer(model_name_or_path, device=device, local_files_only=True)
         self.name = f"st:{Path(model_name_or_path).name}"
-        dimension = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
+        dimension = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
         )
         self.dim = int(dimension() or 0)
         self.query_prefix = query_prefix

@@ -32,10 +32,6 @@ class MatchView:
         return " ; ".join([self.title, *self.skills, *self.nice, self.body])
 
     @property
-    def lexical_core(self) -> str:
-        return " ; ".join([self.title, *self.skills, *self.nice, self.core])
-
-    @property
     def core(self) -> str:
         """The first sentences of the body, for the dense vector when nothing else is given."""
         out = ""
