@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from api.auth import read_token
 from api.db import session_scope
+from api.errors import AppError
+from api.models import User
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -32,3 +35,44 @@ def pagination(
 
 
 PageDep = Annotated[Page, Depends(pagination)]
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def optional_user(request: Request, session: SessionDep) -> User | None:
+    token = _bearer(request)
+    if token is None:
+        token = request.cookies.get("passerelle_token")
+    if not token:
+        return None
+    user_id = read_token(token, request.app.state.settings.secret_key)
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is None or not user.is_active:
+        raise AppError("Jeton invalide ou expiré / invalid or expired token", 401)
+    return user
+
+
+def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    if user is None:
+        raise AppError("Connexion requise / sign-in required", 401)
+    return user
+
+
+MaybeUser = Annotated[User | None, Depends(optional_user)]
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require(*roles: str) -> Callable[[User], User]:
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise AppError("Accès réservé / access restricted: " + ", ".join(roles), 403)
+        return user
+
+    return check
+
+
+Coordinator = Annotated[User, Depends(require("coordinator", "admin"))]

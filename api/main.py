@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from api import __version__
 from api.db import check_connection, make_engine, session_factory
 from api.errors import install_error_handlers
-from api.routers import directory, health
+from api.routers import accounts, directory, health
 from api.settings import Settings, get_settings
 
 
@@ -27,6 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = session_factory(engine)
     install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(accounts.router)
     app.include_router(directory.router)
     return app
 

@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     esco_dir: Path | None = None
     embedding_model: str = "use-multilingual"
     max_request_bytes: int = 5 * 1024 * 1024
+    access_token_minutes: int = Field(default=60 * 8, ge=1, le=60 * 24 * 30)
 
     @field_validator("database_url")
     @classmethod

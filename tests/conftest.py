@@ -21,6 +21,7 @@ SHARED = ROOT.parent / "shared"
 DEMO = ROOT / "data" / "demo"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+TEST_SECRET = "test-secret-key-not-for-production-0123"
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +68,9 @@ def session(connection: sessionmaker[Session]) -> Iterator[Session]:
 def client(
     database_url: str, engine: Engine, connection: sessionmaker[Session]
 ) -> Iterator[TestClient]:
-    app = create_app(Settings(database_url=database_url, environment="test"))
+    app = create_app(
+        Settings(database_url=database_url, environment="test", secret_key=TEST_SECRET)
+    )
     app.state.sessions = connection
     with TestClient(app) as c:
         yield c

@@ -1,0 +1,86 @@
+"""Who may see or change what: object-level rules, in one place for every router."""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from api.errors import AppError
+from api.models import Consent, Need, Person, Suggestion, User
+
+STAFF = ("coordinator", "admin")
+
+
+def is_staff(user: User | None) -> bool:
+    return user is not None and user.role in STAFF
+
+
+def introduced_to(session: Session, organisation_id: int, person_id: int) -> bool:
+    """A coordinator introduced this person for one of the organisation's needs."""
+    query = select(
+        exists().where(
+            Suggestion.person_id == person_id,
+            Suggestion.status.in_(("introduced", "hired")),
+            Suggestion.need_id.in_(select(Need.id).where(Need.organisation_id == organisation_id)),
+        )
+    )
+    return bool(session.scalar(query))
+
+
+def can_view_person(session: Session, user: User | None, person: Person) -> bool:
+    if user is None:
+        return False
+    if is_staff(user) or user.person_id == person.id:
+        return True
+    if user.role == "company" and user.organisation_id is not None:
+        consented = person.consent is not None and person.consent.companies_may_view
+        return consented or introduced_to(session, user.organisation_id, person.id)
+    return False
+
+
+def visible_people_clause(user: User | None):  # type: ignore[no-untyped-def]
+    """SQL condition on Person matching can_view_person (for lists and searches)."""
+    if user is None:
+        return Person.id.is_(None)
+    if is_staff(user):
+        return Person.id.is_not(None)
+    own = Person.id == user.person_id
+    if user.role == "company" and user.organisation_id is not None:
+        consented = Person.id.in_(
+            select(Consent.person_id).where(Consent.companies_may_view.is_(True))
+        )
+        introduced = Person.id.in_(
+            select(Suggestion.person_id).where(
+                Suggestion.status.in_(("introduced", "hired")),
+                Suggestion.need_id.in_(
+                    select(Need.id).where(Need.organisation_id == user.organisation_id)
+                ),
+            )
+        )
+        return own | consented | introduced
+    return own
+
+
+def ensure_view_person(session: Session, user: User | None, person: Person) -> None:
+    if user is None:
+        raise AppError("Connexion requise / sign-in required", 401)
+    if not can_view_person(session, user, person):
+        # 404 rather than 403: whether a profile exists is itself personal data.
+        raise AppError(f"Personne introuvable : {person.ref}", 404, field="ref")
+
+
+def ensure_own_person(user: User, person: Person) -> None:
+    if user.person_id != person.id and user.role != "admin":
+        raise AppError("Seule la personne concernée peut modifier ce profil", 403)
+
+
+def ensure_own_need(user: User, need: Need) -> None:
+    if user.role == "admin":
+        return
+    if user.role != "company" or user.organisation_id != need.organisation_id:
+        raise AppError("Seule l'organisation qui a publié ce besoin peut le modifier", 403)
+
+
+def ensure_need_owner_or_staff(user: User, need: Need) -> None:
+    if not is_staff(user):
+        ensure_own_need(user, need)
