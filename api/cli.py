@@ -69,6 +69,84 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_propose(settings: Settings, args: argparse.Namespace) -> int:
+    from api.db import session_factory, session_scope
+    from api.engine import MatchingService
+    from api.routers.review import propose
+
+    started = time.perf_counter()
+    sessions = session_factory(_engine(settings))
+    matching = MatchingService(sessions, settings.embedding_model)
+    for session in session_scope(sessions):
+        report = propose(session, matching, args.per_need)
+    print(
+        f"Suggestions proposées / proposed: {report.created} nouvelles, {report.kept} déjà là, "
+        f"{report.needs} besoins ({time.perf_counter() - started:.1f} s)"
+    )
+    return 0
+
+
+def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
+    import getpass
+
+    from sqlalchemy import func, select
+
+    from api.auth import hash_password
+    from api.db import session_factory, session_scope
+    from api.models import User
+
+    password = args.password or getpass.getpass("Mot de passe / password: ")
+    if len(password) < 10:
+        return _fail("--password : 10 caractères minimum / at least 10 characters")
+    for session in session_scope(session_factory(_engine(settings))):
+        email = args.email.strip().lower()
+        if session.scalar(select(User.id).where(func.lower(User.email) == email)):
+            return _fail(f"--email : compte déjà existant / account exists: {email}")
+        session.add(User(email=email, password_hash=hash_password(password), role=args.role))
+    print(f"Compte {args.role} créé / account created: {args.email}")
+    return 0
+
+
+def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    from api.bulk import UnreadableFile, format_of, import_file
+    from api.db import session_factory, session_scope
+
+    path = Path(args.file)
+    if not path.is_file():
+        return _fail(f"fichier introuvable / file not found: {path}")
+    started = time.perf_counter()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        print(f"\r  écriture / writing {done}/{total} ({stage})", end="", file=sys.stderr)
+        if done == total:
+            print(file=sys.stderr)
+
+    try:
+        fmt = format_of(path.name, args.format)
+        data = path.read_bytes()
+        for session in session_scope(session_factory(_engine(settings))):
+            report = import_file(
+                session,
+                args.kind,
+                data,
+                source=path.name,
+                fmt=fmt,
+                dry_run=args.dry_run,
+                progress=progress,
+            )
+            if report.errors:
+                session.rollback()
+    except UnreadableFile as exc:
+        return _fail(f"{path.name} : {exc}")
+    for line in report.lines():
+        print(line)
+    if report.errors:
+        return 2
+    seconds = time.perf_counter() - started
+    print(f"Terminé / done ({seconds:.1f} s, {report.rows_read / max(seconds, 1e-9):.0f} lignes/s)")
+    return 0
+
+
 def cmd_check(settings: Settings, _args: argparse.Namespace) -> int:
     engine = _engine(settings)
     print(f"Base joignable / database reachable: {engine.url.render_as_string(hide_password=True)}")
@@ -88,12 +166,28 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     sub.add_parser("check-db", help="vérifier la base / check the database")
+    propose_cmd = sub.add_parser("propose", help="proposer des suggestions / propose suggestions")
+    propose_cmd.add_argument("--per-need", type=int, default=5)
+    user_cmd = sub.add_parser("create-user", help="créer un coordinateur / create a coordinator")
+    user_cmd.add_argument("--email", required=True)
+    user_cmd.add_argument("--role", choices=["coordinator", "admin"], default="coordinator")
+    user_cmd.add_argument("--password", help="sinon demandé / prompted when absent")
+    imp = sub.add_parser(
+        "import", help="importer un fichier CSV, XLSX ou JSONL / bulk import a file"
+    )
+    imp.add_argument("kind", choices=["organisations", "people", "needs"])
+    imp.add_argument("file", help="fichier .csv, .xlsx ou .jsonl")
+    imp.add_argument("--dry-run", action="store_true", help="valider sans écrire / validate only")
+    imp.add_argument("--format", choices=["csv", "xlsx", "jsonl"], help="sinon l'extension")
     args = parser.parse_args(argv)
     commands = {
         "migrate": cmd_migrate,
         "load-demo": cmd_load_demo,
         "serve": cmd_serve,
         "check-db": cmd_check,
+        "import": cmd_import,
+        "propose": cmd_propose,
+        "create-user": cmd_create_user,
     }
     from api.db import DatabaseUnavailable
     from api.importing import ImportFailed

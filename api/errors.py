@@ -41,6 +41,7 @@ TITLES = {
     405: "Méthode non autorisée",
     409: "Conflit",
     413: "Requête trop volumineuse",
+    415: "Format non pris en charge",
     422: "Données invalides",
     500: "Erreur interne",
 }
@@ -62,6 +63,21 @@ def problem(
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def _size_limit(request: Request, call_next: Any) -> Any:
+        """Refuse bodies over the configured size before reading them (413)."""
+        limit = request.app.state.settings.max_request_bytes
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            return problem(
+                413,
+                f"Corps de requête trop volumineux (maximum {limit // 1024} Kio) "
+                f"/ request body too large",
+                request,
+                [{"field": "body", "message": f"maximum {limit} octets / bytes"}],
+            )
+        return await call_next(request)
+
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
         errors = exc.errors or ([{"field": exc.field, "message": exc.message}] if exc.field else [])

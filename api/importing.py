@@ -1,4 +1,4 @@
-"""Loading organisations, people and needs from records (JSON Lines), all or nothing."""
+"""Loading organisations, people and needs from records, validated whole, all or nothing."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from api.models import (
@@ -97,22 +97,12 @@ class NeedRecord(_Record):
 @dataclass(frozen=True)
 class RowError:
     file: str
-    row: int  # 1-based line number in the file
+    row: int  # the user's row number: the line (JSON Lines) or the spreadsheet row (CSV, XLSX)
     column: str
     message: str
 
     def __str__(self) -> str:
         return f"{self.file}, ligne {self.row}, colonne « {self.column} » : {self.message}"
-
-
-class ImportFailed(ValueError):
-    """Nothing was written; `errors` says which row and column are at fault."""
-
-    def __init__(self, errors: Sequence[RowError]) -> None:
-        self.errors = list(errors)
-        shown = "\n".join(str(e) for e in self.errors[:20])
-        more = f"\n… et {len(self.errors) - 20} autres" if len(self.errors) > 20 else ""
-        super().__init__(f"{len(self.errors)} erreur(s), rien n'a été importé :\n{shown}{more}")
 
 
 @dataclass
@@ -124,26 +114,106 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
 
 
-def read_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    """(line number, record) for each non-blank line; a broken line raises ImportFailed."""
+class ImportFailed(ValueError):
+    """Nothing was written; `errors` says which row and column are at fault."""
+
+    def __init__(self, errors: Sequence[RowError], report: ImportReport | None = None) -> None:
+        self.errors = list(errors)
+        self.report = report
+        shown = "\n".join(str(e) for e in self.errors[:20])
+        more = f"\n… et {len(self.errors) - 20} autres" if len(self.errors) > 20 else ""
+        super().__init__(f"{len(self.errors)} erreur(s), rien n'a été importé :\n{shown}{more}")
+
+
+@dataclass(frozen=True)
+class RawRows:
+    """Records of one kind as read from one source, each with the user's row number."""
+
+    source: str  # the file name the user knows, used in error messages
+    rows: list[tuple[int, dict[str, Any]]]
+
+
+def parse_jsonl(
+    lines: Iterable[str], source: str
+) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
+    """(line number, record) for each non-blank line, and an error for each broken one."""
     rows: list[tuple[int, dict[str, Any]]] = []
     errors: list[RowError] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            errors.append(RowError(source, number, "*", f"JSON invalide ({exc.msg})"))
+            continue
+        if not isinstance(value, dict):
+            errors.append(RowError(source, number, "*", "un objet JSON est attendu"))
+            continue
+        rows.append((number, value))
+    return rows, errors
+
+
+def read_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """(line number, record) for each non-blank line; a broken line raises ImportFailed."""
     with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                value = json.loads(line)
-            except json.JSONDecodeError as exc:
-                errors.append(RowError(path.name, number, "*", f"JSON invalide ({exc.msg})"))
-                continue
-            if not isinstance(value, dict):
-                errors.append(RowError(path.name, number, "*", "un objet JSON est attendu"))
-                continue
-            rows.append((number, value))
+        rows, errors = parse_jsonl(handle, path.name)
     if errors:
         raise ImportFailed(errors)
     return rows
+
+
+# Pydantic's messages are English; users read French. Keyed by pydantic's error type.
+MESSAGES_FR: dict[str, str] = {
+    "missing": "valeur obligatoire manquante",
+    "literal_error": "valeur non reconnue ; attendu : {expected}",
+    "string_type": "texte attendu",
+    "string_too_short": "trop court (au moins {min_length} caractère(s))",
+    "string_too_long": "trop long (au plus {max_length} caractères)",
+    "string_pattern_mismatch": "format invalide",
+    "int_parsing": "nombre entier attendu",
+    "int_type": "nombre entier attendu",
+    "int_from_float": "nombre entier attendu",
+    "float_parsing": "nombre attendu",
+    "float_type": "nombre attendu",
+    "bool_parsing": "booléen attendu (oui/non, true/false, 1/0)",
+    "bool_type": "booléen attendu (oui/non, true/false, 1/0)",
+    "date_parsing": "date attendue (AAAA-MM-JJ)",
+    "date_from_datetime_parsing": "date attendue (AAAA-MM-JJ)",
+    "date_from_datetime_inexact": "date attendue, sans heure (AAAA-MM-JJ)",
+    "date_type": "date attendue (AAAA-MM-JJ)",
+    "list_type": "liste attendue",
+    "greater_than_equal": "doit être supérieur ou égal à {ge}",
+    "less_than_equal": "doit être inférieur ou égal à {le}",
+    "greater_than": "doit être supérieur à {gt}",
+    "less_than": "doit être inférieur à {lt}",
+}
+
+
+def message_fr(err: Any) -> str:
+    """A French message for one pydantic error, with the rejected value when it is short."""
+    kind = err.get("type", "")
+    if kind == "value_error":
+        return str(err["msg"]).removeprefix("Value error, ")
+    template = MESSAGES_FR.get(kind)
+    if template is None:
+        return str(err["msg"])
+    context = {
+        key: (
+            int(value)
+            if isinstance(value, float) and value.is_integer()
+            else str(value).replace("' or '", "' ou '")
+        )
+        for key, value in (err.get("ctx") or {}).items()
+    }
+    try:
+        text = template.format(**context)
+    except (KeyError, IndexError):
+        text = template
+    value = err.get("input")
+    if kind != "missing" and isinstance(value, str | int | float) and len(str(value)) <= 60:
+        text += f" (reçu : {value!r})"
+    return text
 
 
 def _validate(
@@ -157,7 +227,7 @@ def _validate(
         except ValidationError as exc:
             for err in exc.errors():
                 column = ".".join(str(p) for p in err["loc"]) or "*"
-                errors.append(RowError(file, number, column, err["msg"]))
+                errors.append(RowError(file, number, column, message_fr(err)))
             continue
         if record.id in seen:
             errors.append(RowError(file, number, "id", f"identifiant en double : {record.id}"))
@@ -174,9 +244,16 @@ class SkillResolver:
         self.session = session
         self.vocabulary = vocabulary
         self.by_key = {s.key: s for s in session.scalars(select(Skill))}
+        self.by_label: dict[str, Skill | None] = {}  # normalising is the costly part
         self.created = 0
 
     def resolve(self, label: str) -> Skill | None:
+        if label in self.by_label:
+            return self.by_label[label]
+        self.by_label[label] = row = self._resolve(label)
+        return row
+
+    def _resolve(self, label: str) -> Skill | None:
         label = label.strip()
         if not label:
             return None
@@ -204,6 +281,307 @@ class SkillResolver:
         return out
 
 
+@dataclass
+class CheckedRecords:
+    """The outcome of validation: the valid records of each kind and every error found."""
+
+    organisations: list[OrganisationRecord]
+    people: list[ProfileRecord]
+    needs: list[NeedRecord]
+    errors: list[RowError]
+
+    def report(self) -> ImportReport:
+        return ImportReport(
+            organisations=len(self.organisations),
+            people=len(self.people),
+            needs=len(self.needs),
+            errors=list(self.errors),
+        )
+
+
+def check_records(
+    session: Session,
+    *,
+    organisations: RawRows | None = None,
+    people: RawRows | None = None,
+    needs: RawRows | None = None,
+) -> CheckedRecords:
+    """Validate every row, alone and against the database and each other; write nothing."""
+    errors: list[RowError] = []
+    org_rows = (
+        _validate(OrganisationRecord, organisations.source, organisations.rows, errors)
+        if organisations
+        else []
+    )
+    people_rows = _validate(ProfileRecord, people.source, people.rows, errors) if people else []
+    need_rows = _validate(NeedRecord, needs.source, needs.rows, errors) if needs else []
+    people_file = people.source if people else ""
+    needs_file = needs.source if needs else ""
+    orgs_file = organisations.source if organisations else ""
+
+    existing_orgs = set(session.scalars(select(Organisation.ref)))
+    org_refs = existing_orgs | {o.id for _, o in org_rows}
+    for number, record in people_rows:
+        if record.organisation_id and record.organisation_id not in org_refs:
+            errors.append(
+                RowError(
+                    people_file,
+                    number,
+                    "organisation_id",
+                    f"organisation inconnue : {record.organisation_id}",
+                )
+            )
+    for number, need_record in need_rows:
+        if need_record.organisation_id not in org_refs:
+            errors.append(
+                RowError(
+                    needs_file,
+                    number,
+                    "organisation_id",
+                    f"organisation inconnue : {need_record.organisation_id}",
+                )
+            )
+    for number, org_record in org_rows:
+        if org_record.id in existing_orgs:
+            errors.append(
+                RowError(orgs_file, number, "id", f"existe déjà en base : {org_record.id}")
+            )
+    if people_rows:
+        existing_people = set(session.scalars(select(Person.ref)))
+        existing_emails = {e.lower() for e in session.scalars(select(Person.email))}
+        emails: set[str] = set()
+        for number, person_record in people_rows:
+            if person_record.id in existing_people:
+                errors.append(
+                    RowError(people_file, number, "id", f"existe déjà en base : {person_record.id}")
+                )
+            email = (person_record.email or "").lower()
+            if email and (email in existing_emails or email in emails):
+                errors.append(
+                    RowError(people_file, number, "email", f"adresse déjà utilisée : {email}")
+                )
+            emails.add(email)
+    if need_rows:
+        existing_needs = set(session.scalars(select(Need.ref)))
+        for number, need_record in need_rows:
+            if need_record.id in existing_needs:
+                errors.append(
+                    RowError(needs_file, number, "id", f"existe déjà en base : {need_record.id}")
+                )
+    return CheckedRecords(
+        organisations=[r for _, r in org_rows],
+        people=[r for _, r in people_rows],
+        needs=[r for _, r in need_rows],
+        errors=errors,
+    )
+
+
+# Rows go in as multi-row INSERT ... RETURNING statements of this many records: an ORM object
+# per person, consent and skill link costs ~30x more, and chunks give progress something to say.
+CHUNK = 1000
+
+
+def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Insert `rows` (Core, no ORM bookkeeping); their database ids by ref."""
+    if not rows:
+        return {}
+    table = model.__table__
+    statement = insert(table).returning(table.c.id, table.c.ref, sort_by_parameter_order=True)
+    return {ref: id_ for id_, ref in session.connection().execute(statement, rows)}
+
+
+def _insert_plain(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.connection().execute(insert(model.__table__), rows)
+
+
+def _chunks(items: Sequence[R], size: int = CHUNK) -> Iterable[Sequence[R]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def write_records(
+    session: Session,
+    checked: CheckedRecords,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> int:
+    """Insert checked records in the session's transaction (not committed); the skills created.
+
+    Rows are inserted with bulk statements: objects of these tables already loaded in the
+    session do not list the new rows until they are expired or reloaded.
+    """
+    if checked.errors:
+        raise ImportFailed(checked.errors, checked.report())
+    orgs, people, needs = checked.organisations, checked.people, checked.needs
+    skills = SkillResolver(session, SkillVocabulary.builtin())
+    wanted = {p.organisation_id for p in people if p.organisation_id}
+    wanted |= {n.organisation_id for n in needs}
+    wanted -= {o.id for o in orgs}
+    org_ids: dict[str, int] = {}
+    if wanted:
+        query = select(Organisation.ref, Organisation.id).where(Organisation.ref.in_(wanted))
+        org_ids = {ref: id_ for ref, id_ in session.execute(query)}
+    total = len(orgs) + len(people) + len(needs)
+    done = 0
+    session.flush()  # anything pending goes first, in the order the caller added it
+
+    def tick(stage: str, count: int) -> None:
+        nonlocal done
+        done += count
+        if progress:
+            progress(stage, done, total)
+
+    def skill_ids(labels: Iterable[str]) -> list[int]:
+        return [s.id for s in skills.resolve_all(labels)]
+
+    for chunk in _chunks(orgs):
+        org_ids |= _insert(
+            session,
+            Organisation,
+            [
+                {
+                    "ref": o.id,
+                    "kind": o.kind,
+                    "name": o.name,
+                    "sector": o.sector,
+                    "size": o.size,
+                    "description": o.description,
+                    "town": o.town,
+                    "territory": o.territory,
+                    "lat": o.lat,
+                    "lon": o.lon,
+                }
+                for o in chunk
+            ],
+        )
+        tick("organisations", len(chunk))
+
+    for people_chunk in _chunks(people):
+        for p in people_chunk:
+            skills.resolve_all(p.skills)
+        session.flush()  # new skills get their ids
+        ids = _insert(
+            session,
+            Person,
+            [
+                {
+                    "ref": p.id,
+                    "kind": p.kind,
+                    "first_name": p.first_name,
+                    "last_name": p.last_name,
+                    "email": p.email or f"{p.id.lower()}@import.passerelle.invalid",
+                    "headline": p.headline,
+                    "summary": p.summary,
+                    "organisation_id": org_ids[p.organisation_id] if p.organisation_id else None,
+                    "programme": p.programme,
+                    "level": p.level,
+                    "available_from": p.available_from,
+                    "available_until": p.available_until,
+                    "mobility_km": p.mobility_km,
+                    "languages": p.languages,
+                    "seeks": list(p.seeks),
+                    "research_topics": p.research_topics,
+                    "town": p.town,
+                    "territory": p.territory,
+                    "lat": p.lat,
+                    "lon": p.lon,
+                }
+                for p in people_chunk
+            ],
+        )
+        _insert_plain(
+            session,
+            PersonSkill,
+            [
+                {"person_id": ids[p.id], "skill_id": skill_id, "position": i}
+                for p in people_chunk
+                for i, skill_id in enumerate(skill_ids(p.skills))
+            ],
+        )
+        _insert_plain(
+            session,
+            Consent,
+            [
+                {"person_id": ids[p.id], "companies_may_view": p.consent_visible}
+                for p in people_chunk
+            ],
+        )
+        tick("profils", len(people_chunk))
+
+    for needs_chunk in _chunks(needs):
+        for n in needs_chunk:
+            skills.resolve_all(n.skills)
+            skills.resolve_all(n.nice_to_have)
+        session.flush()
+        ids = _insert(
+            session,
+            Need,
+            [
+                {
+                    "ref": n.id,
+                    "organisation_id": org_ids[n.organisation_id],
+                    "kind": n.kind,
+                    "title": n.title,
+                    "description": n.description,
+                    "level_min": n.level_min,
+                    "languages": n.languages,
+                    "town": n.town,
+                    "territory": n.territory,
+                    "lat": n.lat,
+                    "lon": n.lon,
+                    "remote": n.remote,
+                    "start_date": n.start_date,
+                    "duration_months": n.duration_months,
+                    "places": n.places,
+                }
+                for n in needs_chunk
+            ],
+        )
+        links: list[dict[str, Any]] = []
+        for n in needs_chunk:
+            required = skill_ids(n.skills)
+            nice = [s for s in skill_ids(n.nice_to_have) if s not in set(required)]
+            links += [
+                {"need_id": ids[n.id], "skill_id": s, "required": True, "position": i}
+                for i, s in enumerate(required)
+            ]
+            links += [
+                {
+                    "need_id": ids[n.id],
+                    "skill_id": s,
+                    "required": False,
+                    "position": len(required) + i,
+                }
+                for i, s in enumerate(nice)
+            ]
+        _insert_plain(session, NeedSkill, links)
+        tick("besoins", len(needs_chunk))
+    return skills.created
+
+
+def import_records(
+    session: Session,
+    *,
+    organisations: RawRows | None = None,
+    people: RawRows | None = None,
+    needs: RawRows | None = None,
+    dry_run: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> ImportReport:
+    """Validate every row, then (unless `dry_run`) write them all; ImportFailed on any error.
+
+    The session holds no change after a failure; the caller's transaction makes the write all
+    or nothing.
+    """
+    checked = check_records(session, organisations=organisations, people=people, needs=needs)
+    report = checked.report()
+    if checked.errors:
+        raise ImportFailed(checked.errors, report)
+    if not dry_run:
+        report.skills_created = write_records(session, checked, progress)
+    return report
+
+
 def import_region(
     session: Session,
     folder: Path,
@@ -223,166 +601,15 @@ def import_region(
             errors.append(RowError(path.name, 0, "*", f"fichier absent : {path}"))
     if errors:
         raise ImportFailed(errors)
-    org_rows = _validate(
-        OrganisationRecord, "organisations.jsonl", read_jsonl(files["organisations"]), errors
+    sources = {name: RawRows(path.name, read_jsonl(path)) for name, path in files.items()}
+    return import_records(
+        session,
+        organisations=sources["organisations"],
+        people=sources["profiles"],
+        needs=sources["needs"],
+        dry_run=dry_run,
+        progress=progress,
     )
-    people_rows = _validate(ProfileRecord, "profiles.jsonl", read_jsonl(files["profiles"]), errors)
-    need_rows = _validate(NeedRecord, "needs.jsonl", read_jsonl(files["needs"]), errors)
-    orgs = [r for _, r in org_rows]
-    people = [r for _, r in people_rows]
-    needs = [r for _, r in need_rows]
-
-    existing_orgs = set(session.scalars(select(Organisation.ref)))
-    org_refs = existing_orgs | {o.id for o in orgs}
-    for number, record in people_rows:
-        if record.organisation_id and record.organisation_id not in org_refs:
-            errors.append(
-                RowError(
-                    "profiles.jsonl",
-                    number,
-                    "organisation_id",
-                    f"organisation inconnue : {record.organisation_id}",
-                )
-            )
-    for number, need_record in need_rows:
-        if need_record.organisation_id not in org_refs:
-            errors.append(
-                RowError(
-                    "needs.jsonl",
-                    number,
-                    "organisation_id",
-                    f"organisation inconnue : {need_record.organisation_id}",
-                )
-            )
-    for number, org_record in org_rows:
-        if org_record.id in existing_orgs:
-            errors.append(
-                RowError(
-                    "organisations.jsonl", number, "id", f"existe déjà en base : {org_record.id}"
-                )
-            )
-    existing_people = set(session.scalars(select(Person.ref)))
-    existing_emails = {e.lower() for e in session.scalars(select(Person.email))}
-    emails: set[str] = set()
-    for number, person_record in people_rows:
-        if person_record.id in existing_people:
-            errors.append(
-                RowError(
-                    "profiles.jsonl", number, "id", f"existe déjà en base : {person_record.id}"
-                )
-            )
-        email = (person_record.email or "").lower()
-        if email and (email in existing_emails or email in emails):
-            errors.append(
-                RowError("profiles.jsonl", number, "email", f"adresse déjà utilisée : {email}")
-            )
-        emails.add(email)
-    existing_needs = set(session.scalars(select(Need.ref)))
-    for number, need_record in need_rows:
-        if need_record.id in existing_needs:
-            errors.append(
-                RowError("needs.jsonl", number, "id", f"existe déjà en base : {need_record.id}")
-            )
-    if errors:
-        raise ImportFailed(errors)
-    report = ImportReport(organisations=len(orgs), people=len(people), needs=len(needs))
-    if dry_run:
-        return report
-
-    vocabulary = SkillVocabulary.builtin()
-    skills = SkillResolver(session, vocabulary)
-    by_ref: dict[str, Organisation] = {
-        o.ref: o
-        for o in session.scalars(select(Organisation).where(Organisation.ref.in_(org_refs)))
-    }
-    total = len(orgs) + len(people) + len(needs)
-    done = 0
-
-    def tick(stage: str) -> None:
-        nonlocal done
-        done += 1
-        if progress and (done % 100 == 0 or done == total):
-            progress(stage, done, total)
-
-    for o in orgs:
-        row = Organisation(
-            ref=o.id,
-            kind=o.kind,
-            name=o.name,
-            sector=o.sector,
-            size=o.size,
-            description=o.description,
-            town=o.town,
-            territory=o.territory,
-            lat=o.lat,
-            lon=o.lon,
-        )
-        session.add(row)
-        by_ref[o.id] = row
-        tick("organisations")
-    session.flush()
-    for p in people:
-        org = by_ref.get(p.organisation_id) if p.organisation_id else None
-        person = Person(
-            ref=p.id,
-            kind=p.kind,
-            first_name=p.first_name,
-            last_name=p.last_name,
-            email=p.email or f"{p.id.lower()}@import.passerelle.invalid",
-            headline=p.headline,
-            summary=p.summary,
-            organisation=org,
-            programme=p.programme,
-            level=p.level,
-            available_from=p.available_from,
-            available_until=p.available_until,
-            mobility_km=p.mobility_km,
-            languages=p.languages,
-            seeks=list(p.seeks),
-            research_topics=p.research_topics,
-            town=p.town,
-            territory=p.territory,
-            lat=p.lat,
-            lon=p.lon,
-        )
-        person.skill_links = [
-            PersonSkill(skill=s, position=i) for i, s in enumerate(skills.resolve_all(p.skills))
-        ]
-        person.consent = Consent(companies_may_view=p.consent_visible)
-        session.add(person)
-        tick("profils")
-    for n in needs:
-        need = Need(
-            ref=n.id,
-            organisation=by_ref[n.organisation_id],
-            kind=n.kind,
-            title=n.title,
-            description=n.description,
-            level_min=n.level_min,
-            languages=n.languages,
-            town=n.town,
-            territory=n.territory,
-            lat=n.lat,
-            lon=n.lon,
-            remote=n.remote,
-            start_date=n.start_date,
-            duration_months=n.duration_months,
-            places=n.places,
-        )
-        required = skills.resolve_all(n.skills)
-        required_ids = {id(s) for s in required}
-        nice = [s for s in skills.resolve_all(n.nice_to_have) if id(s) not in required_ids]
-        need.skill_links = [
-            NeedSkill(skill=s, required=True, position=i) for i, s in enumerate(required)
-        ] + [
-            NeedSkill(skill=s, required=False, position=len(required) + i)
-            for i, s in enumerate(nice)
-        ]
-        session.add(need)
-        tick("besoins")
-    session.flush()
-    report.skills_created = skills.created
-    return report
 
 
 DEMO_KEY = "demo_region_loaded"

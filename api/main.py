@@ -6,8 +6,10 @@ from fastapi import FastAPI
 
 from api import __version__
 from api.db import check_connection, make_engine, session_factory
+from api.engine import MatchingService
 from api.errors import install_error_handlers
-from api.routers import accounts, directory, health
+from api.routers import accounts, directory, health, needs, profiles, recommendations, review
+from api.routers.bulk import router as bulk_router
 from api.settings import Settings, get_settings
 
 
@@ -25,10 +27,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
+    app.state.matching = MatchingService(app.state.sessions, settings.embedding_model)
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(accounts.router)
+    app.include_router(recommendations.router)
+    app.include_router(review.router)
     app.include_router(directory.router)
+    app.include_router(bulk_router)
+    app.include_router(profiles.router)
+    app.include_router(needs.router)
     return app
 
 

@@ -1,14 +1,29 @@
-"""Queries of the read side: lists with filters and pagination, lookups by reference."""
+"""Queries of the directory, profiles and needs: lists, lookups, personal data and erasure."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+import secrets
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from api.models import Need, NeedSkill, Organisation, Person, PersonSkill, Skill
+from api.models import (
+    AuditEntry,
+    Embedding,
+    Interest,
+    Need,
+    NeedSkill,
+    Organisation,
+    Person,
+    PersonSkill,
+    Shortlist,
+    Skill,
+    Suggestion,
+    User,
+)
 from matching.skills import skill_key as normalise
 
 M = TypeVar("M", Organisation, Person, Need)
@@ -52,8 +67,12 @@ def list_people(
     organisation: str | None,
     limit: int,
     offset: int,
+    visible: ColumnElement[bool] | None = None,
 ) -> tuple[list[Person], int]:
+    """People matching the filters; `visible` is the caller's policy clause (who they may see)."""
     query = select(Person).order_by(Person.ref)
+    if visible is not None:
+        query = query.where(visible)
     if kind:
         query = query.where(Person.kind == kind)
     if territory:
@@ -101,3 +120,188 @@ def list_needs(
 
 def get_by_ref(session: Session, model: type[M], ref: str) -> M | None:
     return session.scalars(select(model).where(model.ref == ref)).unique().one_or_none()
+
+
+def new_ref(session: Session, model: type[M], prefix: str) -> str:
+    """A reference no row of `model` has yet, e.g. NEED00042-1f3a."""
+    count = session.scalar(select(func.count()).select_from(model)) or 0
+    while True:
+        count += 1
+        ref = f"{prefix}{count:05d}-{secrets.token_hex(2)}"
+        if session.scalar(select(model.id).where(model.ref == ref)) is None:
+            return ref
+
+
+def user_of_person(session: Session, person_id: int) -> User | None:
+    return session.scalars(select(User).where(User.person_id == person_id)).unique().one_or_none()
+
+
+def interests_of(session: Session, person_id: int) -> list[tuple[Interest, Need]]:
+    query = (
+        select(Interest, Need)
+        .join(Need, Need.id == Interest.need_id)
+        .where(Interest.person_id == person_id)
+        .order_by(Interest.created_at)
+    )
+    return [(i, n) for i, n in session.execute(query).unique().tuples()]
+
+
+def shortlists_of(session: Session, person_id: int) -> list[tuple[Shortlist, Need]]:
+    query = (
+        select(Shortlist, Need)
+        .join(Need, Need.id == Shortlist.need_id)
+        .where(Shortlist.person_id == person_id)
+        .order_by(Shortlist.created_at)
+    )
+    return [(s, n) for s, n in session.execute(query).unique().tuples()]
+
+
+def suggestions_about(session: Session, person_id: int) -> list[tuple[Suggestion, Need]]:
+    query = (
+        select(Suggestion, Need)
+        .join(Need, Need.id == Suggestion.need_id)
+        .where(Suggestion.person_id == person_id)
+        .order_by(Suggestion.created_at, Suggestion.id)
+    )
+    return [(s, n) for s, n in session.execute(query).unique().tuples()]
+
+
+def _audit_about_clause(refs: Iterable[str], actors: Iterable[str]) -> ColumnElement[bool]:
+    return or_(AuditEntry.object_ref.in_(list(refs)), AuditEntry.actor.in_(list(actors)))
+
+
+def audit_about(session: Session, refs: Iterable[str], actors: Iterable[str]) -> list[AuditEntry]:
+    """Audit entries whose object is one of `refs` or whose actor is one of `actors`."""
+    query = (
+        select(AuditEntry)
+        .where(_audit_about_clause(refs, actors))
+        .order_by(AuditEntry.created_at, AuditEntry.id)
+    )
+    return list(session.scalars(query))
+
+
+ERASED = "anonymisé"
+
+
+def scrub(value: Any, secrets_: Sequence[str]) -> Any:
+    """`value` with each secret (whole words, any case) replaced by ERASED, through JSON."""
+    if not secrets_:
+        return value
+    pattern = re.compile(
+        "|".join(rf"(?<!\w){re.escape(s)}(?!\w)" for s in sorted(secrets_, key=len, reverse=True)),
+        re.IGNORECASE,
+    )
+
+    def walk(item: Any) -> Any:
+        if isinstance(item, str):
+            return pattern.sub(ERASED, item)
+        if isinstance(item, dict):
+            return {walk(k): walk(v) for k, v in item.items()}
+        if isinstance(item, list):
+            return [walk(v) for v in item]
+        return item
+
+    return walk(value)
+
+
+def erase_person(
+    session: Session,
+    person: Person,
+    *,
+    secrets_: Sequence[str],
+    actors: Sequence[str],
+    embedding_keys: Sequence[str],
+) -> dict[str, int]:
+    """Delete a person and everything that is theirs alone; keep decisions, anonymised.
+
+    Removed: the person row with its skill links and consent (ORM cascade), their interests,
+    the shortlists naming them, the account speaking for them, and the cached embeddings whose
+    keys are given. Kept: suggestions about them (person_id set to NULL) with their decision
+    history, and audit entries; in both, `secrets_` (name, e-mail, reference) are scrubbed from
+    free text and JSON, and audit entries about them or by them are re-labelled ERASED.
+    Returns how many rows of each kind were touched.
+    """
+    counts: dict[str, int] = {}
+    suggestions = list(session.scalars(select(Suggestion).where(Suggestion.person_id == person.id)))
+    for suggestion in suggestions:
+        suggestion.person_id = None
+        suggestion.explanation = scrub(dict(suggestion.explanation or {}), secrets_)
+        for event in suggestion.events:
+            event.reason = scrub(event.reason, secrets_)
+            if event.actor in actors:
+                event.actor = _erased_actor(event.actor)
+    counts["suggestions_anonymised"] = len(suggestions)
+    counts["interests"] = _rowcount(
+        session.execute(delete(Interest).where(Interest.person_id == person.id))
+    )
+    counts["shortlists"] = _rowcount(
+        session.execute(delete(Shortlist).where(Shortlist.person_id == person.id))
+    )
+    entries = audit_about(session, [person.ref, *_emails(secrets_)], actors)
+    for entry in entries:
+        if entry.object_ref in (person.ref, *_emails(secrets_)):
+            entry.object_ref = ERASED
+        if entry.actor in actors:
+            entry.actor = _erased_actor(entry.actor)
+        entry.reason = scrub(entry.reason, secrets_)
+        entry.data = scrub(dict(entry.data or {}), secrets_)
+    counts["audit_entries_anonymised"] = len(entries)
+    counts["embeddings"] = 0
+    for start in range(0, len(embedding_keys), 500):
+        counts["embeddings"] += _rowcount(
+            session.execute(
+                delete(Embedding).where(
+                    Embedding.text_hash.in_(list(embedding_keys[start : start + 500]))
+                )
+            )
+        )
+    user = user_of_person(session, person.id)
+    counts["accounts"] = 0
+    if user is not None:
+        session.delete(user)
+        counts["accounts"] = 1
+    session.flush()
+    session.delete(person)
+    session.flush()
+    return counts
+
+
+def _emails(values: Iterable[str]) -> list[str]:
+    return [v for v in values if "@" in v]
+
+
+def _erased_actor(actor: str) -> str:
+    role, sep, _ = actor.partition(":")
+    return f"{role}:{ERASED}" if sep else ERASED
+
+
+def _rowcount(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def set_person_skills(person: Person, skills: Sequence[Skill]) -> None:
+    """Replace a person's skills, in order; links already there are reused, not re-inserted."""
+    existing = {id(link.skill): link for link in person.skill_links}
+    links = []
+    for position, skill in enumerate(skills):
+        link = existing.get(id(skill)) or PersonSkill(skill=skill)
+        link.position = position
+        links.append(link)
+    person.skill_links = links
+
+
+def set_need_skills(need: Need, required: Sequence[Skill], nice: Sequence[Skill]) -> None:
+    """Replace a need's required and nice-to-have skills (a skill both required and nice is
+    required); links already there are reused, not re-inserted."""
+    required_ids = {id(s) for s in required}
+    nice = [s for s in nice if id(s) not in required_ids]
+    existing = {id(link.skill): link for link in need.skill_links}
+    links = []
+    for position, (skill, is_required) in enumerate(
+        [(s, True) for s in required] + [(s, False) for s in nice]
+    ):
+        link = existing.get(id(skill)) or NeedSkill(skill=skill)
+        link.required = is_required
+        link.position = position
+        links.append(link)
+    need.skill_links = links

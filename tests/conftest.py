@@ -12,6 +12,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.db import make_engine, migrate, session_factory, session_scope
+from api.engine import MatchingService
 from api.importing import load_demo
 from api.main import create_app
 from api.settings import Settings
@@ -64,14 +65,27 @@ def session(connection: sessionmaker[Session]) -> Iterator[Session]:
         yield s
 
 
+@pytest.fixture(scope="session")
+def matching_service() -> MatchingService:
+    """One engine for the whole run: vectors stay cached while each test's data rolls back."""
+    from matching.encoders import CachedEncoder, MemoryStore, UniversalSentenceEncoder
+
+    encoder = CachedEncoder(UniversalSentenceEncoder(), MemoryStore())
+    return MatchingService(None, "use-multilingual", encoder=encoder)  # type: ignore[arg-type]
+
+
 @pytest.fixture
 def client(
-    database_url: str, engine: Engine, connection: sessionmaker[Session]
+    database_url: str,
+    engine: Engine,
+    connection: sessionmaker[Session],
+    matching_service: MatchingService,
 ) -> Iterator[TestClient]:
     app = create_app(
         Settings(database_url=database_url, environment="test", secret_key=TEST_SECRET)
     )
     app.state.sessions = connection
+    app.state.matching = matching_service
     with TestClient(app) as c:
         yield c
 

@@ -1,4 +1,9 @@
-"""Read endpoints of the directory: organisations, people and needs, filtered and paginated."""
+"""Read endpoints of the directory: organisations, people and needs, filtered and paginated.
+
+Organisations and needs are public; people are personal data, shown only to those the policy
+lets see them (api.policy): staff, the person themself, and companies they consented to or
+were introduced to.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from api import repository
-from api.deps import PageDep, SessionDep
+from api import policy, repository
+from api.deps import CurrentUser, PageDep, SessionDep
 from api.errors import NotFound
 from api.models import Need, Organisation, Person
 from api.schemas import NeedOut, OrganisationOut, Paginated, PersonOut
@@ -53,12 +58,18 @@ def get_organisation(session: SessionDep, ref: str) -> OrganisationOut:
 @router.get("/people", response_model=Paginated[PersonOut])
 def list_people(
     session: SessionDep,
+    user: CurrentUser,
     page: PageDep,
     kind: Literal["student", "researcher"] | None = None,
     territory: Territory = None,
     skill: SkillFilter = [],  # noqa: B006 - FastAPI copies defaults per request
     organisation: OrgRef = None,
 ) -> Paginated[PersonOut]:
+    """Personnes que l'utilisateur peut voir / people the caller may see.
+
+    Coordinateurs : tout le monde ; entreprises : profils consentants ou présentés ;
+    étudiants et chercheurs : leur propre profil.
+    """
     items, total = repository.list_people(
         session,
         kind=kind,
@@ -67,6 +78,7 @@ def list_people(
         organisation=organisation,
         limit=page.limit,
         offset=page.offset,
+        visible=policy.visible_people_clause(user),
     )
     return Paginated(
         items=[PersonOut.model_validate(p) for p in items],
@@ -77,10 +89,12 @@ def list_people(
 
 
 @router.get("/people/{ref}", response_model=PersonOut)
-def get_person(session: SessionDep, ref: str) -> PersonOut:
+def get_person(session: SessionDep, user: CurrentUser, ref: str) -> PersonOut:
+    """Un profil, s'il est visible (404 sinon) / one profile, if visible (404 otherwise)."""
     found = repository.get_by_ref(session, Person, ref)
     if found is None:
         raise NotFound("Personne", ref)
+    policy.ensure_view_person(session, user, found)
     return PersonOut.model_validate(found)
 
 

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.api.test_authz_matrix import add_user, sign_in
 
 pytestmark = pytest.mark.db
+
+
+@pytest.fixture
+def staff(client: TestClient, session: Session) -> dict[str, str]:
+    """A coordinator's headers: people are personal data, shown only to those allowed."""
+    add_user(session, "annuaire-coordination@comptes.test", "coordinator")
+    session.commit()
+    return sign_in(client, "annuaire-coordination@comptes.test")
 
 
 def test_health_reports_the_database(client: TestClient) -> None:
@@ -20,9 +31,13 @@ def test_openapi_lists_the_directory(client: TestClient) -> None:
         assert path in paths
 
 
-def test_demo_region_sizes(client: TestClient) -> None:
-    students = client.get("/api/v1/people", params={"kind": "student", "limit": 1}).json()
-    researchers = client.get("/api/v1/people", params={"kind": "researcher", "limit": 1}).json()
+def test_demo_region_sizes(client: TestClient, staff: dict[str, str]) -> None:
+    students = client.get(
+        "/api/v1/people", params={"kind": "student", "limit": 1}, headers=staff
+    ).json()
+    researchers = client.get(
+        "/api/v1/people", params={"kind": "researcher", "limit": 1}, headers=staff
+    ).json()
     companies = client.get("/api/v1/organisations", params={"kind": "company", "limit": 1}).json()
     needs = client.get("/api/v1/needs", params={"limit": 1}).json()
     assert students["total"] >= 500
@@ -68,11 +83,13 @@ def test_skill_filter_is_insensitive_to_case_and_accents(client: TestClient) -> 
     assert len(set(totals)) == 1
 
 
-def test_two_skill_filters_mean_both(client: TestClient) -> None:
-    person = client.get("/api/v1/people", params={"limit": 1}).json()["items"][0]
+def test_two_skill_filters_mean_both(client: TestClient, staff: dict[str, str]) -> None:
+    person = client.get("/api/v1/people", params={"limit": 1}, headers=staff).json()["items"][0]
     a, b = person["skills"][:2]
-    both = client.get("/api/v1/people", params=[("skill", a), ("skill", b), ("limit", 200)]).json()
-    only_a = client.get("/api/v1/people", params={"skill": a, "limit": 1}).json()
+    both = client.get(
+        "/api/v1/people", params=[("skill", a), ("skill", b), ("limit", 200)], headers=staff
+    ).json()
+    only_a = client.get("/api/v1/people", params={"skill": a, "limit": 1}, headers=staff).json()
     assert 1 <= both["total"] <= only_a["total"]
     for item in both["items"]:
         assert {a, b} <= set(item["skills"])
@@ -90,3 +107,8 @@ def test_bad_query_names_the_field(client: TestClient) -> None:
     assert response.status_code == 422
     fields = {e["field"] for e in response.json()["errors"]}
     assert {"query.limit", "query.kind"} <= fields
+
+
+def test_people_are_not_public(client: TestClient) -> None:
+    assert client.get("/api/v1/people").status_code == 401
+    assert client.get("/api/v1/people/P0001").status_code == 401

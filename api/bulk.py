@@ -1,0 +1,375 @@
+"""Bulk import of one kind of record from a CSV, XLSX or JSON Lines file, with a row report."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import types
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import PurePath
+from typing import Any, Literal, Union, get_args, get_origin
+
+import pandas as pd
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from api.importing import (
+    NeedRecord,
+    OrganisationRecord,
+    ProfileRecord,
+    RawRows,
+    RowError,
+    check_records,
+    parse_jsonl,
+    write_records,
+)
+
+Kind = Literal["organisations", "people", "needs"]
+Format = Literal["csv", "xlsx", "jsonl"]
+KINDS: tuple[Kind, ...] = ("organisations", "people", "needs")
+FORMATS: tuple[Format, ...] = ("csv", "xlsx", "jsonl")
+MODELS: dict[Kind, type[BaseModel]] = {
+    "organisations": OrganisationRecord,
+    "people": ProfileRecord,
+    "needs": NeedRecord,
+}
+EXTENSIONS: dict[str, Format] = {
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+LIST_SEPARATOR = ";"
+TRUE_WORDS = {"true", "vrai", "oui", "yes", "1"}
+FALSE_WORDS = {"false", "faux", "non", "no", "0"}
+# A huge bad file should not produce a huge answer: the first errors, and how many there were.
+MAX_REPORTED_ERRORS = 1000
+
+_FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_MISSING = object()
+
+
+class UnreadableFile(ValueError):
+    """The file cannot be read as the format it claims; nothing was validated or written."""
+
+    def __init__(self, message: str, status_code: int = 400) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+@dataclass
+class BulkReport:
+    kind: Kind
+    format: Format
+    source: str
+    dry_run: bool
+    rows_read: int = 0
+    rows_valid: int = 0
+    rows_written: int = 0
+    skills_created: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict[str, Any]:
+        def issue(e: RowError) -> dict[str, Any]:
+            return {"row": e.row, "column": e.column, "message": e.message}
+
+        return {
+            "kind": self.kind,
+            "format": self.format,
+            "file": self.source,
+            "dry_run": self.dry_run,
+            "rows_read": self.rows_read,
+            "rows_valid": self.rows_valid,
+            "rows_written": self.rows_written,
+            "skills_created": self.skills_created,
+            "errors_total": len(self.errors),
+            "errors": [issue(e) for e in self.errors[:MAX_REPORTED_ERRORS]],
+            "warnings": [issue(w) for w in self.warnings],
+        }
+
+    def lines(self) -> list[str]:
+        """The report as a person reads it on a terminal, in French."""
+        out = [
+            f"{self.source} : {self.rows_read} ligne(s) lue(s), {self.rows_valid} valide(s), "
+            f"{self.rows_written} écrite(s)"
+            + (f", {self.skills_created} compétence(s) créée(s)" if self.skills_created else "")
+        ]
+        for w in self.warnings:
+            out.append(f"  avertissement : {_where(w)} : {w.message}")
+        for e in self.errors:
+            out.append(f"  erreur : {_where(e)} : {e.message}")
+        if self.errors:
+            out.append(f"{len(self.errors)} erreur(s) : rien n'a été importé.")
+        elif self.dry_run:
+            out.append("Essai à blanc : aucune erreur, rien n'a été écrit.")
+        return out
+
+
+def _where(issue: RowError) -> str:
+    parts = [f"ligne {issue.row}"] if issue.row > 0 else []
+    if issue.column != "*":
+        parts.append(f"colonne « {issue.column} »")
+    return ", ".join(parts) or "fichier"
+
+
+def format_of(filename: str, explicit: str | None = None) -> Format:
+    """The format named explicitly, or the one the file's extension says."""
+    if explicit:
+        if explicit not in FORMATS:
+            raise UnreadableFile(
+                f"format inconnu : {explicit!r} ; formats acceptés : csv, xlsx, jsonl", 415
+            )
+        return explicit
+    suffix = PurePath(filename or "").suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise UnreadableFile(
+            f"extension non reconnue : {suffix or '(aucune)'} ; "
+            "attendu .csv, .xlsx ou .jsonl (ou le paramètre format)",
+            415,
+        )
+    return EXTENSIONS[suffix]
+
+
+def _field_types(model: type[BaseModel]) -> dict[str, str]:
+    """Each field's shape as a spreadsheet cell must be read: list, bool, date, int, float, str."""
+    out: dict[str, str] = {}
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        if get_origin(annotation) in (Union, types.UnionType):
+            annotation = next(a for a in get_args(annotation) if a is not type(None))
+        if get_origin(annotation) is list:
+            out[name] = "list"
+        elif annotation is bool:
+            out[name] = "bool"
+        elif annotation is date:
+            out[name] = "date"
+        elif annotation is int:
+            out[name] = "int"
+        elif annotation is float:
+            out[name] = "float"
+        else:
+            out[name] = "str"
+    return out
+
+
+def _is_blank(value: Any) -> bool:
+    if value is None or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    return str(value).strip()
+
+
+def _cell(value: Any, shape: str) -> Any:
+    """One spreadsheet cell as the record model expects it; _MISSING for an empty cell."""
+    if _is_blank(value):
+        return _MISSING
+    if shape == "list":
+        return [part.strip() for part in _as_text(value).split(LIST_SEPARATOR) if part.strip()]
+    if shape == "bool":
+        if isinstance(value, bool):
+            return value
+        word = _as_text(value).lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        return word  # the model rejects it, naming the column
+    if shape == "date":
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = _as_text(value)
+        french = _FRENCH_DATE.match(text)
+        if french:
+            day, month, year = (int(g) for g in french.groups())
+            try:
+                return date(year, month, day)
+            except ValueError:
+                return text
+        return text
+    if shape == "int":
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value if isinstance(value, int) else _as_text(value)
+    if shape == "float":
+        if isinstance(value, int | float):
+            return value
+        text = _as_text(value)
+        # French spreadsheets write decimals with a comma.
+        return text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
+    return _as_text(value)
+
+
+@dataclass
+class _Parsed:
+    rows: list[tuple[int, dict[str, Any]]]
+    rows_read: int
+    errors: list[RowError]
+    warnings: list[RowError]
+
+
+def _decode(data: bytes, source: str, warnings: list[RowError]) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel in French saves "CSV" as Windows-1252 unless told otherwise.
+        warnings.append(
+            RowError(source, 0, "*", "fichier non UTF-8 : lu comme Windows-1252 (Excel)")
+        )
+        return data.decode("cp1252", errors="replace")
+
+
+def _separator(text: str) -> str:
+    header = text.split("\n", 1)[0]
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
+def _frame(data: bytes, fmt: Format, source: str, warnings: list[RowError]) -> pd.DataFrame:
+    try:
+        if fmt == "csv":
+            text = _decode(data, source, warnings)
+            return pd.read_csv(
+                io.StringIO(text),
+                sep=_separator(text),
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+            )
+        return pd.read_excel(
+            io.BytesIO(data), sheet_name=0, dtype=object, keep_default_na=False, engine="openpyxl"
+        )
+    except pd.errors.EmptyDataError:
+        raise UnreadableFile("fichier vide : aucune ligne d'en-tête") from None
+    except (pd.errors.ParserError, UnicodeError) as exc:
+        raise UnreadableFile(f"CSV illisible : {str(exc).strip().splitlines()[0]}") from None
+    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
+        if fmt == "xlsx":
+            raise UnreadableFile(
+                f"classeur XLSX illisible ({type(exc).__name__}) : "
+                "enregistrez le fichier au format Excel .xlsx"
+            ) from None
+        raise
+
+
+def _read_table(data: bytes, fmt: Format, kind: Kind, source: str) -> _Parsed:
+    warnings: list[RowError] = []
+    frame = _frame(data, fmt, source, warnings)
+    model = MODELS[kind]
+    shapes = _field_types(model)
+    columns = [str(c).strip().lower() for c in frame.columns]
+    errors: list[RowError] = []
+    seen: set[str] = set()
+    known: list[tuple[int, str]] = []
+    for position, name in enumerate(columns):
+        if name in seen:
+            errors.append(RowError(source, 1, name, "colonne en double"))
+        elif name in shapes:
+            known.append((position, name))
+        elif name.startswith("unnamed:"):
+            warnings.append(RowError(source, 1, f"#{position + 1}", "colonne sans nom, ignorée"))
+        else:
+            warnings.append(RowError(source, 1, name, "colonne inconnue, ignorée"))
+        seen.add(name)
+    if not known:
+        raise UnreadableFile(
+            "aucune colonne reconnue dans l'en-tête ; colonnes attendues : " + ", ".join(shapes),
+            422,
+        )
+    required = [n for n, f in model.model_fields.items() if f.is_required()]
+    for name in required:
+        if name not in seen:
+            errors.append(RowError(source, 1, name, "colonne obligatoire absente de l'en-tête"))
+
+    rows: list[tuple[int, dict[str, Any]]] = []
+    for index, values in enumerate(frame.itertuples(index=False, name=None)):
+        record: dict[str, Any] = {}
+        for position, name in known:
+            value = _cell(values[position], shapes[name])
+            if value is not _MISSING:
+                record[name] = value
+        if record:  # a blank row is not a row of data
+            rows.append((index + 2, record))  # the header is row 1
+    return _Parsed(rows=rows, rows_read=len(rows), errors=errors, warnings=warnings)
+
+
+def _read_jsonl(data: bytes, kind: Kind, source: str) -> _Parsed:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(f"JSON Lines illisible : UTF-8 attendu ({exc.reason})") from None
+    rows, errors = parse_jsonl(text.splitlines(), source)
+    fields = MODELS[kind].model_fields
+    warnings: list[RowError] = []
+    reported: set[str] = set()
+    for number, record in rows:
+        for key in record:
+            if key not in fields and key not in reported:
+                reported.add(key)
+                warnings.append(RowError(source, number, key, "champ inconnu, ignoré"))
+    return _Parsed(rows=rows, rows_read=len(rows) + len(errors), errors=errors, warnings=warnings)
+
+
+def read_file(data: bytes, fmt: Format, kind: Kind, source: str) -> _Parsed:
+    if not data.strip():
+        raise UnreadableFile("fichier vide")
+    if fmt == "jsonl":
+        return _read_jsonl(data, kind, source)
+    return _read_table(data, fmt, kind, source)
+
+
+def import_file(
+    session: Session,
+    kind: Kind,
+    data: bytes,
+    *,
+    source: str,
+    fmt: Format,
+    dry_run: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> BulkReport:
+    """Validate every row of one file; unless `dry_run` or any error, write them all.
+
+    On any error nothing is added to the session and the report's `errors` say why; an
+    unreadable file raises UnreadableFile. The caller's transaction commits the write.
+    """
+    parsed = read_file(data, fmt, kind, source)
+    report = BulkReport(
+        kind=kind, format=fmt, source=source, dry_run=dry_run, warnings=parsed.warnings
+    )
+    report.rows_read = parsed.rows_read
+    batch = RawRows(source, parsed.rows)
+    checked = check_records(
+        session,
+        organisations=batch if kind == "organisations" else None,
+        people=batch if kind == "people" else None,
+        needs=batch if kind == "needs" else None,
+    )
+    report.errors = sorted(parsed.errors + checked.errors, key=lambda e: e.row)
+    header_broken = any(e.row == 1 for e in parsed.errors) and fmt != "jsonl"
+    bad_rows = {e.row for e in report.errors}
+    report.rows_valid = 0 if header_broken else report.rows_read - len(bad_rows)
+    if report.errors or dry_run:
+        return report
+    report.skills_created = write_records(session, checked, progress)
+    report.rows_written = report.rows_read
+    return report

@@ -1,0 +1,252 @@
+"""A person's own data: editing the profile, consent, export (right of access) and erasure."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Response
+from sqlalchemy.orm import Session
+
+from api import corpus, repository
+from api.audit import actor_label, record
+from api.deps import CurrentUser, SessionDep
+from api.errors import AppError, NotFound
+from api.importing import SkillResolver
+from api.models import Consent, Person, User
+from api.policy import ensure_own_person
+from api.schemas import (
+    AccountOut,
+    AuditEntryOut,
+    ConsentIn,
+    ConsentOut,
+    InterestOut,
+    NeedBrief,
+    PersonalProfile,
+    PersonExport,
+    PersonOut,
+    ProfileUpdate,
+    SuggestionAbout,
+    SuggestionEventOut,
+)
+from matching.encoders import text_key
+from matching.features import view
+from matching.geo import find_place, territory_of
+from matching.skills import SkillVocabulary
+from matching.types import Profile
+
+router = APIRouter(prefix="/api/v1/people", tags=["profils / profiles"])
+
+
+def _person(session: Session, ref: str) -> Person:
+    found = repository.get_by_ref(session, Person, ref)
+    if found is None:
+        raise NotFound("Personne", ref)
+    return found
+
+
+def _ensure_self_or_admin(user: User, person: Person, message: str) -> None:
+    if user.person_id != person.id and user.role != "admin":
+        raise AppError(message, 403)
+
+
+def locate(town: str | None, field: str = "town") -> dict[str, Any]:
+    """Town, territory and coordinates of a known town (all None for no town); 422 otherwise."""
+    if town is None or not town.strip():
+        return {"town": None, "territory": None, "lat": None, "lon": None}
+    place = find_place(town)
+    if place is None:
+        raise AppError(f"Commune inconnue / unknown town : {town}", 422, field=field)
+    return {"town": place.town, "territory": territory_of(town), "lat": place.lat, "lon": place.lon}
+
+
+@router.patch("/{ref}", response_model=PersonOut)
+def update_profile(
+    session: SessionDep, user: CurrentUser, ref: str, body: ProfileUpdate
+) -> PersonOut:
+    """Modifier son profil (champs absents inchangés) / edit one's profile (partial update)."""
+    person = _person(session, ref)
+    ensure_own_person(user, person)
+    changes = body.model_dump(exclude_unset=True)
+    if "skills" in changes:
+        resolver = SkillResolver(session, SkillVocabulary.builtin())
+        repository.set_person_skills(person, resolver.resolve_all(changes.pop("skills")))
+    if "town" in changes:
+        for name, value in locate(changes.pop("town")).items():
+            setattr(person, name, value)
+    for name, value in changes.items():
+        setattr(person, name, list(value) if isinstance(value, list) else value)
+    if (
+        person.available_from is not None
+        and person.available_until is not None
+        and person.available_until < person.available_from
+    ):
+        raise AppError(
+            "La fin de disponibilité précède son début / availability ends before it starts",
+            422,
+            field="available_until",
+        )
+    session.flush()
+    record(
+        session, user, "profile.update", "person", person.ref, fields=sorted(body.model_fields_set)
+    )
+    corpus.touch(session)
+    return PersonOut.model_validate(person)
+
+
+@router.put("/{ref}/consent", response_model=ConsentOut)
+def set_consent(session: SessionDep, user: CurrentUser, ref: str, body: ConsentIn) -> ConsentOut:
+    """Autoriser ou non les entreprises à voir son profil / let companies see one's profile."""
+    person = _person(session, ref)
+    # Consent is the person's own choice: not even an administrator may give it for them.
+    if user.person_id != person.id:
+        raise AppError(
+            "Seule la personne concernée peut donner ou retirer son consentement "
+            "/ only the person may give or withdraw consent",
+            403,
+        )
+    if person.consent is None:
+        person.consent = Consent(companies_may_view=False)
+    previous = person.consent.companies_may_view
+    person.consent.companies_may_view = body.companies_may_view
+    session.flush()
+    record(
+        session,
+        user,
+        "consent",
+        "person",
+        person.ref,
+        companies_may_view=body.companies_may_view,
+        previous=previous,
+    )
+    corpus.touch(session)
+    return ConsentOut.model_validate(person.consent)
+
+
+def _brief(need: Any) -> NeedBrief:
+    return NeedBrief.model_validate(need)
+
+
+def _secrets(person: Person, account: User | None) -> list[str]:
+    """The strings that name this person in free text: names, e-mails and reference."""
+    values = {
+        f"{person.first_name} {person.last_name}",
+        f"{person.last_name} {person.first_name}",
+        person.first_name,
+        person.last_name,
+        person.email,
+        person.ref,
+    }
+    if account is not None:
+        values.add(account.email)
+    return sorted(v.strip() for v in values if len(v.strip()) >= 2)
+
+
+@router.get("/{ref}/export", response_model=PersonExport)
+def export_person(
+    session: SessionDep, user: CurrentUser, ref: str, response: Response
+) -> PersonExport:
+    """Toutes ses données, en JSON (droit d'accès et portabilité) / all one's data as JSON."""
+    person = _person(session, ref)
+    _ensure_self_or_admin(
+        user,
+        person,
+        "Seule la personne concernée ou un administrateur peut exporter ces données "
+        "/ only the person or an administrator may export this data",
+    )
+    account = repository.user_of_person(session, person.id)
+    refs = [person.ref, person.email] + ([account.email] if account else [])
+    actors = [actor_label(account)] if account else []
+    export = PersonExport(
+        exported_at=datetime.now(UTC),
+        profile=PersonalProfile.model_validate(person),
+        account=AccountOut.model_validate(account) if account else None,
+        consent=ConsentOut.model_validate(person.consent) if person.consent else None,
+        interests=[
+            InterestOut(need=_brief(need), created_at=interest.created_at)
+            for interest, need in repository.interests_of(session, person.id)
+        ],
+        shortlisted_for=[
+            InterestOut(need=_brief(need), created_at=entry.created_at)
+            for entry, need in repository.shortlists_of(session, person.id)
+        ],
+        suggestions=[
+            SuggestionAbout(
+                need=_brief(need),
+                score=suggestion.score,
+                status=suggestion.status,
+                explanation=suggestion.explanation or {},
+                created_at=suggestion.created_at,
+                updated_at=suggestion.updated_at,
+                history=[SuggestionEventOut.model_validate(e) for e in suggestion.events],
+            )
+            for suggestion, need in repository.suggestions_about(session, person.id)
+        ],
+        audit=[
+            AuditEntryOut.model_validate(e) for e in repository.audit_about(session, refs, actors)
+        ],
+    )
+    record(session, user, "export", "person", person.ref)
+    response.headers["Content-Disposition"] = f'attachment; filename="passerelle-{person.ref}.json"'
+    return export
+
+
+def embedding_keys(person: Person) -> list[str]:
+    """Cache keys (matching.encoders.text_key) of the texts the engine may have embedded for
+    this person, in every role CachedEncoder uses ("q" query, "d" document, "s" symmetric).
+
+    Best effort: the embeddings table has no owner column, so the texts are rebuilt from the
+    profile as the ranker builds them (title, core of the summary, skills joined when neither is
+    given, title and body for occupations) and hashed. A text the engine built differently, or
+    a profile edited since, leaves its vector behind; such a vector cannot be turned back into
+    the text. Single skill labels are shared vocabulary, not personal data, and are kept.
+    """
+    engine_profile = Profile(
+        id=person.ref,
+        kind=person.kind,
+        headline=person.headline,
+        summary=person.summary,
+        skills=tuple(person.skills),
+        research_topics=tuple(person.research_topics or ()),
+    )
+    texts = {person.headline, person.summary}
+    for vocabulary in (None, SkillVocabulary.builtin()):
+        v = view(engine_profile, vocabulary)
+        texts |= {
+            v.title,
+            v.body,
+            v.core,
+            v.title or v.core or " ".join(v.skills)[:300],
+            f"{v.title}. {v.body}",
+            " ".join(v.skills),
+            v.lexical_text,
+        }
+    texts.discard("")
+    return [text_key(f"{role}\x00{text}") for text in sorted(texts) for role in ("s", "q", "d")]
+
+
+@router.delete("/{ref}", status_code=204, response_class=Response)
+def erase_person(session: SessionDep, user: CurrentUser, ref: str) -> Response:
+    """Effacer son compte et son profil (droit à l'effacement) / erase one's account and profile.
+
+    Suggestions and their decision history are kept for the coordinators' statistics, with the
+    person removed (person NULL) and their name and e-mail scrubbed from the texts.
+    """
+    person = _person(session, ref)
+    ensure_own_person(user, person)
+    account = repository.user_of_person(session, person.id)
+    erasing_self = account is not None and account.id == user.id
+    actors = [actor_label(account)] if account else []
+    actor = f"{user.role}:{repository.ERASED}" if erasing_self else actor_label(user)
+    counts = repository.erase_person(
+        session,
+        person,
+        secrets_=_secrets(person, account),
+        actors=actors,
+        embedding_keys=embedding_keys(person),
+    )
+    entry = record(session, None, "erase", "person", repository.ERASED)
+    entry.actor = actor
+    entry.data = dict(counts)
+    corpus.touch(session)
+    return Response(status_code=204)

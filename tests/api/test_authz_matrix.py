@@ -1,0 +1,457 @@
+"""Who may call what: every endpoint of the API against every role, denials included.
+
+Each row of MATRIX names a route as registered, the URL to call in the world built below, and
+the roles that succeed (2xx). Every other signed-in role must be refused (403, or 404 where the
+policy hides that the object exists) and an anonymous caller gets 401. A new endpoint without a
+row fails test_every_route_has_a_row: add its row here.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, delete
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.auth import hash_password
+from api.engine import MatchingService
+from api.models import (
+    Consent,
+    Need,
+    Organisation,
+    Person,
+    Suggestion,
+    User,
+)
+from matching.encoders import CachedEncoder, HashingEncoder, MemoryStore
+
+pytestmark = pytest.mark.db
+
+PASSWORD = "mot-de-passe-de-test-42"
+
+# ----------------------------------------------------------------------------- helpers (shared)
+
+
+@functools.cache
+def password_hash() -> str:
+    """One argon2 hash for every test user: hashing costs a third of a second."""
+    return hash_password(PASSWORD)
+
+
+def add_user(session: Session, email: str, role: str, **links: Any) -> User:
+    user = User(email=email, password_hash=password_hash(), role=role, **links)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def sign_in(client: TestClient, email: str) -> dict[str, str]:
+    """Headers carrying a bearer token obtained through the sign-in endpoint."""
+    response = client.post("/api/v1/auth/token", data={"username": email, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def add_person(session: Session, ref: str, kind: str = "student", consent: bool = False) -> Person:
+    person = Person(
+        ref=ref,
+        kind=kind,
+        first_name=f"Prénom{ref.replace('-', '')}",
+        last_name="Testeur",
+        email=f"{ref.lower()}@personnes.test",
+        headline="Étudiant en BUT informatique",
+        summary="Projets en Python et SQL ; cherche un stage sur le littoral.",
+    )
+    person.consent = Consent(companies_may_view=consent)
+    session.add(person)
+    session.flush()
+    return person
+
+
+# ----------------------------------------------------------------------------- the world
+
+ANONYMOUS = "anonymous"
+ROLES = (
+    ANONYMOUS,
+    "student",
+    "other_student",
+    "researcher",
+    "company",
+    "other_company",
+    "coordinator",
+    "admin",
+)
+EMAILS = {role: f"matrice-{role.replace('_', '-')}@comptes.test" for role in ROLES[1:]}
+
+
+@dataclass
+class World:
+    """Refs the URLs are filled from; committed once for the module, removed afterwards.
+
+    student: non-consenting, has a proposed suggestion on `need`, signs in as "student";
+    other_student: consenting ("other_student"); introduced: non-consenting but introduced to
+    `org` (no account); researcher; org owns `need` ("company"); other_org ("other_company").
+    """
+
+    refs: dict[str, str] = field(default_factory=dict)
+    ids: dict[str, int] = field(default_factory=dict)
+
+
+def _build(session: Session) -> World:
+    world = World()
+    org = Organisation(ref="T-MX-ORG-A", kind="company", name="Armement Matrice", town="Calais")
+    other_org = Organisation(ref="T-MX-ORG-B", kind="company", name="Conserverie Matrice")
+    session.add_all([org, other_org])
+    session.flush()
+    need = Need(
+        ref="T-MX-NEED-A",
+        organisation=org,
+        kind="internship",
+        title="Stage développeur Python",
+        description="Développer des outils de suivi des débarquements.",
+    )
+    session.add(need)
+    people = {
+        "student": add_person(session, "T-MX-STU"),
+        "other_student": add_person(session, "T-MX-STU2", consent=True),
+        "researcher": add_person(session, "T-MX-RES", kind="researcher"),
+        "introduced": add_person(session, "T-MX-INTRO"),
+    }
+    session.flush()
+    proposed = Suggestion(person_id=people["student"].id, need_id=need.id, score=0.5)
+    introduced = Suggestion(
+        person_id=people["introduced"].id, need_id=need.id, score=0.4, status="introduced"
+    )
+    session.add_all([proposed, introduced])
+    links: dict[str, dict[str, Any]] = {
+        "student": {"role": "student", "person_id": people["student"].id},
+        "other_student": {"role": "student", "person_id": people["other_student"].id},
+        "researcher": {"role": "researcher", "person_id": people["researcher"].id},
+        "company": {"role": "company", "organisation_id": org.id},
+        "other_company": {"role": "company", "organisation_id": other_org.id},
+        "coordinator": {"role": "coordinator"},
+        "admin": {"role": "admin"},
+    }
+    for role, values in links.items():
+        add_user(session, EMAILS[role], **values)
+    session.flush()
+    world.refs = {
+        **{name: p.ref for name, p in people.items()},
+        "org": org.ref,
+        "other_org": other_org.ref,
+        "need": need.ref,
+        "suggestion": str(proposed.id),
+    }
+    world.ids = {"org": org.id, "other_org": other_org.id}
+    return world
+
+
+def _remove(session: Session, world: World) -> None:
+    session.execute(delete(User).where(User.email.in_(list(EMAILS.values()))))
+    refs = list(world.refs.values())
+    session.execute(delete(Need).where(Need.organisation_id.in_(list(world.ids.values()))))
+    session.execute(delete(Person).where(Person.ref.in_(refs)))
+    session.execute(delete(Organisation).where(Organisation.id.in_(list(world.ids.values()))))
+
+
+@pytest.fixture(scope="module")
+def world(engine: Engine) -> Iterator[World]:
+    """Committed for the whole module so that each role signs in once (argon2 is slow); every
+    test's own writes are still rolled back by the `client` fixture."""
+    sessions = sessionmaker(bind=engine, expire_on_commit=False)
+    with sessions() as session, session.begin():
+        built = _build(session)
+    try:
+        yield built
+    finally:
+        with sessions() as session, session.begin():
+            _remove(session, built)
+
+
+@functools.cache
+def fast_matching() -> MatchingService:
+    """The engine on a hashing encoder: authorisation does not depend on the model."""
+    encoder = CachedEncoder(HashingEncoder(), MemoryStore())
+    return MatchingService(sessionmaker(), "hashing", encoder=encoder)
+
+
+_TOKENS: dict[str, dict[str, str]] = {}
+
+
+def headers_for(client: TestClient, role: str) -> dict[str, str]:
+    if role == ANONYMOUS:
+        return {}
+    if role not in _TOKENS:
+        _TOKENS[role] = sign_in(client, EMAILS[role])
+    return _TOKENS[role]
+
+
+# ----------------------------------------------------------------------------- the matrix
+
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = EVERYONE - {ANONYMOUS}
+STAFF = frozenset({"coordinator", "admin"})
+PEOPLE = frozenset({"student", "other_student", "researcher"})
+COMPANIES = frozenset({"company", "other_company"})
+
+Extra = Callable[[World, str], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    route: str  # the path as registered
+    url: str  # formatted with World.refs
+    allowed: frozenset[str]  # roles answered 2xx
+    case: str = ""
+    extra: Extra | None = None  # request keyword arguments (json, data, files, params)
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.route}" + (f" [{self.case}]" if self.case else "")
+
+
+def _json(body: dict[str, Any]) -> Extra:
+    return lambda _world, _role: {"json": body}
+
+
+def _signup(_world: World, role: str) -> dict[str, Any]:
+    return {
+        "json": {
+            "email": f"inscription-{role.replace('_', '-')}@comptes.test",
+            "password": "un-mot-de-passe-long",
+            "role": "student",
+        }
+    }
+
+
+def _token(_world: World, role: str) -> dict[str, Any]:
+    email = EMAILS.get(role, EMAILS["student"])
+    return {"data": {"username": email, "password": PASSWORD}}
+
+
+def _upload(_world: World, _role: str) -> dict[str, Any]:
+    line = b'{"id": "T-MX-IMPORT", "kind": "company", "name": "Import Matrice"}\n'
+    return {
+        "params": {"dry_run": "true"},
+        "files": {"file": ("organisations.jsonl", io.BytesIO(line), "application/x-ndjson")},
+    }
+
+
+NEED_BODY = {"title": "Alternance soudure", "kind": "apprenticeship", "skills": ["soudage"]}
+
+MATRIX: list[Row] = [
+    # health and accounts
+    Row("GET", "/api/v1/health", "/api/v1/health", EVERYONE),
+    Row("POST", "/api/v1/auth/signup", "/api/v1/auth/signup", EVERYONE, extra=_signup),
+    Row("POST", "/api/v1/auth/token", "/api/v1/auth/token", EVERYONE, extra=_token),
+    Row("GET", "/api/v1/auth/me", "/api/v1/auth/me", SIGNED_IN),
+    # directory: organisations and needs are public, people are not
+    Row("GET", "/api/v1/organisations", "/api/v1/organisations", EVERYONE),
+    Row("GET", "/api/v1/organisations/{ref}", "/api/v1/organisations/{org}", EVERYONE),
+    Row("GET", "/api/v1/needs", "/api/v1/needs", EVERYONE),
+    Row("GET", "/api/v1/needs/{ref}", "/api/v1/needs/{need}", EVERYONE),
+    Row("GET", "/api/v1/people", "/api/v1/people", SIGNED_IN),
+    Row(
+        "GET",
+        "/api/v1/people/{ref}",
+        "/api/v1/people/{student}",
+        STAFF | {"student"},
+        case="no consent",
+    ),
+    Row(
+        "GET",
+        "/api/v1/people/{ref}",
+        "/api/v1/people/{other_student}",
+        STAFF | COMPANIES | {"other_student"},
+        case="consent",
+    ),
+    Row(
+        "GET",
+        "/api/v1/people/{ref}",
+        "/api/v1/people/{introduced}",
+        STAFF | {"company"},
+        case="introduced to company",
+    ),
+    # profiles and personal data
+    Row(
+        "PATCH",
+        "/api/v1/people/{ref}",
+        "/api/v1/people/{student}",
+        frozenset({"student", "admin"}),
+        extra=_json({"headline": "Étudiante en BUT informatique", "skills": ["python"]}),
+    ),
+    Row(
+        "PUT",
+        "/api/v1/people/{ref}/consent",
+        "/api/v1/people/{student}/consent",
+        frozenset({"student"}),
+        extra=_json({"companies_may_view": True}),
+    ),
+    Row(
+        "GET",
+        "/api/v1/people/{ref}/export",
+        "/api/v1/people/{student}/export",
+        frozenset({"student", "admin"}),
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/people/{ref}",
+        "/api/v1/people/{student}",
+        frozenset({"student", "admin"}),
+    ),
+    # needs
+    Row(
+        "POST",
+        "/api/v1/needs",
+        "/api/v1/needs",
+        frozenset({"company", "admin"}),
+        case="for the company's organisation",
+        extra=lambda w, _r: {"json": {**NEED_BODY, "organisation": w.refs["org"]}},
+    ),
+    Row(
+        "PATCH",
+        "/api/v1/needs/{ref}",
+        "/api/v1/needs/{need}",
+        frozenset({"company", "admin"}),
+        extra=_json({"places": 2, "nice_to_have": ["anglais"]}),
+    ),
+    Row("DELETE", "/api/v1/needs/{ref}", "/api/v1/needs/{need}", frozenset({"company", "admin"})),
+    # recommendations and search
+    Row(
+        "GET",
+        "/api/v1/people/{ref}/recommendations",
+        "/api/v1/people/{student}/recommendations",
+        STAFF | {"student"},
+    ),
+    Row(
+        "GET",
+        "/api/v1/needs/{ref}/candidates",
+        "/api/v1/needs/{need}/candidates",
+        STAFF | {"company"},
+    ),
+    Row(
+        "GET",
+        "/api/v1/search/needs",
+        "/api/v1/search/needs",
+        EVERYONE,
+        extra=lambda _w, _r: {"params": {"q": "stage python"}},
+    ),
+    Row(
+        "GET",
+        "/api/v1/search/people",
+        "/api/v1/search/people",
+        STAFF | COMPANIES,
+        extra=lambda _w, _r: {"params": {"q": "développeur python"}},
+    ),
+    # review, interest and shortlists
+    Row(
+        "POST",
+        "/api/v1/review/run",
+        "/api/v1/review/run",
+        STAFF,
+        extra=_json({"per_need": 1}),
+    ),
+    Row("GET", "/api/v1/review/queue", "/api/v1/review/queue", STAFF),
+    Row("GET", "/api/v1/review/mutual", "/api/v1/review/mutual", STAFF),
+    Row("GET", "/api/v1/audit", "/api/v1/audit", STAFF),
+    Row(
+        "POST",
+        "/api/v1/suggestions/{suggestion_id}/decision",
+        "/api/v1/suggestions/{suggestion}/decision",
+        STAFF,
+        extra=_json({"action": "approve"}),
+    ),
+    Row(
+        "PATCH",
+        "/api/v1/suggestions/{suggestion_id}",
+        "/api/v1/suggestions/{suggestion}",
+        STAFF,
+        extra=_json({"note": "À appeler lundi"}),
+    ),
+    Row("PUT", "/api/v1/needs/{ref}/interest", "/api/v1/needs/{need}/interest", PEOPLE),
+    Row("DELETE", "/api/v1/needs/{ref}/interest", "/api/v1/needs/{need}/interest", PEOPLE),
+    Row(
+        "PUT",
+        "/api/v1/needs/{ref}/shortlist/{person_ref}",
+        "/api/v1/needs/{need}/shortlist/{other_student}",
+        frozenset({"company", "admin"}),
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/needs/{ref}/shortlist/{person_ref}",
+        "/api/v1/needs/{need}/shortlist/{other_student}",
+        frozenset({"company", "admin"}),
+    ),
+    # imports and exports
+    Row("POST", "/api/v1/imports/{kind}", "/api/v1/imports/organisations", STAFF, extra=_upload),
+    Row(
+        "GET",
+        "/api/v1/exports/suggestions.{fmt}",
+        "/api/v1/exports/suggestions.csv",
+        STAFF,
+    ),
+    Row("GET", "/api/v1/exports/decisions.{fmt}", "/api/v1/exports/decisions.csv", STAFF),
+]
+
+
+def registered_routes(app: FastAPI) -> set[tuple[str, str]]:
+    """(method, path) of every endpoint under /api/v1, whatever the FastAPI version."""
+    try:  # FastAPI >= 0.16x wraps included routers; this walks through them
+        from fastapi.routing import iter_route_contexts
+
+        routes: Any = list(iter_route_contexts(app.routes))
+    except ImportError:  # pragma: no cover - older FastAPI lists routes flat
+        routes = app.routes
+    found: set[tuple[str, str]] = set()
+    for route in routes:
+        path = getattr(route, "path", None) or ""
+        if not path.startswith("/api/v1"):
+            continue
+        for method in getattr(route, "methods", None) or ():
+            if method not in ("HEAD", "OPTIONS"):
+                found.add((method, path))
+    return found
+
+
+def test_every_route_has_a_row(client: TestClient) -> None:
+    registered = registered_routes(client.app)  # type: ignore[arg-type]
+    in_matrix = {(row.method, row.route) for row in MATRIX}
+    missing = sorted(registered - in_matrix)
+    assert not missing, f"add rows to MATRIX for: {missing}"
+    stale = sorted(in_matrix - registered)
+    assert not stale, f"rows for routes that no longer exist: {stale}"
+
+
+def expected(row: Row, role: str) -> str:
+    if role in row.allowed:
+        return "2xx"
+    return "401" if role == ANONYMOUS else "403/404"
+
+
+def outcome(status: int) -> str:
+    if 200 <= status < 300:
+        return "2xx"
+    if status == 401:
+        return "401"
+    if status in (403, 404):
+        return "403/404"
+    return str(status)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("row", MATRIX, ids=lambda row: row.id)
+def test_access(client: TestClient, world: World, row: Row, role: str) -> None:
+    client.app.state.matching = fast_matching()  # type: ignore[attr-defined]
+    headers = headers_for(client, role)
+    url = row.url.format(**world.refs)
+    kwargs = row.extra(world, role) if row.extra else {}
+    response = client.request(row.method, url, headers=headers, **kwargs)
+    assert outcome(response.status_code) == expected(row, role), response.text[:500]
