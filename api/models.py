@@ -355,3 +355,34 @@ class AuditEntry(Base):
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, index=True
     )
+
+
+class AllocationRun(Base):
+    """One allocation of places by a coordinator: its settings, pins, bans and quality report."""
+
+    __tablename__ = "allocation_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_by: Mapped[str] = mapped_column(String(254))
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    pinned: Mapped[list[str]] = mapped_column(default=list)  # "person_ref|need_ref"
+    forbidden: Mapped[list[str]] = mapped_column(default=list)
+    report: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    pairs: Mapped[list[AllocationPair]] = relationship(
+        cascade="all, delete-orphan", order_by="AllocationPair.id", lazy="selectin"
+    )
+
+
+class AllocationPair(Base):
+    __tablename__ = "allocation_pairs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("allocation_runs.id", ondelete="CASCADE"), index=True
+    )
+    method: Mapped[str] = mapped_column(String(20))
+    person_ref: Mapped[str] = mapped_column(String(40))
+    need_ref: Mapped[str] = mapped_column(String(40))
+    score: Mapped[float] = mapped_column(Float)

@@ -247,7 +247,24 @@ def _upload(_world: World, _role: str) -> dict[str, Any]:
 
 NEED_BODY = {"title": "Alternance soudure", "kind": "apprenticeship", "skills": ["soudage"]}
 
+ALLOCATION_BODY = {"kinds": ["internship"], "candidates_per_person": 3}
+
 MATRIX: list[Row] = [
+    Row("POST", "/api/v1/allocations", "/api/v1/allocations", STAFF, extra=_json(ALLOCATION_BODY)),
+    Row("GET", "/api/v1/allocations/{run_id}", "/api/v1/allocations/999999", frozenset()),
+    Row(
+        "POST",
+        "/api/v1/allocations/{run_id}/rerun",
+        "/api/v1/allocations/999999/rerun",
+        frozenset(),
+        extra=_json({}),
+    ),
+    Row(
+        "GET",
+        "/api/v1/allocations/{run_id}/export.{fmt}",
+        "/api/v1/allocations/999999/export.csv",
+        frozenset(),
+    ),
     # health and accounts
     Row("GET", "/api/v1/health", "/api/v1/health", EVERYONE),
     Row("POST", "/api/v1/auth/signup", "/api/v1/auth/signup", EVERYONE, extra=_signup),
