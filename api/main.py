@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from api import __version__
 from api.db import check_connection, make_engine, session_factory
 from api.engine import MatchingService
 from api.errors import install_error_handlers
 from api.routers import accounts, directory, health, needs, profiles, recommendations, review
+from api.routers.allocations import router as allocations_router
 from api.routers.bulk import router as bulk_router
 from api.settings import Settings, get_settings
+from api.web import build_router as web_router
+
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -35,8 +42,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(review.router)
     app.include_router(directory.router)
     app.include_router(bulk_router)
+    app.include_router(allocations_router)
     app.include_router(profiles.router)
     app.include_router(needs.router)
+    app.include_router(web_router())
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 
 

@@ -1,0 +1,267 @@
+"""What every web page shares: templates, language, the signed-in user, CSRF and form errors."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from api.auth import read_token
+from api.deps import SessionDep
+from api.errors import AppError
+from api.models import User
+from api.web.i18n import pick_language, translator
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
+TOKEN_COOKIE = "passerelle_token"
+CSRF_COOKIE = "passerelle_csrf"
+LANG_COOKIE = "lang"
+CSRF_FIELD = "csrf_token"
+ONE_YEAR = 365 * 24 * 3600
+
+
+class CsrfRejected(Exception):
+    """A state-changing form arrived without the token of this browser's session."""
+
+
+class LoginRequired(Exception):
+    def __init__(self, next_path: str) -> None:
+        self.next_path = next_path
+
+
+class Forbidden(Exception):
+    pass
+
+
+def language(request: Request) -> str:
+    return pick_language(request.cookies.get(LANG_COOKIE))
+
+
+def tr(request: Request, key: str, **values: Any) -> str:
+    return translator(language(request))(key, **values)
+
+
+def _secure(request: Request) -> bool:
+    return bool(request.app.state.settings.environment == "production")
+
+
+# ----------------------------------------------------------------------------- CSRF
+# The session cookie is SameSite=Lax, which already keeps other sites' POSTs from carrying it;
+# the form token adds a second, per-browser-session check (signed double submit): the token is
+# an HMAC of a random httponly cookie, rotated at sign-in and sign-out.
+
+
+def _csrf_seed(request: Request) -> str:
+    seed = getattr(request.state, "csrf_seed", None) or request.cookies.get(CSRF_COOKIE)
+    if not seed:
+        seed = secrets.token_urlsafe(32)
+        request.state.csrf_seed_new = True
+    request.state.csrf_seed = seed
+    return str(seed)
+
+
+def csrf_token(request: Request) -> str:
+    key = request.app.state.settings.secret_key.encode()
+    return hmac.new(key, _csrf_seed(request).encode(), hashlib.sha256).hexdigest()
+
+
+def rotate_csrf(request: Request) -> None:
+    request.state.csrf_seed = secrets.token_urlsafe(32)
+    request.state.csrf_seed_new = True
+
+
+def _store_csrf(request: Request, response: Response) -> None:
+    if getattr(request.state, "csrf_seed_new", False):
+        response.set_cookie(
+            CSRF_COOKIE,
+            request.state.csrf_seed,
+            httponly=True,
+            samesite="lax",
+            secure=_secure(request),
+            max_age=ONE_YEAR,
+        )
+
+
+async def checked_form(request: Request) -> FormData:
+    """The posted form, once its CSRF token proved it came from one of our pages."""
+    form = await request.form()
+    sent = form.get(CSRF_FIELD)
+    seed = request.cookies.get(CSRF_COOKIE)
+    if not isinstance(sent, str) or not seed:
+        raise CsrfRejected()
+    key = request.app.state.settings.secret_key.encode()
+    expected = hmac.new(key, seed.encode(), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(sent, expected):
+        raise CsrfRejected()
+    return form
+
+
+Form = Annotated[FormData, Depends(checked_form)]
+
+
+def text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def optional(form: FormData, name: str) -> str | None:
+    return text(form, name) or None
+
+
+def split_list(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+# ----------------------------------------------------------------------------- the user
+
+
+def web_user(request: Request, session: SessionDep) -> User | None:
+    """The signed-in user, or None: an expired cookie just means signed out on a page."""
+    token = request.cookies.get(TOKEN_COOKIE)
+    if not token:
+        return None
+    user_id = read_token(token, request.app.state.settings.secret_key)
+    user = session.get(User, user_id) if user_id is not None else None
+    return user if user is not None and user.is_active else None
+
+
+WebUser = Annotated[User | None, Depends(web_user)]
+
+
+def signed_in(request: Request, user: WebUser) -> User:
+    if user is None:
+        raise LoginRequired(request.url.path)
+    return user
+
+
+SignedIn = Annotated[User, Depends(signed_in)]
+
+
+def require_role(user: User, *roles: str) -> None:
+    if user.role not in roles:
+        raise Forbidden()
+
+
+def safe_next(value: str | None, default: str = "/") -> str:
+    """Only local paths: an open redirect would let a phishing link borrow our domain."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return default
+
+
+def home_of(user: User) -> str:
+    if user.role in ("student", "researcher"):
+        return "/recommandations"
+    if user.role == "company":
+        return "/besoins"
+    return "/revue"
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+def flash(response: Response, key: str) -> None:
+    """A one-shot message shown by the next page (a catalogue key, never free text)."""
+    response.set_cookie("flash", key, max_age=60, httponly=True, samesite="lax")
+
+
+def render(
+    request: Request,
+    template: str,
+    user: User | None = None,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    lang = language(request)
+    flash_key = request.cookies.get("flash")
+    response = TEMPLATES.TemplateResponse(
+        request,
+        template,
+        {
+            "user": user,
+            "lang": lang,
+            "t": translator(lang),
+            "csrf_token": csrf_token(request),
+            "flash": flash_key if flash_key and flash_key.count(".") == 1 else None,
+            "path": request.url.path,
+            "path_quoted": quote(request.url.path),
+            **context,
+        },
+        status_code=status_code,
+    )
+    if flash_key:
+        response.delete_cookie("flash")
+    _store_csrf(request, response)
+    return response
+
+
+def redirect(request: Request, url: str, flash_key: str | None = None) -> RedirectResponse:
+    response = RedirectResponse(url, status_code=303)
+    if flash_key:
+        flash(response, flash_key)
+    _store_csrf(request, response)
+    return response
+
+
+# ----------------------------------------------------------------------------- form errors
+
+_TYPES = {
+    "missing": "error.required",
+    "string_too_short": "error.min_length",
+    "string_too_long": "error.max_length",
+    "too_long": "error.too_many",
+    "literal_error": "error.choice",
+    "enum": "error.choice",
+    "float_parsing": "error.number",
+    "float_type": "error.number",
+    "int_parsing": "error.integer",
+    "int_type": "error.integer",
+    "int_from_float": "error.integer",
+    "date_parsing": "error.date",
+    "date_from_datetime_parsing": "error.date",
+    "date_type": "error.date",
+    "greater_than_equal": "error.ge",
+    "less_than_equal": "error.le",
+}
+
+# Messages of the services (AppError) turned into catalogue keys by the field they name.
+_APP_ERRORS = {
+    ("email", 409): "error.email_taken",
+    ("organisation_name", 422): "error.organisation_required",
+    ("town", 422): "error.unknown_town",
+    ("available_until", 422): "error.dates_order",
+    ("reason", 422): "error.reason_required",
+    ("action", 409): "error.transition",
+}
+
+
+def field_errors(request: Request, exc: ValidationError | AppError) -> dict[str, str]:
+    """Field name -> message in the page's language, for errors shown next to their field."""
+    t = translator(language(request))
+    if isinstance(exc, AppError):
+        key = _APP_ERRORS.get((exc.field or "", exc.status_code), "error.invalid")
+        return {exc.field or "form": t(key)}
+    out: dict[str, str] = {}
+    for err in exc.errors():
+        field = str(err["loc"][0]) if err["loc"] else "form"
+        specific = f"error.{field}.{err['type']}"
+        ctx = {k: v for k, v in (err.get("ctx") or {}).items() if isinstance(v, int | float | str)}
+        if t(specific) != specific:
+            message = t(specific)
+        else:
+            key = _TYPES.get(err["type"], "error.invalid")
+            try:
+                message = t(key, **ctx)
+            except (KeyError, IndexError):
+                message = t("error.invalid")
+        out.setdefault(field, message)
+    return out

@@ -1,0 +1,150 @@
+"""Public pages: home, language switch, sign-up, sign-in and sign-out."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from sqlalchemy import func, select
+
+from api.auth import issue_token
+from api.deps import SessionDep
+from api.errors import AppError
+from api.models import Need, Organisation, Person
+from api.routers.accounts import SignUp, authenticate, create_account
+from api.web import WebRoute
+from api.web.core import (
+    LANG_COOKIE,
+    ONE_YEAR,
+    TOKEN_COOKIE,
+    Form,
+    WebUser,
+    field_errors,
+    home_of,
+    optional,
+    redirect,
+    render,
+    rotate_csrf,
+    safe_next,
+    text,
+    tr,
+)
+from api.web.i18n import LANGUAGES
+
+router = APIRouter(route_class=WebRoute)
+
+ROLES = ("student", "researcher", "company")
+
+
+@router.get("/")
+def home(request: Request, session: SessionDep, user: WebUser) -> Response:
+    stats = {
+        "people": session.scalar(select(func.count()).select_from(Person)) or 0,
+        "needs": session.scalar(select(func.count()).select_from(Need).where(Need.is_open)) or 0,
+        "organisations": session.scalar(select(func.count()).select_from(Organisation)) or 0,
+    }
+    return render(request, "web/home.html", user, stats=stats)
+
+
+@router.get("/langue/{code}")
+def switch_language(request: Request, code: str, next: str = "/") -> Response:
+    response = redirect(request, safe_next(next))
+    if code in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, code, max_age=ONE_YEAR, samesite="lax")
+    return response
+
+
+@router.get("/inscription")
+def signup_page(request: Request, user: WebUser) -> Response:
+    return render(request, "web/signup.html", user, values={"role": "student"}, errors={})
+
+
+@router.post("/inscription")
+def signup(request: Request, session: SessionDep, user: WebUser, form: Form) -> Response:
+    values = {
+        name: text(form, name)
+        for name in (
+            "email",
+            "role",
+            "first_name",
+            "last_name",
+            "organisation_name",
+            "sector",
+            "town",
+        )
+    }
+    try:
+        body = SignUp(
+            email=values["email"],
+            password=str(form.get("password") or ""),
+            role=values["role"],  # type: ignore[arg-type]
+            first_name=values["first_name"],
+            last_name=values["last_name"],
+            organisation_name=optional(form, "organisation_name"),
+            sector=optional(form, "sector"),
+            town=optional(form, "town"),
+        )
+        if body.town:
+            from api.routers.profiles import locate
+
+            locate(body.town)
+        create_account(session, body)
+    except (ValidationError, AppError) as exc:
+        session.rollback()
+        errors = field_errors(request, exc)
+        return render(request, "web/signup.html", user, 422, values=values, errors=errors)
+    session.commit()
+    return redirect(request, "/connexion?email=" + values["email"], "signup.done")
+
+
+@router.get("/connexion")
+def signin_page(request: Request, user: WebUser, next: str = "", email: str = "") -> Response:
+    return render(
+        request,
+        "web/signin.html",
+        user,
+        values={"email": email},
+        errors={},
+        next=safe_next(next, ""),
+    )
+
+
+@router.post("/connexion")
+def signin(request: Request, session: SessionDep, form: Form) -> Response:
+    email = text(form, "email")
+    next_path = safe_next(text(form, "next"), "")
+    try:
+        account = authenticate(session, email, str(form.get("password") or ""))
+    except AppError:
+        return render(
+            request,
+            "web/signin.html",
+            None,
+            401,
+            values={"email": email},
+            errors={"password": tr(request, "error.credentials")},
+            next=next_path,
+        )
+    settings = request.app.state.settings
+    token, _expires = issue_token(
+        account.id, account.role, settings.secret_key, settings.access_token_minutes
+    )
+    rotate_csrf(request)
+    response = redirect(request, next_path or home_of(account))
+    response.set_cookie(
+        TOKEN_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=settings.environment == "production",
+        max_age=settings.access_token_minutes * 60,
+    )
+    return response
+
+
+@router.post("/deconnexion")
+def signout(request: Request, form: Form) -> Response:
+    rotate_csrf(request)
+    response = redirect(request, "/", "signout.done")
+    response.delete_cookie(TOKEN_COOKIE)
+    return response

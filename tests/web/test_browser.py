@@ -1,0 +1,145 @@
+"""A real browser (Debian's Chromium, via Playwright) against a live server: a student's journey."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="/usr/bin/chromium absent (apt-get install chromium)"
+    ),
+]
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """uvicorn on a free port over a fresh SQLite database holding the demo region."""
+    db = tmp_path_factory.mktemp("browser") / "web.db"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "HF_HUB_OFFLINE": "1"}
+    for command in ("migrate", "load-demo"):
+        subprocess.run([sys.executable, "-m", "api", command], env=env, check=True, cwd=ROOT)
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.main:app_from_env",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.terminate()
+        pytest.fail("the server did not start")
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_student_journey_in_chromium(server: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="fr-FR")
+        # The first ranking fits the engine on the whole demo region (model load + encoding).
+        page.set_default_timeout(180_000)
+        page.goto(server + "/")
+        assert "Le bon projet" in page.inner_text("h1")
+        page.screenshot(path=str(ARTIFACTS / "01-home-phone.png"), full_page=True)
+
+        page.get_by_role("link", name="Créer un compte").first.click()
+        page.get_by_label("Prénom").fill("Inès")
+        page.get_by_label("Nom", exact=True).fill("Lefebvre")
+        page.get_by_label("Commune").fill("Calais")
+        page.get_by_label("Adresse e-mail").fill("pas-une-adresse")
+        page.get_by_label("Mot de passe").fill("court")
+        page.get_by_role("button", name="Créer mon compte").click()
+        assert "adresse e-mail valide" in page.inner_text("#f-email-error")
+        page.screenshot(path=str(ARTIFACTS / "02-signup-errors.png"), full_page=True)
+        page.get_by_label("Adresse e-mail").fill("ines.lefebvre@etu.example.fr")
+        page.get_by_label("Mot de passe").fill("correct horse battery")
+        page.get_by_role("button", name="Créer mon compte").click()
+
+        page.get_by_label("Mot de passe").fill("correct horse battery")
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_load_state()
+        assert page.url.endswith("/recommandations"), page.url
+        page.get_by_role("link", name="Mon profil", exact=True).click()
+        page.get_by_label("Titre du profil").fill(
+            "Étudiante en BUT Informatique, cherche un stage en développement web"
+        )
+        page.get_by_label("Présentation").fill(
+            "Application web en Python et JavaScript, bases de données SQL, projet tutoré."
+        )
+        skills = page.get_by_label("Compétences", exact=True)
+        skills.fill("Python, SQL, Java")
+        page.wait_for_function(
+            "document.querySelectorAll('#skills-list option').length > 0", timeout=5000
+        )
+        skills.fill("Python, SQL, JavaScript")
+        page.get_by_label("Mobilité (km)").fill("60")
+        page.get_by_label("Les entreprises peuvent voir mon profil").check()
+        page.screenshot(path=str(ARTIFACTS / "03-profile.png"), full_page=True)
+        page.get_by_role("button", name="Enregistrer").click()
+        assert "Profil enregistré." in page.inner_text(".flash")
+
+        page.get_by_role("link", name="Mes recommandations", exact=True).click()
+        cards = page.locator("li.result")
+        assert cards.count() >= 3
+        assert "Pourquoi ?" in cards.first.inner_text()
+        page.screenshot(path=str(ARTIFACTS / "04-recommendations-phone.png"), full_page=False)
+        cards.first.get_by_role("button", name="Ça m'intéresse").click()
+        page.wait_for_selector("li.result >> nth=0 >> .done-badge")
+        assert "Intérêt envoyé" in cards.first.inner_text()
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.screenshot(path=str(ARTIFACTS / "05-recommendations-desktop.png"))
+
+        page.get_by_role("link", name="Passer en anglais").or_(
+            page.locator("a.lang-switch")
+        ).first.click()
+        assert "My recommendations" in page.inner_text("h1")
+        browser.close()
