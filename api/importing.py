@@ -22,6 +22,7 @@ from api.models import (
     Person,
     PersonSkill,
     Skill,
+    User,
 )
 from matching.skills import SkillVocabulary
 from matching.skills import skill_key as normalise
@@ -628,4 +629,53 @@ def load_demo(
     report = import_region(session, folder, progress=progress)
     session.add(AppState(key=DEMO_KEY, value=str(folder)))
     session.flush()
+    create_demo_accounts(session)
     return report
+
+
+DEMO_PASSWORD = "demo-passerelle-2027"
+DEMO_ACCOUNTS = (
+    ("etudiant@demo.passerelle.fr", "student"),
+    ("chercheur@demo.passerelle.fr", "researcher"),
+    ("entreprise@demo.passerelle.fr", "company"),
+    ("coordination@demo.passerelle.fr", "coordinator"),
+    ("admin@demo.passerelle.fr", "admin"),
+)
+
+
+def create_demo_accounts(session: Session) -> list[User]:
+    """One account per role on the demo region (password DEMO_PASSWORD, listed in the README).
+
+    The student and researcher accounts speak for the first demo person of their kind, the
+    company account for the first company that posted a need.
+    """
+    from api.auth import hash_password
+
+    password_hash = hash_password(DEMO_PASSWORD)
+    first_person = {
+        kind: session.scalars(
+            select(Person).where(Person.kind == kind).order_by(Person.ref)
+        ).first()
+        for kind in ("student", "researcher")
+    }
+    company = session.scalars(
+        select(Organisation)
+        .where(Organisation.kind == "company", Organisation.id.in_(select(Need.organisation_id)))
+        .order_by(Organisation.ref)
+    ).first()
+    users: list[User] = []
+    for email, role in DEMO_ACCOUNTS:
+        if session.scalar(select(User.id).where(User.email == email)) is not None:
+            continue
+        person = first_person.get(role)
+        user = User(
+            email=email,
+            password_hash=password_hash,
+            role=role,
+            person_id=person.id if person is not None else None,
+            organisation_id=company.id if role == "company" and company is not None else None,
+        )
+        session.add(user)
+        users.append(user)
+    session.flush()
+    return users

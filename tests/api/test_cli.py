@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,3 +65,26 @@ def test_migrate_and_load_demo_twice(scratch_url: str) -> None:
     assert "chargée" in first.stdout
     second = run_cli("load-demo", DATABASE_URL=url)
     assert second.returncode == 0 and "déjà chargée" in second.stdout
+
+
+@pytest.mark.db
+def test_demo_accounts_of_every_role_can_sign_in(client: TestClient) -> None:
+    from api.importing import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    roles = set()
+    for email, role in DEMO_ACCOUNTS:
+        response = client.post(
+            "/api/v1/auth/token", data={"username": email, "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 200, email
+        me = client.get(
+            "/api/v1/auth/me",
+            headers={"Authorization": f"Bearer {response.json()['access_token']}"},
+        ).json()
+        assert me["role"] == role
+        if role in ("student", "researcher"):
+            assert me["person_ref"]
+        if role == "company":
+            assert me["organisation_ref"]
+        roles.add(role)
+    assert roles == {"student", "researcher", "company", "coordinator", "admin"}

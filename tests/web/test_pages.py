@@ -158,7 +158,12 @@ def test_sign_up_shows_french_errors_next_to_fields(client: TestClient) -> None:
 def test_profile_rejects_bad_values_with_french_messages(
     client: TestClient, session: Session
 ) -> None:
-    student = session.scalars(select(Person).where(Person.kind == "student")).first()
+    student = session.scalars(
+        select(Person).where(
+            Person.kind == "student",
+            Person.id.not_in(select(User.person_id).where(User.person_id.is_not(None))),
+        )
+    ).first()
     assert student is not None
     account(session, "student", "profil-errors@t.fr", person_id=student.id)
     sign_in(client, "profil-errors@t.fr")
@@ -307,7 +312,12 @@ def test_dashboard_draws_charts(client: TestClient, session: Session) -> None:
 
 
 def test_students_cannot_open_the_review_queue(client: TestClient, session: Session) -> None:
-    student = session.scalars(select(Person).where(Person.kind == "student")).first()
+    student = session.scalars(
+        select(Person).where(
+            Person.kind == "student",
+            Person.id.not_in(select(User.person_id).where(User.person_id.is_not(None))),
+        )
+    ).first()
     assert student is not None
     account(session, "student", "nosy@t.fr", person_id=student.id)
     sign_in(client, "nosy@t.fr")
