@@ -122,6 +122,19 @@ def get_by_ref(session: Session, model: type[M], ref: str) -> M | None:
     return session.scalars(select(model).where(model.ref == ref)).unique().one_or_none()
 
 
+_LABELS = {"Organisation": "Organisation", "Person": "Personne", "Need": "Besoin"}
+
+
+def get_or_404(session: Session, model: type[M], ref: str) -> M:
+    """The row with this reference, or a 404 problem naming it."""
+    from api.errors import NotFound
+
+    found = get_by_ref(session, model, ref)
+    if found is None:
+        raise NotFound(_LABELS[model.__name__], ref)
+    return found
+
+
 def new_ref(session: Session, model: type[M], prefix: str) -> str:
     """A reference no row of `model` has yet, e.g. NEED00042-1f3a."""
     count = session.scalar(select(func.count()).select_from(model)) or 0

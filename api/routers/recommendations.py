@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from api.deps import CurrentUser, MaybeUser, PageDep, SessionDep
 from api.engine import MatchingService, to_need, to_profile
-from api.errors import AppError, NotFound
+from api.errors import AppError
 from api.models import Need, Person
 from api.policy import (
     ensure_need_owner_or_staff,
@@ -20,7 +20,7 @@ from api.policy import (
     is_staff,
     visible_people_clause,
 )
-from api.repository import get_by_ref
+from api.repository import get_or_404
 from matching.ranker import HybridRanker
 from matching.types import Explanation, Suggestion
 from matching.types import Need as EngineNeed
@@ -193,9 +193,7 @@ def needs_for_person(
     start_until: date | None = None,
 ) -> RecommendationPage:
     """Besoins recommandés pour une personne, expliqués / needs recommended for a person."""
-    person = get_by_ref(session, Person, ref)
-    if person is None:
-        raise NotFound("Personne", ref)
+    person = get_or_404(session, Person, ref)
     ensure_view_person(session, user, person)
     if user.person_id != person.id and not is_staff(user):
         raise AppError("Recommandations réservées à la personne et aux coordinateurs", 403)
@@ -220,9 +218,7 @@ def candidates_for_need(
     kind: Literal["student", "researcher"] | None = None,
 ) -> RecommendationPage:
     """Candidats classés pour un besoin, visibles par l'utilisateur / ranked visible candidates."""
-    need = get_by_ref(session, Need, ref)
-    if need is None:
-        raise NotFound("Besoin", ref)
+    need = get_or_404(session, Need, ref)
     ensure_need_owner_or_staff(user, need)
     ranker = service(request).fitted(session).people
     if ranker is None:

@@ -16,7 +16,7 @@ from api.engine import MatchingService, to_need
 from api.errors import AppError, NotFound
 from api.models import AuditEntry, Interest, Need, Person, Shortlist, Suggestion, SuggestionEvent
 from api.policy import ensure_own_need, ensure_view_person
-from api.repository import get_by_ref
+from api.repository import get_or_404
 from api.routers.recommendations import explanation_json
 
 router = APIRouter(prefix="/api/v1", tags=["revue / review"])
@@ -253,9 +253,7 @@ def _own_person(user: CurrentUser) -> int:
 def mark_interest(session: SessionDep, user: CurrentUser, ref: str) -> None:
     """Marquer son intérêt pour un besoin / mark interest in a need."""
     person_id = _own_person(user)
-    need = get_by_ref(session, Need, ref)
-    if need is None:
-        raise NotFound("Besoin", ref)
+    need = get_or_404(session, Need, ref)
     if session.get(Interest, (person_id, need.id)) is None:
         session.add(Interest(person_id=person_id, need_id=need.id))
         record(session, user, "interest", "need", ref)
@@ -264,9 +262,7 @@ def mark_interest(session: SessionDep, user: CurrentUser, ref: str) -> None:
 @router.delete("/needs/{ref}/interest", status_code=204)
 def withdraw_interest(session: SessionDep, user: CurrentUser, ref: str) -> None:
     person_id = _own_person(user)
-    need = get_by_ref(session, Need, ref)
-    if need is None:
-        raise NotFound("Besoin", ref)
+    need = get_or_404(session, Need, ref)
     row = session.get(Interest, (person_id, need.id))
     if row is not None:
         session.delete(row)
@@ -276,13 +272,9 @@ def withdraw_interest(session: SessionDep, user: CurrentUser, ref: str) -> None:
 @router.put("/needs/{ref}/shortlist/{person_ref}", status_code=204)
 def shortlist(session: SessionDep, user: CurrentUser, ref: str, person_ref: str) -> None:
     """Présélectionner un candidat visible / shortlist a visible candidate."""
-    need = get_by_ref(session, Need, ref)
-    if need is None:
-        raise NotFound("Besoin", ref)
+    need = get_or_404(session, Need, ref)
     ensure_own_need(user, need)
-    person = get_by_ref(session, Person, person_ref)
-    if person is None:
-        raise NotFound("Personne", person_ref)
+    person = get_or_404(session, Person, person_ref)
     ensure_view_person(session, user, person)
     if session.get(Shortlist, (need.id, person.id)) is None:
         session.add(Shortlist(need_id=need.id, person_id=person.id))
@@ -291,13 +283,9 @@ def shortlist(session: SessionDep, user: CurrentUser, ref: str, person_ref: str)
 
 @router.delete("/needs/{ref}/shortlist/{person_ref}", status_code=204)
 def unshortlist(session: SessionDep, user: CurrentUser, ref: str, person_ref: str) -> None:
-    need = get_by_ref(session, Need, ref)
-    if need is None:
-        raise NotFound("Besoin", ref)
+    need = get_or_404(session, Need, ref)
     ensure_own_need(user, need)
-    person = get_by_ref(session, Person, person_ref)
-    if person is None:
-        raise NotFound("Personne", person_ref)
+    person = get_or_404(session, Person, person_ref)
     row = session.get(Shortlist, (need.id, person.id))
     if row is not None:
         session.delete(row)
