@@ -20,12 +20,13 @@ from matching.types import Place
 from matching.types import Profile as EngineProfile
 
 
+def _place(row: Person | Need) -> Place | None:
+    if row.lat is None or row.lon is None:
+        return None
+    return Place(row.town or "", row.lat, row.lon)
+
+
 def to_profile(person: Person) -> EngineProfile:
-    place = (
-        Place(person.town or "", person.lat, person.lon)
-        if person.lat is not None and person.lon is not None
-        else None
-    )
     return EngineProfile(
         id=person.ref,
         kind=person.kind,
@@ -36,7 +37,7 @@ def to_profile(person: Person) -> EngineProfile:
         level=person.level,
         languages=tuple(person.languages or ()),
         seeks=tuple(person.seeks or ()),
-        place=place,
+        place=_place(person),
         mobility_km=person.mobility_km,
         available_from=person.available_from,
         available_until=person.available_until,
@@ -45,11 +46,6 @@ def to_profile(person: Person) -> EngineProfile:
 
 
 def to_need(need: Need) -> EngineNeed:
-    place = (
-        Place(need.town or "", need.lat, need.lon)
-        if need.lat is not None and need.lon is not None
-        else None
-    )
     return EngineNeed(
         id=need.ref,
         kind=need.kind,
@@ -59,7 +55,7 @@ def to_need(need: Need) -> EngineNeed:
         nice_to_have=tuple(need.nice_to_have),
         level_min=need.level_min,
         languages=tuple(need.languages or ()),
-        place=place,
+        place=_place(need),
         remote=need.remote,
         start_date=need.start_date,
         duration_months=need.duration_months,

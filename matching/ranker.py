@@ -469,10 +469,6 @@ class HybridRanker:
         same = np.array(rows_a)[:, None] == np.array(rows_b)[None, :]
         return np.where(same, 1.0, sims).astype(np.float32)
 
-    def skill_similarity(self, a: Sequence[str], b: Sequence[str]) -> FloatArray:
-        """Cosine between two lists of skill labels (identical keys count as 1)."""
-        return self._row_similarity(self._skill_rows(a), self._skill_rows(b))
-
     def explain(self, need: Need, person: Profile) -> Any:
         """Explanation of one (need, person) pair, whether or not it was ranked."""
         self._check_fitted()

@@ -40,6 +40,18 @@ def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> None:
     assert "passerelle_token=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
 
 
+def student_without_account(session: Session) -> Person:
+    """A demo student no account speaks for yet (the demo region has one per role)."""
+    student = session.scalars(
+        select(Person).where(
+            Person.kind == "student",
+            Person.id.not_in(select(User.person_id).where(User.person_id.is_not(None))),
+        )
+    ).first()
+    assert student is not None
+    return student
+
+
 def account(session: Session, role: str, email: str, **links: int | None) -> User:
     user = User(email=email, password_hash=hash_password(PASSWORD), role=role, **links)
     session.add(user)
@@ -158,13 +170,7 @@ def test_sign_up_shows_french_errors_next_to_fields(client: TestClient) -> None:
 def test_profile_rejects_bad_values_with_french_messages(
     client: TestClient, session: Session
 ) -> None:
-    student = session.scalars(
-        select(Person).where(
-            Person.kind == "student",
-            Person.id.not_in(select(User.person_id).where(User.person_id.is_not(None))),
-        )
-    ).first()
-    assert student is not None
+    student = student_without_account(session)
     account(session, "student", "profil-errors@t.fr", person_id=student.id)
     sign_in(client, "profil-errors@t.fr")
     token = csrf(client.get("/profil").text)
@@ -308,17 +314,11 @@ def test_dashboard_draws_charts(client: TestClient, session: Session) -> None:
     page = client.get("/tableau-de-bord")
     assert page.status_code == 200
     assert page.text.count('<svg class="chart"') == 2
-    assert "Par territoire" in page.text and "Calaisis" in page.text or "Dunkerque" in page.text
+    assert "Par territoire" in page.text and ("Calaisis" in page.text or "Dunkerque" in page.text)
 
 
 def test_students_cannot_open_the_review_queue(client: TestClient, session: Session) -> None:
-    student = session.scalars(
-        select(Person).where(
-            Person.kind == "student",
-            Person.id.not_in(select(User.person_id).where(User.person_id.is_not(None))),
-        )
-    ).first()
-    assert student is not None
+    student = student_without_account(session)
     account(session, "student", "nosy@t.fr", person_id=student.id)
     sign_in(client, "nosy@t.fr")
     page = client.get("/revue")
