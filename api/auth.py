@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -35,3 +37,12 @@ def read_token(token: str, secret: str) -> int | None:
         return int(claims["sub"])
     except (jwt.PyJWTError, KeyError, ValueError):
         return None
+
+
+def csrf_for(seed: str, secret: str) -> str:
+    """The anti-forgery token of a browser session: an HMAC of its random, httponly seed."""
+    return hmac.new(secret.encode(), seed.encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_matches(sent: str | None, seed: str | None, secret: str) -> bool:
+    return bool(sent and seed) and hmac.compare_digest(str(sent), csrf_for(str(seed), secret))

@@ -9,7 +9,7 @@ from fastapi import Depends, Query, Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from api.auth import read_token
+from api.auth import csrf_matches, read_token
 from api.db import session_scope
 from api.errors import AppError
 from api.models import User
@@ -43,10 +43,30 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_HEADER = "X-CSRF-Token"
+
+
 def optional_user(request: Request, session: SessionDep) -> User | None:
+    """The caller, from a bearer token or from the web pages' session cookie.
+
+    A cookie rides along with any request the browser makes, including one forged by another
+    site: a write authenticated by the cookie alone must also carry the page's anti-forgery
+    token in the X-CSRF-Token header. Bearer tokens are never sent implicitly and need none.
+    """
     token = _bearer(request)
     if token is None:
         token = request.cookies.get("passerelle_token")
+        if token and request.method not in SAFE_METHODS:
+            sent = request.headers.get(CSRF_HEADER)
+            seed = request.cookies.get("passerelle_csrf")
+            if not csrf_matches(sent, seed, request.app.state.settings.secret_key):
+                raise AppError(
+                    "Jeton anti-falsification manquant ou invalide / missing or invalid "
+                    f"anti-forgery token: send the {CSRF_HEADER} header or a bearer token",
+                    403,
+                    field=CSRF_HEADER,
+                )
     if not token:
         return None
     user_id = read_token(token, request.app.state.settings.secret_key)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from api.auth import read_token
+from api.auth import csrf_for, csrf_matches, read_token
 from api.deps import SessionDep
 from api.errors import AppError
 from api.models import User
@@ -60,6 +58,10 @@ def _secure(request: Request) -> bool:
 # an HMAC of a random httponly cookie, rotated at sign-in and sign-out.
 
 
+def _secret(request: Request) -> str:
+    return str(request.app.state.settings.secret_key)
+
+
 def _csrf_seed(request: Request) -> str:
     seed = getattr(request.state, "csrf_seed", None) or request.cookies.get(CSRF_COOKIE)
     if not seed:
@@ -70,8 +72,7 @@ def _csrf_seed(request: Request) -> str:
 
 
 def csrf_token(request: Request) -> str:
-    key = request.app.state.settings.secret_key.encode()
-    return hmac.new(key, _csrf_seed(request).encode(), hashlib.sha256).hexdigest()
+    return csrf_for(_csrf_seed(request), request.app.state.settings.secret_key)
 
 
 def rotate_csrf(request: Request) -> None:
@@ -96,11 +97,7 @@ async def checked_form(request: Request) -> FormData:
     form = await request.form()
     sent = form.get(CSRF_FIELD)
     seed = request.cookies.get(CSRF_COOKIE)
-    if not isinstance(sent, str) or not seed:
-        raise CsrfRejected()
-    key = request.app.state.settings.secret_key.encode()
-    expected = hmac.new(key, seed.encode(), hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(sent, expected):
+    if not isinstance(sent, str) or not csrf_matches(sent, seed, _secret(request)):
         raise CsrfRejected()
     return form
 
