@@ -1,4 +1,4 @@
-"""A real browser (Debian's Chromium, via Playwright) against a live server: a student's journey."""
+"""A real browser (Debian's Chromium, via Playwright) against a live server: each role's journey."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -142,4 +143,101 @@ def test_student_journey_in_chromium(server: str) -> None:
             page.locator("a.lang-switch")
         ).first.click()
         assert "My recommendations" in page.inner_text("h1")
+        browser.close()
+
+
+DEMO_PASSWORD = "demo-passerelle-2027"
+
+
+def _sign_in(page: Any, server: str, email: str) -> None:
+    page.goto(server + "/connexion")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+
+
+def test_company_posts_a_need_and_shortlists_in_chromium(server: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+        page.set_default_timeout(180_000)
+        _sign_in(page, server, "entreprise@demo.passerelle.fr")
+        assert page.url.endswith("/besoins"), page.url
+        page.screenshot(path=str(ARTIFACTS / "10-company-needs.png"), full_page=True)
+
+        page.get_by_role("link", name="Publier un besoin").first.click()
+        page.get_by_role("button", name="Publier").click()  # empty: errors next to the fields
+        assert page.locator("[aria-invalid=true]").count() >= 1
+        page.get_by_label("Intitulé du besoin").fill(
+            "Stage développeur·se Python — outils portuaires"
+        )
+        page.get_by_label("Description", exact=True).fill(
+            "Suivi des conteneurs du port : API en Python, base de données SQL, tableaux de bord."
+        )
+        page.get_by_label("Compétences", exact=True).fill("Python, SQL")
+        page.get_by_label("Commune").fill("Boulogne-sur-Mer")
+        page.get_by_label("Nombre de places").fill("2")
+        page.screenshot(path=str(ARTIFACTS / "11-company-need-form.png"), full_page=True)
+        page.get_by_role("button", name="Publier").click()
+        page.wait_for_load_state()
+        assert "/candidats" in page.url, page.url
+        assert "Besoin publié." in page.inner_text(".flash")
+        cards = page.locator("li.result")
+        assert cards.count() >= 1, "no visible candidate for a Python internship"
+        assert "Pourquoi ?" in cards.first.inner_text()
+        page.screenshot(path=str(ARTIFACTS / "12-company-candidates.png"), full_page=False)
+        cards.first.get_by_role("button", name="Présélectionner").click()
+        page.wait_for_selector("li.result >> nth=0 >> .done-badge")
+        assert "Présélectionné" in cards.first.inner_text()
+        # The shortlist is stored: it is still there after a reload.
+        page.reload()
+        assert "Présélectionné" in page.locator("li.result").first.inner_text()
+        browser.close()
+
+
+def test_coordinator_approves_and_introduces_in_chromium(server: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+        page.set_default_timeout(300_000)
+        _sign_in(page, server, "coordination@demo.passerelle.fr")
+        assert "/revue" in page.url, page.url
+        if page.locator("[data-review-item]").count() == 0:
+            page.get_by_role("button", name="Lancer le lot de suggestions").click()
+            page.wait_for_load_state()
+        items = page.locator("[data-review-item]")
+        assert items.count() >= 2
+        first = items.first.locator(".result-title").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "20-review-queue.png"), full_page=False)
+
+        # Keyboard only: "a" approves the current card, which is replaced by its outcome.
+        page.locator("body").press("a")
+        page.wait_for_selector("[data-review-item] >> nth=0 >> .done-badge")
+        assert "Approuvée" in items.first.inner_text()
+
+        # A rejection needs a reason: "r" with an empty reason puts the focus in the field.
+        second = items.nth(1)
+        page.locator("body").press("r")
+        assert second.locator("input[name=reason]").evaluate("e => e === document.activeElement")
+        second.locator("input[name=reason]").fill("Profil trop éloigné du besoin")
+        second.get_by_role("button", name="Rejeter").click()
+        page.wait_for_selector("[data-review-item] >> nth=1 >> .done-badge")
+        assert "Rejetée" in second.inner_text()
+
+        # The approved suggestion is in its tab; introducing it makes the person visible.
+        page.get_by_role("link", name="Approuvée").click()
+        approved = page.locator("[data-review-item]").filter(has_text=first.split(" ")[0])
+        assert approved.count() >= 1
+        approved.first.get_by_role("button", name="Présenter").click()
+        page.wait_for_selector(".done-badge")
+        page.get_by_role("link", name="Présentée").click()
+        assert page.locator("[data-review-item]").filter(has_text=first.split(" ")[0]).count() >= 1
+
+        page.get_by_role("link", name="Tableau de bord").click()
+        page.wait_for_load_state()
+        assert page.locator("svg").count() >= 2
+        page.screenshot(path=str(ARTIFACTS / "21-dashboard.png"), full_page=True)
         browser.close()
