@@ -254,6 +254,8 @@ def field_errors(request: Request, exc: ValidationError | AppError) -> dict[str,
         ctx = {k: v for k, v in (err.get("ctx") or {}).items() if isinstance(v, int | float | str)}
         if t(specific) != specific:
             message = t(specific)
+        elif err["type"] == "string_too_short" and ctx.get("min_length") == 1:
+            message = t("error.required")  # "at least 1 character" is how a blank reads
         else:
             key = _TYPES.get(err["type"], "error.invalid")
             try:

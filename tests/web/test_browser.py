@@ -68,6 +68,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited with status {process.returncode}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
             break
@@ -170,6 +172,7 @@ def test_company_posts_a_need_and_shortlists_in_chromium(server: str) -> None:
         page.get_by_role("link", name="Publier un besoin").first.click()
         page.get_by_role("button", name="Publier").click()  # empty: errors next to the fields
         assert page.locator("[aria-invalid=true]").count() >= 1
+        assert "Ce champ est obligatoire." in page.inner_text("#f-title-error")
         page.get_by_label("Intitulé du besoin").fill(
             "Stage développeur·se Python — outils portuaires"
         )
