@@ -37,9 +37,9 @@ class WebRoute(APIRoute):
 
 
 def build_router() -> APIRouter:
-    from api.web import companies, coordination, people, public
+    from api.web import companies, coordination, editing, followup, people, public
 
     router = APIRouter(include_in_schema=False)
-    for module in (public, people, companies, coordination):
+    for module in (public, people, companies, coordination, editing, followup):
         router.include_router(module.router)
     return router

@@ -43,6 +43,95 @@
     });
   });
 
+  // Need form: vocabulary skills named in the description, offered as "+ skill" buttons that
+  // add the skill to the skills field. Without JavaScript the same buttons post the form to a
+  // preview that adds the skill server-side.
+  document.querySelectorAll("[data-skill-hints]").forEach(function (panel) {
+    var form = panel.closest("form");
+    var source = form.querySelector("[data-skill-source]");
+    var target = form.querySelector("[data-skill-target]");
+    var other = form.querySelector('[name="nice_to_have"]');
+    var list = panel.querySelector("[data-skill-hint-list]");
+    var status = panel.querySelector("[data-skill-hint-status]");
+    var empty = panel.querySelector("[data-skill-hint-empty]");
+    var timer = null;
+    var shown = null;
+    panel.querySelectorAll("[data-no-js]").forEach(function (el) { el.hidden = true; });
+    var key = function (label) {
+      return label.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
+    };
+    var listed = function () {
+      var taken = {};
+      (target.value + "," + (other ? other.value : "")).split(",").forEach(function (label) {
+        if (label.trim()) { taken[key(label)] = true; }
+      });
+      return taken;
+    };
+    var chip = function (label) {
+      var item = document.createElement("li");
+      var button = document.createElement("button");
+      var plus = document.createElement("span");
+      var more = document.createElement("span");
+      button.type = "button";
+      button.className = "chip chip-add";
+      button.setAttribute("data-add-skill", label);
+      plus.setAttribute("aria-hidden", "true");
+      plus.textContent = "+";
+      more.className = "visually-hidden";
+      more.textContent = " — " + panel.getAttribute("data-add-label");
+      button.appendChild(plus);
+      button.appendChild(document.createTextNode(" " + label));
+      button.appendChild(more);
+      item.appendChild(button);
+      return item;
+    };
+    var show = function (labels) {
+      var taken = listed();
+      labels = labels.filter(function (label) { return !taken[key(label)]; });
+      var signature = labels.join("|");
+      if (signature === shown) { return; }
+      shown = signature;
+      list.innerHTML = "";
+      labels.forEach(function (label) { list.appendChild(chip(label)); });
+      empty.hidden = labels.length > 0;
+      status.textContent = labels.length
+        ? panel.getAttribute("data-found").replace("{skills}", labels.join(", ")) : "";
+    };
+    var refresh = function () {
+      var text = source.value.slice(0, 5000);
+      if (text.trim().length < 2) { show([]); return; }
+      // Keep the address short enough for every server (accents weigh 6 bytes once encoded).
+      var query = encodeURIComponent(text);
+      while (query.length > 12000) { text = text.slice(0, Math.floor(text.length * 0.8)); query = encodeURIComponent(text); }
+      var exclude = encodeURIComponent((target.value + "," + (other ? other.value : "")).slice(0, 2000));
+      fetch("/web/competences/extraction?texte=" + query + "&exclure=" + exclude)
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(show)
+        .catch(function () {});
+    };
+    var later = function () { clearTimeout(timer); timer = setTimeout(refresh, 400); };
+    source.addEventListener("input", later);
+    target.addEventListener("input", later);
+    if (other) { other.addEventListener("input", later); }
+    list.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-add-skill]");
+      if (!button) { return; }
+      event.preventDefault();
+      var label = button.getAttribute("data-add-skill");
+      if (!listed()[key(label)]) {
+        var current = target.value.replace(/[\s,]+$/, "");
+        target.value = current ? current + ", " + label : label;
+      }
+      var item = button.parentNode;
+      var next = item.nextElementSibling || item.previousElementSibling;
+      item.remove();
+      shown = null;
+      empty.hidden = list.children.length > 0;
+      status.textContent = panel.getAttribute("data-added").replace("{skill}", label);
+      (next ? next.querySelector("button") : target).focus();
+    });
+  });
+
   // Review queue: j/k to move, a/r/i to approve, reject, introduce the current suggestion.
   var queue = document.querySelector("[data-review]");
   if (queue) {
