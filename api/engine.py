@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api import corpus
 from api.models import Embedding, Need, Person
+from matching.constraints import CONSTRAINTS, PersonArrays, violations
 from matching.encoders import CachedEncoder, Encoder, Vectors, load_encoder
 from matching.ranker import HybridRanker
 from matching.skills import SkillVocabulary
@@ -152,3 +153,26 @@ class MatchingService:
                 else None,
             )
             return self._fitted
+
+
+@dataclass(frozen=True)
+class Exclusions:
+    """Why a person's recommendations may be empty: needs ruled out by each hard constraint."""
+
+    considered: int  # needs left after the caller's filters
+    passing: int  # ...that no hard constraint rules out
+    by_constraint: dict[str, int]  # constraint name -> needs it rules out (a need may count twice)
+
+
+def exclusions(ranker: HybridRanker, profile: EngineProfile, allowed: set[str]) -> Exclusions:
+    """Count, among the `allowed` needs the ranker holds, those each constraint rules out."""
+    if ranker.need_arrays_ is None:
+        raise ValueError("the ranker must hold needs")
+    codes = violations(ranker.need_arrays_, PersonArrays.of([profile]))[:, 0]
+    keep = np.array([d.id in allowed for d in ranker.documents_], dtype=bool)
+    codes = codes[keep]
+    return Exclusions(
+        considered=int(keep.sum()),
+        passing=int((codes == 0).sum()),
+        by_constraint={name: int(((codes & bit) != 0).sum()) for bit, name in CONSTRAINTS.items()},
+    )

@@ -69,6 +69,12 @@ def install_error_handlers(app: FastAPI) -> None:
         limit = request.app.state.settings.max_request_bytes
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
+            if not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
+                "accept", ""
+            ):
+                from api.web.core import render  # the pages import this module
+
+                return render(request, "web/error.html", None, 413, message_key="error.too_large")
             return problem(
                 413,
                 f"Corps de requête trop volumineux (maximum {limit // 1024} Kio) "

@@ -29,6 +29,7 @@ from api.web.core import (
     split_list,
     text,
 )
+from api.web.paging import last_ranked_page, page_number, page_url, pager
 
 router = APIRouter(route_class=WebRoute)
 
@@ -122,12 +123,24 @@ def _need(session: SessionDep, user: User, ref: str) -> Need:
 
 
 @router.get("/besoins/{ref}/candidats")
-def candidates(request: Request, session: SessionDep, user: SignedIn, ref: str) -> Response:
+def candidates(
+    request: Request, session: SessionDep, user: SignedIn, ref: str, page: str = "1"
+) -> Response:
     require_role(user, "company", "coordinator", "admin")
     need = _need(session, user, ref)
-    page = candidates_for_need(
-        request, session, user, Page(limit=CANDIDATES, offset=0), ref, territory=None, kind=None
-    )
+    number = page_number(page, last_ranked_page(CANDIDATES))
+    # Ranked from the top on every request: asking for everything up to this page (and one
+    # more) costs the same, and gives the first score for the relevance bars.
+    ranked = candidates_for_need(
+        request,
+        session,
+        user,
+        Page(limit=number * CANDIDATES + 1, offset=0),
+        ref,
+        territory=None,
+        kind=None,
+    ).items
+    items = ranked[(number - 1) * CANDIDATES : number * CANDIDATES]
     shortlisted = set(
         session.scalars(
             select(Person.ref)
@@ -135,13 +148,17 @@ def candidates(request: Request, session: SessionDep, user: SignedIn, ref: str) 
             .where(Shortlist.need_id == need.id)
         )
     )
+    has_next = len(ranked) > number * CANDIDATES and number < last_ranked_page(CANDIDATES)
     return render(
         request,
         "web/candidates.html",
         user,
         need=need,
-        items=page.items,
+        items=items,
+        top_score=ranked[0].score if ranked else 1.0,
+        first_rank=(number - 1) * CANDIDATES + 1,
         shortlisted=shortlisted,
+        paging=pager(f"/besoins/{need.ref}/candidats", {}, number, has_next=has_next),
     )
 
 
@@ -154,6 +171,5 @@ def add_to_shortlist(
     session.commit()
     if request.headers.get("hx-request"):
         return render(request, "web/_shortlist_done.html", user)
-    return redirect(
-        request, f"/besoins/{ref}/candidats#candidat-{person_ref}", "candidates.shortlist_done"
-    )
+    back = page_url(f"/besoins/{ref}/candidats", {}, page_number(text(form, "page")))
+    return redirect(request, f"{back}#candidat-{person_ref}", "candidates.shortlist_done")

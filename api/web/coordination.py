@@ -1,4 +1,4 @@
-"""Pages of coordinators: the review queue with keyboard shortcuts, and the regional dashboard."""
+"""Pages of coordinators: the review queue with keyboard shortcuts and its suggestion batch."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
-from sqlalchemy import func, select
 
 from api.deps import Page, SessionDep
 from api.errors import AppError
-from api.models import Need, Organisation, Person, Suggestion
-from api.routers.review import Decision, decide, propose, queue, suggestion_out
+from api.models import Suggestion, User
+from api.routers.review import Decision, QueuePage, decide, propose, queue, suggestion_out
 from api.web import WebRoute
-from api.web.core import Form, SignedIn, field_errors, redirect, render, require_role, text, tr
+from api.web.core import Form, SignedIn, field_errors, redirect, render, require_role, text
+from api.web.paging import page_number, page_url, pager
 
 router = APIRouter(route_class=WebRoute)
 
@@ -22,23 +22,40 @@ STATUSES = ("proposed", "approved", "rejected", "introduced", "hired")
 QUEUE_SIZE = 30
 
 
+def _review(session: SessionDep, user: User, status: str, number: int) -> dict[str, Any]:
+    """What the review page shows: one page of the queue of one status, and its page links."""
+
+    def load(number: int) -> QueuePage:
+        size = Page(limit=QUEUE_SIZE, offset=(number - 1) * QUEUE_SIZE)
+        return queue(session, user, size, status, mutual_only=False)  # type: ignore[arg-type]
+
+    page = load(number)
+    if not page.items and page.total and number > 1:
+        # Decisions emptied the last page: show the one that is now last.
+        number = (page.total + QUEUE_SIZE - 1) // QUEUE_SIZE
+        page = load(number)
+    return {
+        "page": page,
+        "page_number": number,
+        "paging": pager("/revue", {"statut": status}, number, total=page.total, size=QUEUE_SIZE),
+        "status": status,
+        "statuses": STATUSES,
+        "top_score": max((i.score for i in page.items), default=1.0),
+    }
+
+
 @router.get("/revue")
 def review_page(
-    request: Request, session: SessionDep, user: SignedIn, statut: str = "proposed"
+    request: Request,
+    session: SessionDep,
+    user: SignedIn,
+    statut: str = "proposed",
+    page: str = "1",
 ) -> Response:
     require_role(user, "coordinator", "admin")
     status = statut if statut in STATUSES else "proposed"
-    page = queue(session, user, Page(limit=QUEUE_SIZE, offset=0), status, mutual_only=False)  # type: ignore[arg-type]
-    return render(
-        request,
-        "web/review.html",
-        user,
-        page=page,
-        status=status,
-        statuses=STATUSES,
-        errors={},
-        top_score=max((i.score for i in page.items), default=1.0),
-    )
+    shown = _review(session, user, status, page_number(page))
+    return render(request, "web/review.html", user, errors={}, **shown)
 
 
 @router.post("/revue/{suggestion_id}/decision")
@@ -46,7 +63,9 @@ def review_decision(
     request: Request, session: SessionDep, user: SignedIn, form: Form, suggestion_id: int
 ) -> Response:
     require_role(user, "coordinator", "admin")
-    status = text(form, "statut") or "proposed"
+    status = text(form, "statut")
+    status = status if status in STATUSES else "proposed"
+    number = page_number(text(form, "page"))
     try:
         body = Decision.model_validate(
             {"action": text(form, "action"), "reason": text(form, "reason")}
@@ -67,22 +86,14 @@ def review_decision(
                 errors={suggestion_id: errors},
                 top_score=item.score,
             )
-        page = queue(session, user, Page(limit=QUEUE_SIZE, offset=0), status, mutual_only=False)  # type: ignore[arg-type]
+        shown = _review(session, user, status, number)
         return render(
-            request,
-            "web/review.html",
-            user,
-            422,
-            page=page,
-            status=status,
-            statuses=STATUSES,
-            errors={suggestion_id: errors},
-            top_score=max((i.score for i in page.items), default=1.0),
+            request, "web/review.html", user, 422, errors={suggestion_id: errors}, **shown
         )
     session.commit()
     if request.headers.get("hx-request"):
         return render(request, "web/_decision_done.html", user, item=out)
-    return redirect(request, f"/revue?statut={status}", "review.done")
+    return redirect(request, page_url("/revue", {"statut": status}, number), "review.done")
 
 
 @router.post("/revue/lancer")
@@ -91,60 +102,3 @@ def run_batch(request: Request, session: SessionDep, user: SignedIn, form: Form)
     propose(session, request.app.state.matching, 5, user)
     session.commit()
     return redirect(request, "/revue", "review.done")
-
-
-def _counts(session: SessionDep, column: Any, *where: Any) -> dict[str, int]:
-    rows = session.execute(select(column, func.count()).where(*where).group_by(column)).all()
-    return {(key or ""): int(n) for key, n in rows}
-
-
-def bars(series: dict[str, dict[str, int]], unknown: str) -> dict[str, Any]:
-    """Geometry of a grouped horizontal bar chart, drawn as inline SVG by the template."""
-    labels = sorted({k for values in series.values() for k in values}, key=lambda k: (k == "", k))
-    top = max((v for values in series.values() for v in values.values()), default=0) or 1
-    rows = [
-        {
-            "label": label or unknown,
-            "bars": [
-                {"series": i, "value": values.get(label, 0), "width": values.get(label, 0) / top}
-                for i, values in enumerate(series.values())
-            ],
-        }
-        for label in labels
-    ]
-    return {"names": list(series), "rows": rows}
-
-
-@router.get("/tableau-de-bord")
-def dashboard(request: Request, session: SessionDep, user: SignedIn) -> Response:
-    require_role(user, "coordinator", "admin")
-    unknown = tr(request, "dashboard.unknown")
-    by_territory = bars(
-        {
-            tr(request, "dashboard.people"): _counts(session, Person.territory),
-            tr(request, "dashboard.needs"): _counts(session, Need.territory, Need.is_open),
-        },
-        unknown,
-    )
-    sectors = session.execute(
-        select(Organisation.sector, func.count(Need.id))
-        .join(Need, Need.organisation_id == Organisation.id)
-        .where(Need.is_open)
-        .group_by(Organisation.sector)
-        .order_by(func.count(Need.id).desc())
-        .limit(12)
-    ).all()
-    by_sector = bars(
-        {tr(request, "dashboard.needs"): {s or "": int(n) for s, n in sectors}}, unknown
-    )
-    by_sector["rows"].sort(key=lambda r: -r["bars"][0]["value"])
-    statuses = _counts(session, Suggestion.status)
-    return render(
-        request,
-        "web/dashboard.html",
-        user,
-        by_territory=by_territory,
-        by_sector=by_sector,
-        statuses=statuses,
-        status_names=STATUSES,
-    )

@@ -7,13 +7,15 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
+from sqlalchemy import select
 
 from api import repository
 from api.deps import Page, SessionDep
+from api.engine import exclusions, to_profile
 from api.errors import AppError
-from api.models import Person, User
+from api.models import NEED_KINDS, REMOTE, Need, Person, User
 from api.routers.profiles import set_consent, update_profile
-from api.routers.recommendations import needs_for_person
+from api.routers.recommendations import _need_filters, needs_for_person
 from api.routers.review import mark_interest
 from api.schemas import ConsentIn, ProfileUpdate
 from api.web import WebRoute
@@ -24,9 +26,12 @@ from api.web.core import (
     redirect,
     render,
     require_role,
+    safe_next,
     split_list,
     text,
+    tr,
 )
+from api.web.paging import last_ranked_page, page_number, pager
 from matching.skills import SkillVocabulary
 
 router = APIRouter(route_class=WebRoute)
@@ -41,9 +46,63 @@ def _person(user: User) -> Person:
     return user.person
 
 
+def _choice(value: str | None, allowed: tuple[str, ...] | list[str]) -> str | None:
+    return value if value in allowed else None
+
+
+def _why_empty(
+    request: Request, session: SessionDep, person: Person, filters: dict[str, str | None]
+) -> dict[str, Any]:
+    """Why no need was recommended: the filters, or the hard constraints and how many each cut."""
+    ranker = request.app.state.matching.fitted(session).needs
+    if ranker is None:
+        return {"reason": "no_needs"}
+    allowed = _need_filters(
+        session, filters["kind"], filters["territory"], filters["remote"], None, None
+    )
+    if not allowed:
+        return {"reason": "filters" if any(filters.values()) else "no_needs"}
+    out = exclusions(ranker, to_profile(person), allowed)
+    if out.passing:
+        return {"reason": "past_end"}
+    return {
+        "reason": "constraints",
+        "considered": out.considered,
+        "counts": {name: n for name, n in out.by_constraint.items() if n},
+        "seeks": ", ".join(tr(request, f"kind.{k}") for k in person.seeks),
+    }
+
+
 @router.get("/recommandations")
-def recommendations(request: Request, session: SessionDep, user: SignedIn) -> Response:
+def recommendations(
+    request: Request,
+    session: SessionDep,
+    user: SignedIn,
+    type: str | None = None,
+    territoire: str | None = None,
+    teletravail: str | None = None,
+    page: str = "1",
+) -> Response:
     person = _person(user)
+    territories = sorted(
+        t for t in session.scalars(select(Need.territory).where(Need.is_open).distinct()) if t
+    )
+    filters = {
+        "kind": _choice(type, NEED_KINDS),
+        "territory": _choice(territoire, territories),
+        "remote": _choice(teletravail, REMOTE),
+    }
+    params = {"type": filters["kind"], "territoire": filters["territory"]}
+    params["teletravail"] = filters["remote"]
+    context: dict[str, Any] = {
+        "filters": filters,
+        "filtered": any(filters.values()),
+        "kinds": NEED_KINDS,
+        "territories": territories,
+        "remote_options": REMOTE,
+        "person": person,
+        "why_empty": None,
+    }
     profile_empty = not (person.headline or person.summary or person.skills)
     if profile_empty:  # nothing to compare yet: the page invites to fill the profile
         return render(
@@ -53,27 +112,41 @@ def recommendations(request: Request, session: SessionDep, user: SignedIn) -> Re
             items=[],
             interested=set(),
             profile_empty=True,
+            top_score=1.0,
+            paging=pager("/recommandations", params, 1),
+            **context,
         )
-    page = needs_for_person(
+    number = page_number(page, last_ranked_page(RECOMMENDATIONS))
+    # Ranked from the top on every request: everything up to this page (and one more) costs the
+    # same as the page alone, and gives the first score for the relevance bars.
+    ranked = needs_for_person(
         request,
         session,
         user,
-        Page(limit=RECOMMENDATIONS, offset=0),
+        Page(limit=number * RECOMMENDATIONS + 1, offset=0),
         person.ref,
-        kind=None,
-        territory=None,
-        remote=None,
+        kind=filters["kind"],  # type: ignore[arg-type]
+        territory=filters["territory"],
+        remote=filters["remote"],  # type: ignore[arg-type]
         start_from=None,
         start_until=None,
-    )
+    ).items
+    items = ranked[(number - 1) * RECOMMENDATIONS : number * RECOMMENDATIONS]
+    has_next = len(ranked) > number * RECOMMENDATIONS and number < last_ranked_page(RECOMMENDATIONS)
+    if not items:
+        context["why_empty"] = _why_empty(request, session, person, filters)
     interested = {need.ref for _interest, need in repository.interests_of(session, person.id)}
     return render(
         request,
         "web/recommendations.html",
         user,
-        items=page.items,
+        items=items,
         interested=interested,
         profile_empty=False,
+        top_score=ranked[0].score if ranked else 1.0,
+        first_rank=(number - 1) * RECOMMENDATIONS + 1,
+        paging=pager("/recommandations", params, number, has_next=has_next),
+        **context,
     )
 
 
@@ -86,7 +159,10 @@ def interest(
     session.commit()  # before the redirected page reads it
     if request.headers.get("hx-request"):
         return render(request, "web/_interest_done.html", user, ref=ref)
-    return redirect(request, f"/recommandations#besoin-{ref}", "reco.interest_done")
+    back = safe_next(text(form, "retour"), "/recommandations")  # keeps the filters and page
+    if not back.startswith("/recommandations"):
+        back = "/recommandations"
+    return redirect(request, f"{back}#besoin-{ref}", "reco.interest_done")
 
 
 def _profile_values(person: Person) -> dict[str, Any]:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+from datetime import date
+from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.auth import hash_password
-from api.models import Interest, Need, Person, Shortlist, Suggestion, User
+from api.models import Interest, Need, Organisation, Person, Shortlist, Suggestion, User
+from api.stats import GOOD_SCORE
 
 pytestmark = pytest.mark.db
 PASSWORD = "correct horse battery"
@@ -308,13 +312,308 @@ def test_coordinator_reviews_with_reasons(client: TestClient, session: Session) 
     assert swapped.status_code == 200 and "plus possible pour cette suggestion" in swapped.text
 
 
-def test_dashboard_draws_charts(client: TestClient, session: Session) -> None:
+def figure(html: str, name: str) -> str:
+    found = re.search(rf'data-figure="{name}">([^<]*)<', html)
+    assert found, f"no figure {name}"
+    return found.group(1)
+
+
+def count_badge(html: str, name: str) -> int:
+    found = re.search(rf'data-count="{name}">(\d+)<', html)
+    assert found, f"no count {name}"
+    return int(found.group(1))
+
+
+def test_dashboard_before_any_suggestion(client: TestClient, session: Session) -> None:
     account(session, "coordinator", "coord-dash@t.fr")
     sign_in(client, "coord-dash@t.fr")
     page = client.get("/tableau-de-bord")
     assert page.status_code == 200
-    assert page.text.count('<svg class="chart"') == 2
+    assert page.text.count('<svg class="chart"') == 2  # territory and sector; no activity yet
     assert "Par territoire" in page.text and ("Calaisis" in page.text or "Dunkerque" in page.text)
+    assert "Pas encore de décisions." in page.text
+    assert "lancez le lot de suggestions depuis la revue" in page.text
+    people = session.scalar(select(func.count()).select_from(Person))
+    assert figure(page.text, "people") == str(people)
+    assert figure(page.text, "suggestions") == "0"
+    assert figure(page.text, "introduction-rate") == "—"
+    open_needs = session.scalar(select(func.count()).select_from(Need).where(Need.is_open))
+    assert count_badge(page.text, "weak-needs") == open_needs  # no candidate proposed yet
+    students = session.scalar(
+        select(func.count()).select_from(Person).where(Person.kind == "student")
+    )
+    assert count_badge(page.text, "unmatched") == students
+
+
+def test_dashboard_numbers_match_the_database(client: TestClient, session: Session) -> None:
+    account(session, "coordinator", "coord-dash2@t.fr")
+    sign_in(client, "coord-dash2@t.fr")
+    client.post("/revue/lancer", data={"csrf_token": form_token(client, "/revue")})
+    queue = client.get("/revue")
+    ids = [int(i) for i in re.findall(r'id="suggestion-(\d+)"', queue.text)]
+    token = csrf(queue.text)
+    client.post(f"/revue/{ids[0]}/decision", data={"csrf_token": token, "action": "introduce"})
+    client.post(f"/revue/{ids[1]}/decision", data={"csrf_token": token, "action": "approve"})
+    client.post(
+        f"/revue/{ids[2]}/decision",
+        data={"csrf_token": token, "action": "reject", "reason": "trop loin"},
+    )
+
+    page = client.get("/tableau-de-bord").text
+    suggestions = session.scalars(select(Suggestion)).all()
+    assert figure(page, "suggestions") == str(len(suggestions))
+    rate = f"{100 / len(suggestions):.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    assert figure(page, "introduction-rate") == f"{rate} %"
+    assert "1 présentée(s) ou embauche(s)" in page
+
+    # The weekly chart: accessible title and description, and its data as a table.
+    assert '<svg class="chart chart-activity"' in page
+    assert '<title id="activity-title">Suggestions et décisions par semaine</title>' in page
+    assert f"({len(suggestions)} en tout)" in page and "(3 en tout)" in page
+    assert "<summary>Voir les données du graphique</summary>" in page
+    data = page[page.index('<details class="data-details">') : page.index("</details>")]
+    last_row = re.findall(r"<tr><th scope=\"row\">[^<]+</th>((?:<td>\d+</td>)+)</tr>", data)[-1]
+    assert re.findall(r"\d+", last_row) == [str(len(suggestions)), "1", "1", "0", "1"]
+
+    # Needs with no good candidate: none proposed, or the best one under the threshold.
+    best: dict[int, float] = {}
+    for s in suggestions:
+        if s.status != "rejected":
+            best[s.need_id] = max(best.get(s.need_id, -1e9), s.score)
+    open_needs = session.scalars(select(Need).where(Need.is_open)).all()
+    weak = [n for n in open_needs if best.get(n.id, -1e9) < GOOD_SCORE]
+    assert count_badge(page, "weak-needs") == len(weak)
+    if weak:
+        assert f'href="/besoins/{weak[0].ref}/candidats"' in page or len(weak) > 20
+
+    # Students with no good offer, and per school.
+    by_person: dict[int, float] = {}
+    for s in suggestions:
+        if s.status != "rejected" and s.person_id is not None:
+            by_person[s.person_id] = max(by_person.get(s.person_id, -1e9), s.score)
+    students = session.scalars(select(Person).where(Person.kind == "student")).all()
+    unmatched = [p for p in students if by_person.get(p.id, -1e9) < GOOD_SCORE]
+    assert count_badge(page, "unmatched") == len(unmatched)
+    school = session.scalars(select(Organisation).where(Organisation.kind == "school")).first()
+    assert school is not None
+    mine = [p for p in students if p.organisation_id == school.id]
+    row = re.search(rf'<tr data-school="{school.ref}">(.*?)</tr>', page, re.S)
+    assert row, "no row for the school"
+    cells = re.findall(r"<td[^>]*>(?:<span class=\"num\">)?(?:<strong>)?(\d+)", row.group(1))
+    without_good = sum(1 for p in mine if by_person.get(p.id, -1e9) < GOOD_SCORE)
+    assert cells[0] == str(len(mine)) and cells[-1] == str(without_good)
+
+    english = client.get("/langue/en?next=/tableau-de-bord").text
+    assert "Suggestions and decisions per week" in english and "Students by school" in english
+
+
+def test_recommendations_filter_and_page(client: TestClient, session: Session) -> None:
+    student = student_without_account(session)
+    account(session, "student", "pages@t.fr", person_id=student.id)
+    sign_in(client, "pages@t.fr")
+    first = client.get("/recommandations")
+    assert first.status_code == 200
+    assert 'href="/recommandations?page=2"' in first.text and 'rel="next"' in first.text
+    second = client.get("/recommandations?page=2")
+    refs_1 = re.findall(r'id="besoin-([^"]+)"', first.text)
+    refs_2 = re.findall(r'id="besoin-([^"]+)"', second.text)
+    assert refs_1 and refs_2 and not set(refs_1) & set(refs_2)
+    assert 'href="/recommandations"' in second.text and 'rel="prev"' in second.text
+
+    # The filter form is a plain GET form: its URL can be bookmarked.
+    assert '<form method="get" action="/recommandations"' in first.text
+    assert 'name="type"' in first.text and 'name="territoire"' in first.text
+    assert 'name="teletravail"' in first.text
+    top = session.scalars(select(Need).where(Need.ref == refs_1[0])).one()
+    query = f"type={top.kind}&territoire={top.territory}"
+    filtered = client.get(f"/recommandations?{query}")
+    refs = re.findall(r'id="besoin-([^"]+)"', filtered.text)
+    assert refs[0] == top.ref
+    needs = session.scalars(select(Need).where(Need.ref.in_(refs))).all()
+    assert {(n.kind, n.territory) for n in needs} == {(top.kind, top.territory)}
+    assert f'<option value="{top.kind}" selected>' in filtered.text
+    if 'rel="next"' in filtered.text:
+        assert f'href="/recommandations?{query.replace("&", "&amp;")}&amp;page=2"' in filtered.text
+    assert client.get("/recommandations?type=nimportequoi&page=x").status_code == 200
+
+
+def test_candidates_and_review_queue_have_pages(client: TestClient, session: Session) -> None:
+    account(session, "coordinator", "coord-pages@t.fr")
+    sign_in(client, "coord-pages@t.fr")
+    need = session.scalars(select(Need).where(Need.is_open).order_by(Need.ref)).first()
+    assert need is not None
+    first = client.get(f"/besoins/{need.ref}/candidats")
+    assert f'href="/besoins/{need.ref}/candidats?page=2"' in first.text
+    second = client.get(f"/besoins/{need.ref}/candidats?page=2")
+    refs_1 = re.findall(r'id="candidat-([^"]+)"', first.text)
+    refs_2 = re.findall(r'id="candidat-([^"]+)"', second.text)
+    assert len(refs_1) == 15 and refs_2 and not set(refs_1) & set(refs_2)
+    assert "Page 2" in second.text
+
+    client.post("/revue/lancer", data={"csrf_token": csrf(first.text)})
+    total = session.scalar(
+        select(func.count()).select_from(Suggestion).where(Suggestion.status == "proposed")
+    )
+    pages = (total + 29) // 30
+    queue = client.get("/revue")
+    assert f"page 1 sur {pages}" in queue.text
+    assert 'href="/revue?statut=proposed&amp;page=2"' in queue.text
+    later = client.get("/revue?statut=proposed&page=2")
+    ids_1 = re.findall(r'id="suggestion-(\d+)"', queue.text)
+    ids_2 = re.findall(r'id="suggestion-(\d+)"', later.text)
+    assert len(ids_1) == 30 and ids_2 and not set(ids_1) & set(ids_2)
+    assert 'name="page" value="2"' in later.text  # a decision comes back to this page
+    done = client.post(
+        f"/revue/{ids_2[0]}/decision",
+        data={
+            "csrf_token": csrf(later.text),
+            "action": "approve",
+            "statut": "proposed",
+            "page": "2",
+        },
+        follow_redirects=False,
+    )
+    assert done.headers["location"] == "/revue?statut=proposed&page=2"
+
+
+def test_empty_recommendations_say_which_constraint_excludes_what(
+    client: TestClient, session: Session
+) -> None:
+    student = student_without_account(session)
+    student.available_from = date(2031, 1, 1)
+    student.available_until = date(2031, 3, 1)
+    session.commit()
+    account(session, "student", "too-late@t.fr", person_id=student.id)
+    sign_in(client, "too-late@t.fr")
+    page = client.get("/recommandations")
+    assert page.status_code == 200
+    assert 'id="besoin-' not in page.text
+    open_needs = session.scalar(select(func.count()).select_from(Need).where(Need.is_open))
+    assert "Pourquoi aucune recommandation ?" in page.text
+    assert f"Les {open_needs} besoins ouverts sont tous écartés par vos contraintes" in page.text
+    assert (
+        f"{open_needs} besoin(s) commencent hors de vos disponibilités (du 01/01/2031 au 01/03/2031)"
+        in page.text
+    )
+    assert 'href="/profil#f-available_from"' in page.text
+    english = client.get("/langue/en?next=/recommandations").text
+    assert "Why no recommendations?" in english and "start outside your availability" in english
+
+    # With filters, the explanation counts what the filters left, and offers to widen them.
+    client.get("/langue/fr")
+    for need in session.scalars(select(Need).where(Need.kind == "hackathon")):
+        need.is_open = False
+    session.commit()
+    filtered = client.get("/recommandations?type=hackathon")
+    assert "Aucun besoin ouvert ne correspond à ces filtres." in filtered.text
+    assert '<a class="button" href="/recommandations">Élargir les filtres</a>' in filtered.text
+
+
+PEOPLE_BAD = (
+    "id,first_name,last_name,email,organisation_id,level,available_from\n"
+    "IMP-1,Inès,Petit,ines.petit@imp.example.fr,O0142,bac+2,2027-04-01\n"
+    "IMP-2,Hugo,Roux,pas-une-adresse,O0142,bac+9,2027-04-01\n"
+    "IMP-3,Léa,Blanc,lea.blanc@imp.example.fr,O9999,bac+3,2027-04-01\n"
+)
+ORGS_GOOD = (
+    "id;kind;name;town;sector\n"
+    "IMP-O1;company;Opale Robotique;Calais;robotique\n"
+    "IMP-O2;company;Digue Numérique;Dunkerque;numérique\n"
+)
+
+
+def upload(client: TestClient, kind: str, name: str, body: str) -> httpx.Response:
+    return client.post(
+        "/imports",
+        data={"csrf_token": form_token(client, "/imports"), "kind": kind},
+        files={"file": (name, body.encode(), "text/csv")},
+    )
+
+
+def test_import_with_errors_shows_rows_and_columns_and_writes_nothing(
+    client: TestClient, session: Session, tmp_path: Path
+) -> None:
+    client.app.state.upload_dir = tmp_path  # type: ignore[attr-defined]
+    account(session, "coordinator", "coord-import@t.fr")
+    sign_in(client, "coord-import@t.fr")
+    people_before = session.scalar(select(func.count()).select_from(Person))
+    page = upload(client, "people", "etudiants.csv", PEOPLE_BAD)
+    assert page.status_code == 422
+    assert "erreur(s) : rien ne sera importé" in page.text
+    rows = re.findall(
+        r"<tr><td>(\d+)</td><td><code>([^<]+)</code></td><td lang=\"fr\">([^<]+)</td></tr>",
+        page.text,
+    )
+    assert ("3", "email", "format invalide") in [(r, c, m[:15]) for r, c, m in rows]
+    assert ("4", "organisation_id", "organisation inconnue : O9999") in rows
+    assert ("3", "level") in [(r, c) for r, c, _ in rows]
+    assert not any(r == "2" for r, _, _ in rows)
+    assert 'action="/imports/confirmer"' not in page.text
+    assert session.scalar(select(func.count()).select_from(Person)) == people_before
+    assert not list(tmp_path.iterdir())  # nothing kept for a file that cannot be imported
+
+    unreadable = upload(client, "people", "etudiants.pdf", "%PDF-1.4")
+    assert unreadable.status_code == 422 and "extension non reconnue" in unreadable.text
+
+
+def test_import_previews_then_writes_on_confirmation(
+    client: TestClient, session: Session, tmp_path: Path
+) -> None:
+    client.app.state.upload_dir = tmp_path  # type: ignore[attr-defined]
+    account(session, "coordinator", "coord-import2@t.fr")
+    sign_in(client, "coord-import2@t.fr")
+    assert 'href="/imports"' in client.get("/revue").text  # in the coordinators' navigation
+    page = upload(client, "organisations", "entreprises.csv", ORGS_GOOD)
+    assert page.status_code == 200, page.text
+    assert "Aperçu de ce qui sera écrit" in page.text
+    assert "2 ligne(s) seront ajoutées aux Organisations" in page.text
+    assert "<td>Opale Robotique</td>" in page.text and "<td>Digue Numérique</td>" in page.text
+    assert "Confirmer l&#39;import de 2 ligne(s)" in page.text
+    assert session.scalar(select(Organisation).where(Organisation.ref == "IMP-O1")) is None
+    token = re.search(r'name="token" value="([0-9a-f]{32})"', page.text).group(1)  # type: ignore[union-attr]
+
+    # The token is bound to the account that uploaded the file.
+    other = TestClient(client.app)
+    account(session, "coordinator", "coord-import3@t.fr")
+    sign_in(other, "coord-import3@t.fr")
+    stolen = other.post(
+        "/imports/confirmer", data={"csrf_token": form_token(other, "/imports"), "token": token}
+    )
+    assert stolen.status_code == 410
+    assert session.scalar(select(Organisation).where(Organisation.ref == "IMP-O1")) is None
+
+    done = client.post("/imports/confirmer", data={"csrf_token": csrf(page.text), "token": token})
+    assert done.status_code == 200
+    assert "2 ligne(s) importée(s) : Organisations." in done.text
+    created = session.scalars(select(Organisation).where(Organisation.ref.like("IMP-O%"))).all()
+    assert sorted(o.name for o in created) == ["Digue Numérique", "Opale Robotique"]
+    again = client.post("/imports/confirmer", data={"csrf_token": csrf(page.text), "token": token})
+    assert again.status_code == 410 and "déposez-le à nouveau" in again.text
+    assert not list(tmp_path.iterdir())
+
+
+def test_import_is_for_coordinators_and_refuses_large_files(
+    client: TestClient, session: Session
+) -> None:
+    student = student_without_account(session)
+    account(session, "student", "no-import@t.fr", person_id=student.id)
+    sign_in(client, "no-import@t.fr")
+    assert 'href="/imports"' not in client.get("/recommandations").text
+    assert client.get("/imports").status_code == 403
+    refused = client.post(
+        "/imports",
+        data={"csrf_token": form_token(client, "/profil"), "kind": "organisations"},
+        files={"file": ("entreprises.csv", ORGS_GOOD.encode(), "text/csv")},
+    )
+    assert refused.status_code == 403
+    assert session.scalar(select(Organisation).where(Organisation.ref == "IMP-O1")) is None
+    limit = client.app.state.settings.max_request_bytes  # type: ignore[attr-defined]
+    large = client.post(
+        "/imports",
+        files={"file": ("gros.csv", b"x" * (limit + 1), "text/csv")},
+        headers={"accept": "text/html"},
+    )
+    assert large.status_code == 413 and "dépasse la taille acceptée" in large.text
 
 
 def test_students_cannot_open_the_review_queue(client: TestClient, session: Session) -> None:
