@@ -37,9 +37,18 @@ class WebRoute(APIRoute):
 
 
 def build_router() -> APIRouter:
-    from api.web import companies, coordination, editing, followup, people, public
+    from api.web import (
+        companies,
+        coordination,
+        dashboard,
+        editing,
+        followup,
+        imports,
+        people,
+        public,
+    )
 
     router = APIRouter(include_in_schema=False)
-    for module in (public, people, companies, coordination, editing, followup):
+    for module in (public, people, companies, coordination, dashboard, imports, editing, followup):
         router.include_router(module.router)
     return router

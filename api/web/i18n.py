@@ -23,6 +23,7 @@ FR: dict[str, str] = {
     "nav.new_need": "Publier un besoin",
     "nav.review": "Revue",
     "nav.dashboard": "Tableau de bord",
+    "nav.imports": "Imports",
     "nav.signin": "Se connecter",
     "nav.signup": "Créer un compte",
     "nav.signout": "Se déconnecter",
@@ -224,13 +225,163 @@ FR: dict[str, str] = {
     "review.run": "Lancer le lot de suggestions",
     "review.run_done": "{created} nouvelle(s) suggestion(s).",
     "dashboard.title": "Tableau de bord",
-    "dashboard.lead": "Profils et besoins ouverts par territoire et par secteur.",
+    "dashboard.lead": (
+        "L'activité du réseau : profils et besoins ouverts, suggestions et décisions, et où "
+        "la demande reste sans réponse."
+    ),
     "dashboard.by_territory": "Par territoire",
     "dashboard.by_sector": "Besoins ouverts par secteur",
     "dashboard.people": "Profils",
     "dashboard.needs": "Besoins ouverts",
     "dashboard.unknown": "Non renseigné",
     "dashboard.by_status": "Suggestions par statut",
+    "dashboard.key_figures": "Chiffres clés",
+    "dashboard.suggestions": "Suggestions",
+    "dashboard.introduction_rate": "Taux de mise en relation",
+    "dashboard.introduction_note": "{introduced} présentée(s) ou embauche(s) sur {suggestions} suggestion(s)",
+    "dashboard.activity": "Suggestions et décisions par semaine",
+    "dashboard.activity_desc": (
+        "Colonnes par semaine, du {first} au {last} : à gauche les suggestions proposées par le "
+        "moteur ({created} en tout), à droite les décisions empilées par statut ({decided} en tout)."
+    ),
+    "dashboard.created": "Suggestions proposées",
+    "dashboard.no_decisions": "Pas encore de décisions.",
+    "dashboard.no_activity_hint": (
+        "Les suggestions et les décisions apparaîtront ici semaine après semaine, dès le premier "
+        "lot de suggestions."
+    ),
+    "dashboard.show_data": "Voir les données du graphique",
+    "dashboard.week": "Semaine du",
+    "dashboard.week_label": "{day} {month}",
+    "dashboard.months": "janv.,févr.,mars,avr.,mai,juin,juil.,août,sept.,oct.,nov.,déc.",
+    "dashboard.by_school": "Étudiants par école",
+    "dashboard.by_school_lead": (
+        "Les besoins sont publiés par les entreprises : pour chaque école, ses étudiants, leurs "
+        "suggestions et leurs présentations. « Sans bonne proposition » : aucune suggestion "
+        "(non rejetée) de score {score} ou plus."
+    ),
+    "dashboard.school": "École",
+    "dashboard.students": "Étudiants",
+    "dashboard.with_suggestion": "Avec au moins une suggestion",
+    "dashboard.introductions": "Présentations",
+    "dashboard.without_good": "Sans bonne proposition",
+    "dashboard.no_schools": "Aucune école enregistrée.",
+    "dashboard.weak_needs": "Besoins sans bon candidat",
+    "dashboard.weak_needs_lead": (
+        "Besoins ouverts sans suggestion en cours, ou dont la meilleure suggestion a un score "
+        "inférieur à {score}. Ouvrez-en un pour voir ses candidats."
+    ),
+    "dashboard.weak_needs_none": "Chaque besoin ouvert a au moins un bon candidat.",
+    "dashboard.no_suggestions_yet": (
+        "Aucune suggestion enregistrée : lancez le lot de suggestions depuis la revue."
+    ),
+    "dashboard.all_rejected": "toutes ses suggestions ont été rejetées",
+    "dashboard.no_suggestion": "aucune suggestion",
+    "dashboard.best_score": "meilleur score {score}",
+    "dashboard.more": "{shown} premiers affichés sur {total}.",
+    "dashboard.unmatched": "Étudiants sans bonne proposition",
+    "dashboard.unmatched_lead": (
+        "Étudiants sans suggestion (non rejetée) de score {score} ou plus, parmi {students}. "
+        "Le décompte par école est dans le tableau ci-dessus."
+    ),
+    "dashboard.unmatched_none": "Chaque étudiant a au moins une bonne proposition.",
+    "dashboard.see_schools": "Voir par école",
+    "imports.title": "Importer des données",
+    "imports.lead": (
+        "Organisations, personnes ou besoins depuis un fichier CSV, XLSX ou JSON Lines. Le "
+        "fichier est d'abord vérifié ; rien n'est écrit avant votre confirmation, et un fichier "
+        "qui contient une erreur n'écrit rien."
+    ),
+    "imports.kind": "Type de données",
+    "imports.kind.organisations": "Organisations",
+    "imports.kind.people": "Personnes",
+    "imports.kind.needs": "Besoins",
+    "imports.file": "Fichier (.csv, .xlsx ou .jsonl)",
+    "imports.file_hint": (
+        "{limit} Kio au plus. Une ligne d'en-tête ; listes séparées par « ; » dans une cellule ; "
+        "dates AAAA-MM-JJ ou JJ/MM/AAAA."
+    ),
+    "imports.check": "Vérifier le fichier",
+    "imports.upload": "Déposer un fichier",
+    "imports.upload_again": "Déposer un autre fichier",
+    "imports.columns": "Colonnes attendues",
+    "imports.columns_hint": "* obligatoire. Les colonnes inconnues sont ignorées et signalées.",
+    "imports.required": "obligatoire",
+    "imports.report": "Rapport de vérification",
+    "imports.rows_read": "Lignes lues",
+    "imports.rows_valid": "Lignes valides",
+    "imports.errors": "Erreurs",
+    "imports.has_errors": (
+        "{count} erreur(s) : rien ne sera importé. Corrigez le fichier et déposez-le à nouveau."
+    ),
+    "imports.errors_caption": "Erreurs, par ligne et colonne",
+    "imports.warnings": "Avertissements",
+    "imports.row": "Ligne",
+    "imports.column": "Colonne",
+    "imports.message": "Message",
+    "imports.preview": "Aperçu de ce qui sera écrit",
+    "imports.preview_lead": "{rows} ligne(s) seront ajoutées aux {kind}. Premières lignes :",
+    "imports.preview_more": "{shown} premières lignes sur {total}.",
+    "imports.confirm": "Confirmer l'import de {rows} ligne(s)",
+    "imports.cancel": "Annuler",
+    "imports.done": "Import terminé.",
+    "imports.done_rows": "{rows} ligne(s) importée(s) : {kind}.",
+    "imports.error.kind": "Choisissez le type de données du fichier.",
+    "imports.error.no_file": "Choisissez un fichier à importer.",
+    "imports.error.empty": "Le fichier est vide.",
+    "imports.error.too_large": (
+        "Fichier trop volumineux ({limit} Kio au plus) : découpez-le ou utilisez la commande "
+        "« passerelle import »."
+    ),
+    "imports.error.unreadable": "Le fichier n'a pas pu être lu ; rien n'a été importé.",
+    "imports.error.expired": (
+        "Ce fichier n'est plus disponible (plus d'une heure, ou déjà importé) : déposez-le à "
+        "nouveau."
+    ),
+    "imports.error.failed": "L'import a échoué ; rien n'a été écrit. Déposez le fichier à nouveau.",
+    "pager.label": "Pages",
+    "pager.previous": "Précédente",
+    "pager.next": "Suivante",
+    "pager.page": "Page",
+    "pager.page_n": "Page {number}",
+    "pager.page_of": "page {number} sur {pages}",
+    "pager.past_end": "Il n'y a plus de résultats sur cette page.",
+    "pager.first": "Revenir à la première page",
+    "filters.label": "Filtrer les recommandations",
+    "filters.all": "Tous",
+    "filters.kind": "Type de besoin",
+    "filters.territory": "Territoire",
+    "filters.apply": "Filtrer",
+    "filters.clear": "Effacer les filtres",
+    "reco.why_empty.title": "Pourquoi aucune recommandation ?",
+    "reco.why_empty.filters": "Aucun besoin ouvert ne correspond à ces filtres.",
+    "reco.why_empty.widen": "Élargir les filtres",
+    "reco.why_empty.no_needs": "Aucun besoin n'est ouvert pour l'instant. Revenez bientôt.",
+    "reco.why_empty.constraints": (
+        "Les {count} besoins ouverts sont tous écartés par vos contraintes :"
+    ),
+    "reco.why_empty.constraints_filtered": (
+        "Les {count} besoins ouverts qui correspondent à vos filtres sont tous écartés par vos "
+        "contraintes :"
+    ),
+    "reco.why_empty.overlap": "Un même besoin peut être écarté par plusieurs contraintes.",
+    "reco.why_empty.edit_availability": "Modifier mes disponibilités et ma mobilité",
+    "reco.constraint.dates.label": "Dates",
+    "reco.constraint.dates": (
+        "{count} besoin(s) commencent hors de vos disponibilités (du {start} au {end})."
+    ),
+    "reco.constraint.distance.label": "Distance",
+    "reco.constraint.distance": "{count} besoin(s) sont au-delà de votre mobilité ({km} km).",
+    "reco.constraint.kind.label": "Type de contrat",
+    "reco.constraint.kind": (
+        "{count} besoin(s) ne sont pas du type que vous recherchez ({kinds})."
+    ),
+    "reco.constraint.level.label": "Niveau",
+    "reco.constraint.level": "{count} besoin(s) demandent un niveau supérieur au vôtre ({level}).",
+    "reco.constraint.languages.label": "Langues",
+    "reco.constraint.languages": (
+        "{count} besoin(s) demandent une langue que vous n'avez pas indiquée."
+    ),
     "error.title": "Une erreur est survenue",
     "error.not_found": "Page introuvable.",
     "error.forbidden": "Cette page ne vous est pas accessible.",
@@ -238,6 +389,10 @@ FR: dict[str, str] = {
         "Le formulaire a expiré ou ne vient pas de Passerelle. Rechargez la page et réessayez."
     ),
     "error.back_home": "Retour à l'accueil",
+    "error.too_large": (
+        "Le fichier envoyé dépasse la taille acceptée. Découpez-le, ou utilisez la commande "
+        "« passerelle import »."
+    ),
     "error.form": "Le formulaire contient des erreurs ; corrigez les champs signalés.",
     "error.required": "Ce champ est obligatoire.",
     "error.min_length": "{min_length} caractères au moins.",
@@ -275,6 +430,7 @@ EN: dict[str, str] = {
     "nav.new_need": "Post a need",
     "nav.review": "Review",
     "nav.dashboard": "Dashboard",
+    "nav.imports": "Imports",
     "nav.signin": "Sign in",
     "nav.signup": "Sign up",
     "nav.signout": "Sign out",
@@ -469,18 +625,155 @@ EN: dict[str, str] = {
     "review.run": "Run the suggestion batch",
     "review.run_done": "{created} new suggestion(s).",
     "dashboard.title": "Dashboard",
-    "dashboard.lead": "People and open needs by territory and sector.",
+    "dashboard.lead": (
+        "The network at a glance: people and open needs, suggestions and decisions, and where "
+        "demand is left unmet."
+    ),
     "dashboard.by_territory": "By territory",
     "dashboard.by_sector": "Open needs by sector",
     "dashboard.people": "Profiles",
     "dashboard.needs": "Open needs",
     "dashboard.unknown": "Not given",
     "dashboard.by_status": "Suggestions by status",
+    "dashboard.key_figures": "Key figures",
+    "dashboard.suggestions": "Suggestions",
+    "dashboard.introduction_rate": "Introduction rate",
+    "dashboard.introduction_note": "{introduced} introduced or hired out of {suggestions} suggestion(s)",
+    "dashboard.activity": "Suggestions and decisions per week",
+    "dashboard.activity_desc": (
+        "Columns per week, from {first} to {last}: on the left the suggestions the engine "
+        "proposed ({created} in all), on the right the decisions stacked by status "
+        "({decided} in all)."
+    ),
+    "dashboard.created": "Suggestions proposed",
+    "dashboard.no_decisions": "No decisions yet.",
+    "dashboard.no_activity_hint": (
+        "Suggestions and decisions will show here week by week, from the first suggestion batch."
+    ),
+    "dashboard.show_data": "Show the chart's data",
+    "dashboard.week": "Week of",
+    "dashboard.week_label": "{month} {day}",
+    "dashboard.months": "Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec",
+    "dashboard.by_school": "Students by school",
+    "dashboard.by_school_lead": (
+        "Needs are posted by companies: for each school, its students, their suggestions and "
+        "introductions. “Without a good offer”: no suggestion (not rejected) scoring {score} or "
+        "more."
+    ),
+    "dashboard.school": "School",
+    "dashboard.students": "Students",
+    "dashboard.with_suggestion": "With at least one suggestion",
+    "dashboard.introductions": "Introductions",
+    "dashboard.without_good": "Without a good offer",
+    "dashboard.no_schools": "No school registered.",
+    "dashboard.weak_needs": "Needs with no good candidate",
+    "dashboard.weak_needs_lead": (
+        "Open needs with no live suggestion, or whose best suggestion scores under {score}. "
+        "Open one to see its candidates."
+    ),
+    "dashboard.weak_needs_none": "Every open need has at least one good candidate.",
+    "dashboard.no_suggestions_yet": "No suggestion stored: run the suggestion batch from review.",
+    "dashboard.all_rejected": "all its suggestions were rejected",
+    "dashboard.no_suggestion": "no suggestion",
+    "dashboard.best_score": "best score {score}",
+    "dashboard.more": "First {shown} shown out of {total}.",
+    "dashboard.unmatched": "Students without a good offer",
+    "dashboard.unmatched_lead": (
+        "Students with no suggestion (not rejected) scoring {score} or more, out of {students}. "
+        "The count per school is in the table above."
+    ),
+    "dashboard.unmatched_none": "Every student has at least one good offer.",
+    "dashboard.see_schools": "See by school",
+    "imports.title": "Import data",
+    "imports.lead": (
+        "Organisations, people or needs from a CSV, XLSX or JSON Lines file. The file is checked "
+        "first; nothing is written before you confirm, and a file with any error writes nothing."
+    ),
+    "imports.kind": "Kind of data",
+    "imports.kind.organisations": "Organisations",
+    "imports.kind.people": "People",
+    "imports.kind.needs": "Needs",
+    "imports.file": "File (.csv, .xlsx or .jsonl)",
+    "imports.file_hint": (
+        "At most {limit} KiB. One header row; lists separated by “;” in a cell; dates "
+        "YYYY-MM-DD or DD/MM/YYYY."
+    ),
+    "imports.check": "Check the file",
+    "imports.upload": "Upload a file",
+    "imports.upload_again": "Upload another file",
+    "imports.columns": "Expected columns",
+    "imports.columns_hint": "* required. Unknown columns are ignored and reported.",
+    "imports.required": "required",
+    "imports.report": "Check report",
+    "imports.rows_read": "Rows read",
+    "imports.rows_valid": "Valid rows",
+    "imports.errors": "Errors",
+    "imports.has_errors": "{count} error(s): nothing will be imported. Fix the file and upload it again.",
+    "imports.errors_caption": "Errors, by row and column (messages in French)",
+    "imports.warnings": "Warnings",
+    "imports.row": "Row",
+    "imports.column": "Column",
+    "imports.message": "Message",
+    "imports.preview": "Preview of what will be written",
+    "imports.preview_lead": "{rows} row(s) will be added to {kind}. First rows:",
+    "imports.preview_more": "First {shown} rows out of {total}.",
+    "imports.confirm": "Confirm the import of {rows} row(s)",
+    "imports.cancel": "Cancel",
+    "imports.done": "Import finished.",
+    "imports.done_rows": "{rows} row(s) imported: {kind}.",
+    "imports.error.kind": "Choose the kind of data in the file.",
+    "imports.error.no_file": "Choose a file to import.",
+    "imports.error.empty": "The file is empty.",
+    "imports.error.too_large": (
+        "File too large (at most {limit} KiB): split it or use the “passerelle import” command."
+    ),
+    "imports.error.unreadable": "The file could not be read; nothing was imported.",
+    "imports.error.expired": (
+        "This file is no longer available (over an hour old, or already imported): upload it again."
+    ),
+    "imports.error.failed": "The import failed; nothing was written. Upload the file again.",
+    "pager.label": "Pages",
+    "pager.previous": "Previous",
+    "pager.next": "Next",
+    "pager.page": "Page",
+    "pager.page_n": "Page {number}",
+    "pager.page_of": "page {number} of {pages}",
+    "pager.past_end": "There are no more results on this page.",
+    "pager.first": "Back to the first page",
+    "filters.label": "Filter recommendations",
+    "filters.all": "All",
+    "filters.kind": "Kind of need",
+    "filters.territory": "Territory",
+    "filters.apply": "Filter",
+    "filters.clear": "Clear filters",
+    "reco.why_empty.title": "Why no recommendations?",
+    "reco.why_empty.filters": "No open need matches these filters.",
+    "reco.why_empty.widen": "Widen the filters",
+    "reco.why_empty.no_needs": "No need is open at the moment. Come back soon.",
+    "reco.why_empty.constraints": "All {count} open needs are ruled out by your constraints:",
+    "reco.why_empty.constraints_filtered": (
+        "All {count} open needs matching your filters are ruled out by your constraints:"
+    ),
+    "reco.why_empty.overlap": "One need may be ruled out by several constraints.",
+    "reco.why_empty.edit_availability": "Edit my availability and mobility",
+    "reco.constraint.dates.label": "Dates",
+    "reco.constraint.dates": "{count} need(s) start outside your availability ({start} to {end}).",
+    "reco.constraint.distance.label": "Distance",
+    "reco.constraint.distance": "{count} need(s) are beyond your mobility ({km} km).",
+    "reco.constraint.kind.label": "Kind of contract",
+    "reco.constraint.kind": "{count} need(s) are not of the kind you look for ({kinds}).",
+    "reco.constraint.level.label": "Level",
+    "reco.constraint.level": "{count} need(s) require a higher level than yours ({level}).",
+    "reco.constraint.languages.label": "Languages",
+    "reco.constraint.languages": "{count} need(s) require a language you have not listed.",
     "error.title": "Something went wrong",
     "error.not_found": "Page not found.",
     "error.forbidden": "You do not have access to this page.",
     "error.csrf": "The form expired or did not come from Passerelle. Reload the page and retry.",
     "error.back_home": "Back to home",
+    "error.too_large": (
+        "The file sent is larger than accepted. Split it, or use the “passerelle import” command."
+    ),
     "error.form": "The form has errors; please correct the highlighted fields.",
     "error.required": "This field is required.",
     "error.min_length": "At least {min_length} characters.",
