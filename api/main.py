@@ -14,6 +14,8 @@ from api.errors import install_error_handlers
 from api.routers import accounts, directory, health, needs, profiles, recommendations, review
 from api.routers.allocations import router as allocations_router
 from api.routers.bulk import router as bulk_router
+from api.routers.jobdating import router as jobdating_router
+from api.routers.teams import router as teams_router
 from api.settings import Settings, get_settings
 from api.web import build_router as web_router
 
@@ -43,6 +45,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(directory.router)
     app.include_router(bulk_router)
     app.include_router(allocations_router)
+    app.include_router(jobdating_router)
+    app.include_router(teams_router)
     app.include_router(profiles.router)
     app.include_router(needs.router)
     app.include_router(web_router())

@@ -386,3 +386,149 @@ class AllocationPair(Base):
     person_ref: Mapped[str] = mapped_column(String(40))
     need_ref: Mapped[str] = mapped_column(String(40))
     score: Mapped[float] = mapped_column(Float)
+
+
+class JobDatingEvent(Base):
+    """A job-dating evening: its time slots, company tables, attendees and saved schedule."""
+
+    __tablename__ = "job_dating_events"
+    __table_args__ = (
+        CheckConstraint("slots > 0", name="slots"),
+        CheckConstraint("slot_minutes > 0", name="slot_minutes"),
+        CheckConstraint("max_per_student >= 0", name="max_per_student"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    day: Mapped[date] = mapped_column(Date)
+    place: Mapped[str | None] = mapped_column(String(200))
+    start_time: Mapped[str] = mapped_column(String(5))  # "HH:MM", local time of the event
+    slot_minutes: Mapped[int] = mapped_column(Integer)
+    slots: Mapped[int] = mapped_column(Integer)
+    max_per_student: Mapped[int] = mapped_column(Integer)
+    report: Mapped[dict[str, Any]] = mapped_column(default=dict)  # of the last schedule
+    created_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    scheduled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    tables: Mapped[list[JobDatingTable]] = relationship(
+        cascade="all, delete-orphan", order_by="JobDatingTable.id", lazy="selectin"
+    )
+    attendees: Mapped[list[JobDatingAttendee]] = relationship(
+        cascade="all, delete-orphan", order_by="JobDatingAttendee.id", lazy="selectin"
+    )
+    meetings: Mapped[list[JobDatingMeeting]] = relationship(
+        cascade="all, delete-orphan",
+        order_by="(JobDatingMeeting.slot, JobDatingMeeting.id)",
+        lazy="selectin",
+    )
+
+
+class JobDatingTable(Base):
+    """An organisation's table at an event: interviews it holds at once, and its total cap."""
+
+    __tablename__ = "job_dating_tables"
+    __table_args__ = (
+        UniqueConstraint("event_id", "organisation_id"),
+        CheckConstraint("parallel >= 1", name="parallel"),
+        CheckConstraint("max_interviews IS NULL OR max_interviews >= 0", name="max_interviews"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("job_dating_events.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    parallel: Mapped[int] = mapped_column(Integer, default=1)
+    max_interviews: Mapped[int | None] = mapped_column(Integer)
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class JobDatingAttendee(Base):
+    """A student or researcher coming to an event (removed with them if they are erased)."""
+
+    __tablename__ = "job_dating_attendees"
+    __table_args__ = (UniqueConstraint("event_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("job_dating_events.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+class JobDatingMeeting(Base):
+    """One interview of the saved schedule: an attendee at a table in a slot (0-based)."""
+
+    __tablename__ = "job_dating_meetings"
+    __table_args__ = (
+        UniqueConstraint("attendee_id", "table_id"),
+        CheckConstraint("slot >= 0", name="slot"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("job_dating_events.id", ondelete="CASCADE"), index=True
+    )
+    attendee_id: Mapped[int] = mapped_column(
+        ForeignKey("job_dating_attendees.id", ondelete="CASCADE"), index=True
+    )
+    table_id: Mapped[int] = mapped_column(
+        ForeignKey("job_dating_tables.id", ondelete="CASCADE"), index=True
+    )
+    slot: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    attendee: Mapped[JobDatingAttendee] = relationship(lazy="joined")
+    table: Mapped[JobDatingTable] = relationship(lazy="joined")
+
+
+class HackathonEvent(Base):
+    """Hackathon teams formed by a coordinator: settings, weights used and quality report."""
+
+    __tablename__ = "hackathon_events"
+    __table_args__ = (CheckConstraint("team_size >= 1", name="team_size"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    need_id: Mapped[int | None] = mapped_column(
+        ForeignKey("needs.id", ondelete="SET NULL"), index=True
+    )
+    team_size: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(Integer, default=0)
+    weights: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    report: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    need: Mapped[Need | None] = relationship(lazy="joined")
+    members: Mapped[list[HackathonMember]] = relationship(
+        cascade="all, delete-orphan",
+        order_by="(HackathonMember.team, HackathonMember.id)",
+        lazy="selectin",
+    )
+
+
+class HackathonMember(Base):
+    """A participant and the team (numbered from 1) they were placed in."""
+
+    __tablename__ = "hackathon_members"
+    __table_args__ = (
+        UniqueConstraint("event_id", "person_id"),
+        CheckConstraint("team >= 1", name="team"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("hackathon_events.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    team: Mapped[int] = mapped_column(Integer)
+
+    person: Mapped[Person] = relationship(lazy="joined")

@@ -12,6 +12,7 @@ import functools
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
@@ -24,6 +25,12 @@ from api.auth import hash_password
 from api.engine import MatchingService
 from api.models import (
     Consent,
+    HackathonEvent,
+    HackathonMember,
+    JobDatingAttendee,
+    JobDatingEvent,
+    JobDatingMeeting,
+    JobDatingTable,
     Need,
     Organisation,
     Person,
@@ -141,6 +148,30 @@ def _build(session: Session) -> World:
     }
     for role, values in links.items():
         add_user(session, EMAILS[role], **values)
+    # A job dating where `org` holds a table and both students meet it, one slot each.
+    event = JobDatingEvent(
+        name="Job dating matrice",
+        day=date(2027, 3, 18),
+        start_time="18:00",
+        slot_minutes=15,
+        slots=2,
+        max_per_student=1,
+        report={},
+        created_by="coordinator:matrice",
+    )
+    table = JobDatingTable(organisation=org, parallel=1)
+    attendees = [JobDatingAttendee(person=people[n]) for n in ("student", "other_student")]
+    event.tables, event.attendees = [table], attendees
+    meetings = [
+        JobDatingMeeting(attendee=a, table=table, slot=slot, score=0.5)
+        for slot, a in enumerate(attendees)
+    ]
+    event.meetings = meetings
+    hackathon = HackathonEvent(name="Hackathon matrice", team_size=2, created_by="matrice")
+    hackathon.members = [
+        HackathonMember(person=people[n], team=1) for n in ("student", "other_student")
+    ]
+    session.add_all([event, hackathon])
     session.flush()
     world.refs = {
         **{name: p.ref for name, p in people.items()},
@@ -148,6 +179,10 @@ def _build(session: Session) -> World:
         "other_org": other_org.ref,
         "need": need.ref,
         "suggestion": str(proposed.id),
+        "event": str(event.id),
+        "meeting_a": str(meetings[0].id),
+        "meeting_b": str(meetings[1].id),
+        "hackathon": str(hackathon.id),
     }
     world.ids = {"org": org.id, "other_org": other_org.id}
     return world
@@ -155,6 +190,8 @@ def _build(session: Session) -> World:
 
 def _remove(session: Session, world: World) -> None:
     session.execute(delete(User).where(User.email.in_(list(EMAILS.values()))))
+    session.execute(delete(JobDatingEvent).where(JobDatingEvent.id == int(world.refs["event"])))
+    session.execute(delete(HackathonEvent).where(HackathonEvent.id == int(world.refs["hackathon"])))
     refs = list(world.refs.values())
     session.execute(delete(Need).where(Need.organisation_id.in_(list(world.ids.values()))))
     session.execute(delete(Person).where(Person.ref.in_(refs)))
@@ -249,7 +286,57 @@ NEED_BODY = {"title": "Alternance soudure", "kind": "apprenticeship", "skills": 
 
 ALLOCATION_BODY = {"kinds": ["internship"], "candidates_per_person": 3}
 
+
+def _event(world: World, _role: str) -> dict[str, Any]:
+    return {
+        "json": {
+            "name": "Job dating de la matrice",
+            "date": "2027-04-01",
+            "companies": [{"organisation": world.refs["org"]}],
+            "attendees": [world.refs["student"]],
+        }
+    }
+
+
+def _meetings(world: World, _role: str) -> dict[str, Any]:
+    return {"json": {"a": int(world.refs["meeting_a"]), "b": int(world.refs["meeting_b"])}}
+
+
+def _pin(world: World, _role: str) -> dict[str, Any]:
+    return {"json": {"meeting": int(world.refs["meeting_a"])}}
+
+
+def _teams(world: World, _role: str) -> dict[str, Any]:
+    people = [world.refs[n] for n in ("student", "other_student", "researcher")]
+    return {"json": {"name": "Défi matrice", "team_size": 2, "participants": people}}
+
+
+JOB_DATING = "/api/v1/job-dating/{event_id}"
+HACKATHON = "/api/v1/hackathons/{hackathon_id}"
+
 MATRIX: list[Row] = [
+    # job dating: coordinators run it; each attendee and table sees its own agenda
+    Row("POST", "/api/v1/job-dating", "/api/v1/job-dating", STAFF, extra=_event),
+    Row("GET", "/api/v1/job-dating", "/api/v1/job-dating", STAFF),
+    Row("GET", JOB_DATING, "/api/v1/job-dating/{event}", STAFF),
+    Row("DELETE", JOB_DATING, "/api/v1/job-dating/{event}", STAFF),
+    Row("POST", JOB_DATING + "/schedule", "/api/v1/job-dating/{event}/schedule", STAFF),
+    Row("POST", JOB_DATING + "/swap", "/api/v1/job-dating/{event}/swap", STAFF, extra=_meetings),
+    Row("POST", JOB_DATING + "/pin", "/api/v1/job-dating/{event}/pin", STAFF, extra=_pin),
+    Row("GET", JOB_DATING + "/agenda.csv", "/api/v1/job-dating/{event}/agenda.csv", STAFF),
+    Row("GET", JOB_DATING + "/agendas", "/api/v1/job-dating/{event}/agendas", STAFF),
+    Row(
+        "GET",
+        JOB_DATING + "/my-agenda",
+        "/api/v1/job-dating/{event}/my-agenda",
+        frozenset({"student", "other_student", "company"}),
+    ),
+    # hackathon teams
+    Row("POST", "/api/v1/hackathons", "/api/v1/hackathons", STAFF, extra=_teams),
+    Row("GET", "/api/v1/hackathons", "/api/v1/hackathons", STAFF),
+    Row("GET", HACKATHON, "/api/v1/hackathons/{hackathon}", STAFF),
+    Row("GET", HACKATHON + "/export.csv", "/api/v1/hackathons/{hackathon}/export.csv", STAFF),
+    Row("DELETE", HACKATHON, "/api/v1/hackathons/{hackathon}", STAFF),
     Row("POST", "/api/v1/allocations", "/api/v1/allocations", STAFF, extra=_json(ALLOCATION_BODY)),
     Row("GET", "/api/v1/allocations/{run_id}", "/api/v1/allocations/999999", frozenset()),
     Row(
