@@ -131,7 +131,7 @@ def percent(lang: str, value: float | None) -> str:
     if value is None:
         return "—"
     shown = f"{value * 100:.1f}".rstrip("0").rstrip(".")
-    return f"{shown.replace('.', ',')} %" if lang == "fr" else f"{shown}%"
+    return f"{shown.replace('.', ',')}\u00a0%" if lang == "fr" else f"{shown}%"
 
 
 def score_text(lang: str, value: float | None) -> str:

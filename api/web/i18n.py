@@ -365,6 +365,11 @@ FR: dict[str, str] = {
         "contraintes :"
     ),
     "reco.why_empty.overlap": "Un même besoin peut être écarté par plusieurs contraintes.",
+    "reco.why_few.summary": "Pourquoi seulement {shown} recommandation(s) ?",
+    "reco.why_few.text": (
+        "{excluded} des {count} besoins ouverts sont écartés par vos contraintes (filtres "
+        "compris) :"
+    ),
     "reco.why_empty.edit_availability": "Modifier mes disponibilités et ma mobilité",
     "reco.constraint.dates.label": "Dates",
     "reco.constraint.dates": (
@@ -755,6 +760,11 @@ EN: dict[str, str] = {
         "All {count} open needs matching your filters are ruled out by your constraints:"
     ),
     "reco.why_empty.overlap": "One need may be ruled out by several constraints.",
+    "reco.why_few.summary": "Why only {shown} recommendation(s)?",
+    "reco.why_few.text": (
+        "{excluded} of the {count} open needs (after your filters) are ruled out by your "
+        "constraints:"
+    ),
     "reco.why_empty.edit_availability": "Edit my availability and mobility",
     "reco.constraint.dates.label": "Dates",
     "reco.constraint.dates": "{count} need(s) start outside your availability ({start} to {end}).",

@@ -30,7 +30,7 @@ from api.bulk import read_file as read_rows
 from api.deps import SessionDep
 from api.models import User
 from api.web import WebRoute
-from api.web.core import Form, SignedIn, redirect, render, require_role, text
+from api.web.core import Form, SignedIn, language, redirect, render, require_role, text
 
 router = APIRouter(route_class=WebRoute)
 
@@ -121,6 +121,10 @@ def first_rows(data: bytes, fmt: Any, kind: Kind, source: str) -> dict[str, Any]
     }
 
 
+def _grouped(request: Request, number: int) -> str:
+    return f"{number:,}".replace(",", "\u202f" if language(request) == "fr" else ",")
+
+
 def _page(
     request: Request,
     user: User,
@@ -142,7 +146,7 @@ def _page(
         kinds=KINDS,
         columns={k: columns(k) for k in KINDS},
         kind=kind,
-        limit_kib=request.app.state.settings.max_request_bytes // 1024,
+        limit_kib=_grouped(request, request.app.state.settings.max_request_bytes // 1024),
         error=error,
         detail=detail,
         report=report,

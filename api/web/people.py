@@ -50,10 +50,10 @@ def _choice(value: str | None, allowed: tuple[str, ...] | list[str]) -> str | No
     return value if value in allowed else None
 
 
-def _why_empty(
+def _constraints(
     request: Request, session: SessionDep, person: Person, filters: dict[str, str | None]
 ) -> dict[str, Any]:
-    """Why no need was recommended: the filters, or the hard constraints and how many each cut."""
+    """Why few or no needs were recommended: the filters, or how many each hard constraint cut."""
     ranker = request.app.state.matching.fitted(session).needs
     if ranker is None:
         return {"reason": "no_needs"}
@@ -63,12 +63,12 @@ def _why_empty(
     if not allowed:
         return {"reason": "filters" if any(filters.values()) else "no_needs"}
     out = exclusions(ranker, to_profile(person), allowed)
-    if out.passing:
-        return {"reason": "past_end"}
+    counts = sorted(((n, name) for name, n in out.by_constraint.items() if n), reverse=True)
     return {
-        "reason": "constraints",
+        "reason": "past_end" if out.passing else "constraints",
         "considered": out.considered,
-        "counts": {name: n for name, n in out.by_constraint.items() if n},
+        "excluded": out.considered - out.passing,
+        "counts": {name: n for n, name in counts},  # the constraint that cuts most first
         "seeks": ", ".join(tr(request, f"kind.{k}") for k in person.seeks),
     }
 
@@ -102,6 +102,7 @@ def recommendations(
         "remote_options": REMOTE,
         "person": person,
         "why_empty": None,
+        "why_few": None,
     }
     profile_empty = not (person.headline or person.summary or person.skills)
     if profile_empty:  # nothing to compare yet: the page invites to fill the profile
@@ -134,7 +135,12 @@ def recommendations(
     items = ranked[(number - 1) * RECOMMENDATIONS : number * RECOMMENDATIONS]
     has_next = len(ranked) > number * RECOMMENDATIONS and number < last_ranked_page(RECOMMENDATIONS)
     if not items:
-        context["why_empty"] = _why_empty(request, session, person, filters)
+        context["why_empty"] = _constraints(request, session, person, filters)
+    elif not has_next:
+        # The list ends here: say what the hard constraints left out, when they did.
+        why = _constraints(request, session, person, filters)
+        if why.get("excluded"):
+            context["why_few"] = why | {"shown": (number - 1) * RECOMMENDATIONS + len(items)}
     interested = {need.ref for _interest, need in repository.interests_of(session, person.id)}
     return render(
         request,

@@ -363,7 +363,7 @@ def test_dashboard_numbers_match_the_database(client: TestClient, session: Sessi
     suggestions = session.scalars(select(Suggestion)).all()
     assert figure(page, "suggestions") == str(len(suggestions))
     rate = f"{100 / len(suggestions):.1f}".rstrip("0").rstrip(".").replace(".", ",")
-    assert figure(page, "introduction-rate") == f"{rate} %"
+    assert figure(page, "introduction-rate") == f"{rate}\u00a0%"
     assert "1 présentée(s) ou embauche(s)" in page
 
     # The weekly chart: accessible title and description, and its data as a table.
@@ -371,7 +371,8 @@ def test_dashboard_numbers_match_the_database(client: TestClient, session: Sessi
     assert '<title id="activity-title">Suggestions et décisions par semaine</title>' in page
     assert f"({len(suggestions)} en tout)" in page and "(3 en tout)" in page
     assert "<summary>Voir les données du graphique</summary>" in page
-    data = page[page.index('<details class="data-details">') : page.index("</details>")]
+    start = page.index('<details class="data-details">')
+    data = page[start : page.index("</details>", start)]
     last_row = re.findall(r"<tr><th scope=\"row\">[^<]+</th>((?:<td>\d+</td>)+)</tr>", data)[-1]
     assert re.findall(r"\d+", last_row) == [str(len(suggestions)), "1", "1", "0", "1"]
 
@@ -507,6 +508,32 @@ def test_empty_recommendations_say_which_constraint_excludes_what(
     filtered = client.get("/recommandations?type=hackathon")
     assert "Aucun besoin ouvert ne correspond à ces filtres." in filtered.text
     assert '<a class="button" href="/recommandations">Élargir les filtres</a>' in filtered.text
+
+
+def test_the_last_page_says_what_the_constraints_left_out(
+    client: TestClient, session: Session
+) -> None:
+    student = student_without_account(session)
+    student.town, student.lat, student.lon = "Marseille", 43.2965, 5.3698  # far from the coast
+    student.mobility_km = 20  # only fully remote needs are within reach
+    student.seeks, student.level, student.languages = [], None, []
+    student.available_from = student.available_until = None
+    session.commit()
+    account(session, "student", "stay-home@t.fr", person_id=student.id)
+    sign_in(client, "stay-home@t.fr")
+    remote = session.scalar(
+        select(func.count()).select_from(Need).where(Need.is_open, Need.remote == "full")
+    )
+    assert remote and 12 < remote <= 24  # the demo region: two pages of twelve at most
+    first = client.get("/recommandations")
+    assert "Pourquoi seulement" not in first.text  # more on the next page
+    last = client.get("/recommandations?page=2")
+    refs = re.findall(r'id="besoin-([^"]+)"', last.text)
+    assert len(refs) == remote - 12
+    open_needs = session.scalar(select(func.count()).select_from(Need).where(Need.is_open))
+    assert f"<summary>Pourquoi seulement {remote} recommandation(s) ?</summary>" in last.text
+    assert f"{open_needs - remote} des {open_needs} besoins ouverts sont écartés" in last.text
+    assert f"{open_needs - remote} besoin(s) sont au-delà de votre mobilité (20 km)" in last.text
 
 
 PEOPLE_BAD = (
