@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from api import corpus
 from api.models import (
     AppState,
     Consent,
@@ -414,6 +415,8 @@ def write_records(
     if checked.errors:
         raise ImportFailed(checked.errors, checked.report())
     orgs, people, needs = checked.organisations, checked.people, checked.needs
+    # Every writer goes through here (CLI, API, page, demo): the engine must see the new rows.
+    corpus.touch(session)
     skills = SkillResolver(session, SkillVocabulary.builtin())
     wanted = {p.organisation_id for p in people if p.organisation_id}
     wanted |= {n.organisation_id for n in needs}

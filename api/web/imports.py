@@ -23,7 +23,6 @@ from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import UploadFile
 
-from api import corpus
 from api.audit import record
 from api.bulk import KINDS, MODELS, BulkReport, Kind, UnreadableFile, format_of, import_file
 from api.bulk import read_file as read_rows
@@ -236,8 +235,6 @@ def confirm_upload(request: Request, session: SessionDep, user: SignedIn, form: 
         session.rollback()
         _drop(folder, token)
         return _page(request, user, 422, kind=kind, report=_report(report))
-    if kind in ("people", "needs"):
-        corpus.touch(session)  # the engine refits on its next ranking and sees the new rows
     record(
         session,
         user,

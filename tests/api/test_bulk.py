@@ -429,3 +429,21 @@ def test_cli_import_reports_rows_and_exits_2_on_errors(
     assert main(["import", "people", str(good)]) == 0
     assert "2 écrite(s)" in capsys.readouterr().out
     assert main(["import", "people", str(tmp_path / "absent.csv")]) == 2
+
+
+def test_imported_needs_are_ranked_at_once(
+    client: TestClient, session: Session, coordinator: dict[str, str]
+) -> None:
+    """An import changes the corpus: the engine must see the new rows on its next ranking."""
+    title = "Stage saurisserie traditionnelle de harengs fumés"
+    query = {"q": "saurisserie harengs fumés", "limit": 5}
+    before = client.get("/api/v1/search/needs", params=query).json()["items"]
+    assert title not in [item["title"] for item in before]  # the engine is fitted now
+    for kind, rows in (
+        ("organisations", organisations("FRESH-")),
+        ("needs", [{**needs("FRESH-")[0], "title": title, "skills": ["fumage"]}]),
+    ):
+        answer = upload(client, coordinator, kind, f"{kind}.jsonl", as_jsonl(rows))
+        assert answer.status_code == 200, answer.text
+    after = client.get("/api/v1/search/needs", params=query).json()["items"]
+    assert title in [item["title"] for item in after]
