@@ -42,6 +42,7 @@ def build_router() -> APIRouter:
         coordination,
         dashboard,
         editing,
+        events,
         followup,
         imports,
         people,
@@ -49,6 +50,16 @@ def build_router() -> APIRouter:
     )
 
     router = APIRouter(include_in_schema=False)
-    for module in (public, people, companies, coordination, dashboard, imports, editing, followup):
+    for module in (
+        public,
+        people,
+        companies,
+        coordination,
+        dashboard,
+        imports,
+        editing,
+        followup,
+        events,
+    ):
         router.include_router(module.router)
     return router
