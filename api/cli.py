@@ -79,6 +79,7 @@ def cmd_propose(settings: Settings, args: argparse.Namespace) -> int:
     matching = MatchingService(sessions, settings.embedding_model)
     for session in session_scope(sessions):
         report = propose(session, matching, args.per_need)
+    matching.flush_cache()
     print(
         f"Suggestions proposées / proposed: {report.created} nouvelles, {report.kept} déjà là, "
         f"{report.needs} besoins ({time.perf_counter() - started:.1f} s)"

@@ -17,6 +17,8 @@ from api.models import User
 
 def get_session(request: Request) -> Iterator[Session]:
     yield from session_scope(request.app.state.sessions)
+    # Vectors computed during the request are cached once its transaction is over.
+    request.app.state.matching.flush_cache()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

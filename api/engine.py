@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api import corpus
@@ -19,6 +21,8 @@ from matching.skills import SkillVocabulary
 from matching.types import Need as EngineNeed
 from matching.types import Place
 from matching.types import Profile as EngineProfile
+
+log = logging.getLogger(__name__)
 
 
 def _place(row: Person | Need) -> Place | None:
@@ -66,19 +70,29 @@ def to_need(need: Need) -> EngineNeed:
 
 
 class DatabaseStore:
-    """Embedding cache in the service's own database (table `embeddings`)."""
+    """Embedding cache in the service's own database (table `embeddings`).
+
+    New vectors wait in memory until `flush()`, which the service calls once a request's own
+    transaction is over. Writing them at once, through another connection, in the middle of a
+    request would move SQLite past the snapshot that request reads from, and its own writes
+    would then fail ("database is locked").
+    """
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
+        self._pending: dict[tuple[str, str], Vectors] = {}
+        self._lock = threading.Lock()
 
     def get_many(self, model: str, keys: Sequence[str]) -> dict[str, Vectors]:
-        out: dict[str, Vectors] = {}
+        with self._lock:
+            out = {k: self._pending[(model, k)] for k in keys if (model, k) in self._pending}
+        rest = [k for k in keys if k not in out]
         with self.sessions() as session:
-            for start in range(0, len(keys), 500):
+            for start in range(0, len(rest), 500):
                 rows = session.execute(
                     select(Embedding.text_hash, Embedding.vector).where(
                         Embedding.model == model,
-                        Embedding.text_hash.in_(list(keys[start : start + 500])),
+                        Embedding.text_hash.in_(list(rest[start : start + 500])),
                     )
                 )
                 for key, blob in rows:
@@ -86,25 +100,58 @@ class DatabaseStore:
         return out
 
     def put_many(self, model: str, items: dict[str, Vectors]) -> None:
-        with self.sessions() as session, session.begin():
-            existing = set(
-                session.scalars(
-                    select(Embedding.text_hash).where(
-                        Embedding.model == model, Embedding.text_hash.in_(list(items))
-                    )
-                )
-            )
+        with self._lock:
             for key, vector in items.items():
-                if key not in existing:
-                    vector = np.asarray(vector, dtype=np.float32)
-                    session.add(
-                        Embedding(
-                            model=model,
-                            text_hash=key,
-                            dim=int(vector.shape[0]),
-                            vector=vector.tobytes(),
+                self._pending[(model, key)] = np.asarray(vector, dtype=np.float32)
+
+    def forget(self, keys: Sequence[str]) -> None:
+        """Drop vectors not written yet (a person erasing their data)."""
+        wanted = set(keys)
+        with self._lock:
+            for pair in [p for p in self._pending if p[1] in wanted]:
+                del self._pending[pair]
+
+    def flush(self) -> int:
+        """Write the waiting vectors; a cache that cannot be written is skipped, never an error.
+
+        Two processes may embed the same new text at once (a duplicate key), or the database
+        may be busy: the vectors are then simply computed again another time.
+        """
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        if not pending:
+            return 0
+        by_model: dict[str, dict[str, Vectors]] = {}
+        for (model, key), vector in pending.items():
+            by_model.setdefault(model, {})[key] = vector
+        written = 0
+        for model, items in by_model.items():
+            try:
+                written += self._write(model, items)
+            except (IntegrityError, OperationalError) as exc:
+                log.warning("embedding cache not written (%d vectors): %s", len(items), exc.orig)
+        return written
+
+    def _write(self, model: str, items: dict[str, Vectors]) -> int:
+        with self.sessions() as session, session.begin():
+            existing: set[str] = set()
+            keys = list(items)
+            for start in range(0, len(keys), 500):
+                existing.update(
+                    session.scalars(
+                        select(Embedding.text_hash).where(
+                            Embedding.model == model,
+                            Embedding.text_hash.in_(keys[start : start + 500]),
                         )
                     )
+                )
+            new = [
+                Embedding(model=model, text_hash=key, dim=int(v.shape[0]), vector=v.tobytes())
+                for key, v in items.items()
+                if key not in existing
+            ]
+            session.add_all(new)
+        return len(new)
 
 
 @dataclass
@@ -123,14 +170,24 @@ class MatchingService:
         self.sessions = sessions
         self.model = model
         self._encoder = encoder
+        self._store: DatabaseStore | None = None
         self._fitted: Fitted | None = None
         self._lock = threading.Lock()
 
     @property
     def encoder(self) -> Encoder:
         if self._encoder is None:
-            self._encoder = CachedEncoder(load_encoder(self.model), DatabaseStore(self.sessions))
+            self._store = DatabaseStore(self.sessions)
+            self._encoder = CachedEncoder(load_encoder(self.model), self._store)
         return self._encoder
+
+    def flush_cache(self) -> int:
+        """Write the vectors computed since the last call (after a request's transaction)."""
+        return self._store.flush() if self._store is not None else 0
+
+    def forget_vectors(self, keys: Sequence[str]) -> None:
+        if self._store is not None:
+            self._store.forget(keys)
 
     def fitted(self, session: Session) -> Fitted:
         version = corpus.version(session)

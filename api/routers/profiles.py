@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
 from api import corpus, repository
@@ -226,7 +226,7 @@ def embedding_keys(person: Person) -> list[str]:
 
 
 @router.delete("/{ref}", status_code=204, response_class=Response)
-def erase_person(session: SessionDep, user: CurrentUser, ref: str) -> Response:
+def erase_person(request: Request, session: SessionDep, user: CurrentUser, ref: str) -> Response:
     """Effacer son compte et son profil (droit à l'effacement) / erase one's account and profile.
 
     Suggestions and their decision history are kept for the coordinators' statistics, with the
@@ -238,12 +238,10 @@ def erase_person(session: SessionDep, user: CurrentUser, ref: str) -> Response:
     erasing_self = account is not None and account.id == user.id
     actors = [actor_label(account)] if account else []
     actor = f"{user.role}:{repository.ERASED}" if erasing_self else actor_label(user)
+    keys = embedding_keys(person)
+    request.app.state.matching.forget_vectors(keys)
     counts = repository.erase_person(
-        session,
-        person,
-        secrets_=_secrets(person, account),
-        actors=actors,
-        embedding_keys=embedding_keys(person),
+        session, person, secrets_=_secrets(person, account), actors=actors, embedding_keys=keys
     )
     entry = record(session, None, "erase", "person", repository.ERASED)
     entry.actor = actor

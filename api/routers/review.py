@@ -50,9 +50,13 @@ def propose(
         return ProposeReport(needs=len(needs), created=0, kept=0)
     people = {p.ref: p.id for p in session.execute(select(Person.ref, Person.id))}
     existing = set(session.execute(select(Suggestion.person_id, Suggestion.need_id)).tuples())
+    # Rank everything before the first write: ranking may embed new skill labels, and the
+    # embedding cache writes through its own connection, which SQLite would make wait on this
+    # transaction's write lock ("database is locked").
+    ranked = [(need, ranker.rank(to_need(need), k=per_need, explain=per_need)) for need in needs]
     created = kept = 0
-    for need in needs:
-        for suggestion in ranker.rank(to_need(need), k=per_need, explain=per_need):
+    for need, suggestions in ranked:
+        for suggestion in suggestions:
             person_id = people.get(suggestion.doc_id)
             if person_id is None:
                 continue
