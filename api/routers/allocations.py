@@ -12,14 +12,15 @@ import pandas as pd
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, lazyload
 
 from api.audit import actor_label, record
-from api.deps import Coordinator, SessionDep
+from api.deps import Coordinator, PageDep, SessionDep
 from api.engine import MatchingService, to_need, to_profile
 from api.errors import AppError, NotFound
 from api.models import AllocationPair, AllocationRun, Need, Person
+from api.schemas import Paginated
 from matching.allocation import (
     AllocationInstance,
     Candidacy,
@@ -48,7 +49,7 @@ class PairOut(BaseModel):
     score: float
 
 
-class RunOut(BaseModel):
+class RunSummary(BaseModel):
     id: int
     created_by: str
     created_at: datetime
@@ -56,6 +57,9 @@ class RunOut(BaseModel):
     pinned: list[str]
     forbidden: list[str]
     report: dict[str, Any]
+
+
+class RunOut(RunSummary):
     pairs: list[PairOut]
 
 
@@ -152,6 +156,31 @@ def run_allocation(
     return run
 
 
+def list_runs(session: Session, limit: int, offset: int) -> tuple[list[AllocationRun], int]:
+    """Saved runs, newest first, without their pairs (a run holds hundreds of them)."""
+    rows = session.scalars(
+        select(AllocationRun)
+        .options(lazyload(AllocationRun.pairs))
+        .order_by(AllocationRun.created_at.desc(), AllocationRun.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    total = session.scalar(select(func.count()).select_from(AllocationRun)) or 0
+    return list(rows), int(total)
+
+
+def run_summary(run: AllocationRun) -> RunSummary:
+    return RunSummary(
+        id=run.id,
+        created_by=run.created_by,
+        created_at=run.created_at,
+        settings=run.settings,
+        pinned=run.pinned,
+        forbidden=run.forbidden,
+        report=run.report,
+    )
+
+
 def run_out(run: AllocationRun) -> RunOut:
     return RunOut(
         id=run.id,
@@ -168,6 +197,15 @@ def run_out(run: AllocationRun) -> RunOut:
     )
 
 
+@router.get("", response_model=Paginated[RunSummary])
+def list_(session: SessionDep, user: Coordinator, page: PageDep) -> Paginated[RunSummary]:
+    """Allocations enregistrées, de la plus récente / saved runs, newest first (no pairs)."""
+    runs, total = list_runs(session, page.limit, page.offset)
+    return Paginated(
+        items=[run_summary(r) for r in runs], total=total, limit=page.limit, offset=page.offset
+    )
+
+
 @router.post("", response_model=RunOut, status_code=201)
 def create(
     request: Request, session: SessionDep, user: Coordinator, body: AllocationRequest
@@ -176,7 +214,7 @@ def create(
     return run_out(run_allocation(session, request.app.state.matching, body, user))
 
 
-def _run(session: Session, run_id: int) -> AllocationRun:
+def get_run(session: Session, run_id: int) -> AllocationRun:
     run = session.get(AllocationRun, run_id)
     if run is None:
         raise NotFound("Allocation", str(run_id))
@@ -185,7 +223,7 @@ def _run(session: Session, run_id: int) -> AllocationRun:
 
 @router.get("/{run_id}", response_model=RunOut)
 def read(session: SessionDep, user: Coordinator, run_id: int) -> RunOut:
-    return run_out(_run(session, run_id))
+    return run_out(get_run(session, run_id))
 
 
 class Rerun(BaseModel):
@@ -193,22 +231,39 @@ class Rerun(BaseModel):
     forbidden: list[tuple[str, str]] = Field(default_factory=list)
 
 
+def split_pairs(values: list[str]) -> list[tuple[str, str]]:
+    """Stored "person|need" strings back to pairs."""
+    return [(person, need) for person, _, need in (v.partition("|") for v in values)]
+
+
+def rerun_request(
+    previous: AllocationRun,
+    pinned: list[tuple[str, str]],
+    forbidden: list[tuple[str, str]],
+    *,
+    dropped: frozenset[tuple[str, str]] = frozenset(),
+) -> AllocationRequest:
+    """The settings of ``previous`` with its pins and bans kept, new ones added, ``dropped`` removed."""
+
+    def merge(kept: list[str], added: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        pairs = split_pairs(kept) + [(person, need) for person, need in added]
+        return [p for p in dict.fromkeys(pairs) if p not in dropped]
+
+    return AllocationRequest(
+        kinds=previous.settings.get("kinds", ["internship"]),
+        candidates_per_person=previous.settings.get("candidates_per_person", 20),
+        pinned=merge(previous.pinned, pinned),
+        forbidden=merge(previous.forbidden, forbidden),
+    )
+
+
 @router.post("/{run_id}/rerun", response_model=RunOut, status_code=201)
 def rerun(
     request: Request, session: SessionDep, user: Coordinator, run_id: int, body: Rerun
 ) -> RunOut:
     """Relancer en gardant les épinglages (et en ajoutant ceux donnés) / rerun keeping pins."""
-    previous = _run(session, run_id)
-
-    def pairs(values: list[str]) -> list[tuple[str, str]]:
-        return [tuple(v.split("|", 1)) for v in values]  # type: ignore[misc]
-
-    request_body = AllocationRequest(
-        kinds=previous.settings.get("kinds", ["internship"]),
-        candidates_per_person=previous.settings.get("candidates_per_person", 20),
-        pinned=list(dict.fromkeys(pairs(previous.pinned) + body.pinned)),
-        forbidden=list(dict.fromkeys(pairs(previous.forbidden) + body.forbidden)),
-    )
+    previous = get_run(session, run_id)
+    request_body = rerun_request(previous, body.pinned, body.forbidden)
     return run_out(run_allocation(session, request.app.state.matching, request_body, user))
 
 
@@ -217,7 +272,7 @@ def export(
     session: SessionDep, user: Coordinator, run_id: int, fmt: Literal["csv", "xlsx"]
 ) -> Response:
     """Exporter les affectations / export the pairs (CSV or XLSX)."""
-    run = _run(session, run_id)
+    run = get_run(session, run_id)
     frame = pd.DataFrame(
         [
             {"methode": p.method, "personne": p.person_ref, "besoin": p.need_ref, "score": p.score}

@@ -47,6 +47,7 @@ def build_router() -> APIRouter:
         imports,
         people,
         public,
+        tools,
     )
 
     router = APIRouter(include_in_schema=False)
@@ -59,6 +60,7 @@ def build_router() -> APIRouter:
         imports,
         editing,
         followup,
+        tools,
         events,
     ):
         router.include_router(module.router)

@@ -337,6 +337,7 @@ MATRIX: list[Row] = [
     Row("GET", HACKATHON, "/api/v1/hackathons/{hackathon}", STAFF),
     Row("GET", HACKATHON + "/export.csv", "/api/v1/hackathons/{hackathon}/export.csv", STAFF),
     Row("DELETE", HACKATHON, "/api/v1/hackathons/{hackathon}", STAFF),
+    Row("GET", "/api/v1/allocations", "/api/v1/allocations", STAFF),
     Row("POST", "/api/v1/allocations", "/api/v1/allocations", STAFF, extra=_json(ALLOCATION_BODY)),
     Row("GET", "/api/v1/allocations/{run_id}", "/api/v1/allocations/999999", frozenset()),
     Row(
