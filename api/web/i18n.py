@@ -252,8 +252,8 @@ FR: dict[str, str] = {
     ),
     "error.kinds.too_short": "Choisissez au moins un type de besoin.",
     "remote.none": "Sur site",
-    "remote.partial": "Partiel",
-    "remote.full": "Complet",
+    "remote.partial": "Télétravail partiel",
+    "remote.full": "Télétravail complet",
     "status.proposed": "Proposée",
     "status.approved": "Approuvée",
     "status.rejected": "Rejetée",
@@ -401,8 +401,9 @@ FR: dict[str, str] = {
     "dashboard.no_schools": "Aucune école enregistrée.",
     "dashboard.weak_needs": "Besoins sans bon candidat",
     "dashboard.weak_needs_lead": (
-        "Besoins ouverts sans suggestion en cours, ou dont la meilleure suggestion a un score "
-        "inférieur à {score}. Ouvrez-en un pour voir ses candidats."
+        "Besoins ouverts sans suggestion en cours, ou dont le meilleur candidat ne se détache "
+        "pas des autres : son indice (écart à la moyenne des candidats, 4,7 pour un besoin "
+        "typique de la région) est inférieur à {score}. Ouvrez-en un pour voir ses candidats."
     ),
     "dashboard.weak_needs_none": "Chaque besoin ouvert a au moins un bon candidat.",
     "dashboard.no_suggestions_yet": (
@@ -410,11 +411,11 @@ FR: dict[str, str] = {
     ),
     "dashboard.all_rejected": "toutes ses suggestions ont été rejetées",
     "dashboard.no_suggestion": "aucune suggestion",
-    "dashboard.best_score": "meilleur score {score}",
+    "dashboard.best_score": "meilleur indice {score}",
     "dashboard.more": "{shown} premiers affichés sur {total}.",
     "dashboard.unmatched": "Étudiants sans bonne proposition",
     "dashboard.unmatched_lead": (
-        "Étudiants sans suggestion (non rejetée) de score {score} ou plus, parmi {students}. "
+        "Étudiants sans suggestion (non rejetée) d'indice {score} ou plus, parmi {students}. "
         "Le décompte par école est dans le tableau ci-dessus."
     ),
     "dashboard.unmatched_none": "Chaque étudiant a au moins une bonne proposition.",
@@ -1088,8 +1089,8 @@ EN: dict[str, str] = {
     "allocations.refusal.no_run": "No new allocation was saved; the one below is unchanged.",
     "error.kinds.too_short": "Choose at least one kind of need.",
     "remote.none": "On site",
-    "remote.partial": "Partial",
-    "remote.full": "Full",
+    "remote.partial": "Partly remote",
+    "remote.full": "Fully remote",
     "status.proposed": "Proposed",
     "status.approved": "Approved",
     "status.rejected": "Rejected",
@@ -1235,18 +1236,19 @@ EN: dict[str, str] = {
     "dashboard.no_schools": "No school registered.",
     "dashboard.weak_needs": "Needs with no good candidate",
     "dashboard.weak_needs_lead": (
-        "Open needs with no live suggestion, or whose best suggestion scores under {score}. "
-        "Open one to see its candidates."
+        "Open needs with no live suggestion, or whose best candidate does not stand out: its "
+        "index (distance from the candidates' mean, 4.7 for a typical need of the region) is "
+        "under {score}. Open one to see its candidates."
     ),
     "dashboard.weak_needs_none": "Every open need has at least one good candidate.",
     "dashboard.no_suggestions_yet": "No suggestion stored: run the suggestion batch from review.",
     "dashboard.all_rejected": "all its suggestions were rejected",
     "dashboard.no_suggestion": "no suggestion",
-    "dashboard.best_score": "best score {score}",
+    "dashboard.best_score": "best index {score}",
     "dashboard.more": "First {shown} shown out of {total}.",
     "dashboard.unmatched": "Students without a good offer",
     "dashboard.unmatched_lead": (
-        "Students with no suggestion (not rejected) scoring {score} or more, out of {students}. "
+        "Students with no suggestion (not rejected) of index {score} or more, out of {students}. "
         "The count per school is in the table above."
     ),
     "dashboard.unmatched_none": "Every student has at least one good offer.",
