@@ -243,4 +243,14 @@ def test_coordinator_approves_and_introduces_in_chromium(server: str) -> None:
         page.wait_for_load_state()
         assert page.locator("svg").count() >= 2
         page.screenshot(path=str(ARTIFACTS / "21-dashboard.png"), full_page=True)
+
+        # The tools menu opens without JavaScript (details/summary) and leads to allocations.
+        page.locator("summary", has_text="Outils").click()
+        page.get_by_role("link", name="Allocations", exact=True).click()
+        page.get_by_role("button", name="Lancer l'allocation").click()
+        page.wait_for_load_state()
+        assert "Allocation calculée et enregistrée." in page.inner_text(".flash")
+        stable = page.locator("[data-method=stable][data-metric=blocking_pairs]").inner_text()
+        assert stable.strip() == "0"
+        page.screenshot(path=str(ARTIFACTS / "22-allocation.png"), full_page=False)
         browser.close()
