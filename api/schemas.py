@@ -234,6 +234,26 @@ class AuditEntryOut(BaseModel):
     created_at: datetime
 
 
+class InterviewAbout(BaseModel):
+    time: str
+    company: str
+    score: float
+
+
+class JobDatingAbout(BaseModel):
+    """An event the person was registered for, and their interviews there."""
+
+    event: str
+    date: date
+    place: str | None
+    interviews: list[InterviewAbout]
+
+
+class HackathonAbout(BaseModel):
+    hackathon: str
+    team: int | None  # None: registered, no team formed yet
+
+
 class PersonExport(BaseModel):
     """Everything Passerelle holds about one person (right of access, GDPR art. 15 and 20)."""
 
@@ -244,4 +264,6 @@ class PersonExport(BaseModel):
     interests: list[InterestOut]
     shortlisted_for: list[InterestOut]
     suggestions: list[SuggestionAbout]
+    job_datings: list[JobDatingAbout] = []
+    hackathons: list[HackathonAbout] = []
     audit: list[AuditEntryOut]

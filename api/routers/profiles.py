@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api import corpus, repository
@@ -13,14 +14,26 @@ from api.audit import actor_label, record
 from api.deps import CurrentUser, SessionDep
 from api.errors import AppError, NotFound
 from api.importing import SkillResolver
-from api.models import Consent, Person, User
+from api.models import (
+    Consent,
+    HackathonEvent,
+    HackathonMember,
+    JobDatingAttendee,
+    JobDatingEvent,
+    Person,
+    User,
+)
 from api.policy import ensure_own_person
+from api.routers.jobdating import slot_labels
 from api.schemas import (
     AccountOut,
     AuditEntryOut,
     ConsentIn,
     ConsentOut,
+    HackathonAbout,
     InterestOut,
+    InterviewAbout,
+    JobDatingAbout,
     NeedBrief,
     PersonalProfile,
     PersonExport,
@@ -142,6 +155,33 @@ def _secrets(person: Person, account: User | None) -> list[str]:
     return sorted(v.strip() for v in values if len(v.strip()) >= 2)
 
 
+def _job_datings_of(session: Session, person: Person) -> list[JobDatingAbout]:
+    out = []
+    for attendee in session.scalars(
+        select(JobDatingAttendee).where(JobDatingAttendee.person_id == person.id)
+    ):
+        event = session.get(JobDatingEvent, attendee.event_id)
+        assert event is not None
+        labels = slot_labels(event)
+        meetings = sorted(
+            (m for m in event.meetings if m.attendee_id == attendee.id), key=lambda m: m.slot
+        )
+        out.append(
+            JobDatingAbout(
+                event=event.name,
+                date=event.day,
+                place=event.place,
+                interviews=[
+                    InterviewAbout(
+                        time=labels[m.slot], company=m.table.organisation.name, score=m.score
+                    )
+                    for m in meetings
+                ],
+            )
+        )
+    return sorted(out, key=lambda j: j.date)
+
+
 @router.get("/{ref}/export", response_model=PersonExport)
 def export_person(
     session: SessionDep, user: CurrentUser, ref: str, response: Response
@@ -181,6 +221,16 @@ def export_person(
                 history=[SuggestionEventOut.model_validate(e) for e in suggestion.events],
             )
             for suggestion, need in repository.suggestions_about(session, person.id)
+        ],
+        job_datings=_job_datings_of(session, person),
+        hackathons=[
+            HackathonAbout(hackathon=event.name, team=member.team)
+            for member, event in session.execute(
+                select(HackathonMember, HackathonEvent)
+                .join(HackathonEvent, HackathonEvent.id == HackathonMember.event_id)
+                .where(HackathonMember.person_id == person.id)
+                .order_by(HackathonEvent.created_at)
+            ).tuples()
         ],
         audit=[
             AuditEntryOut.model_validate(e) for e in repository.audit_about(session, refs, actors)

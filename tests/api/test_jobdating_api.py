@@ -373,3 +373,26 @@ def test_an_erased_person_leaves_the_schedule(
         gone
         not in client.get(f"/api/v1/job-dating/{event_id}/agenda.csv", headers=coordinator).text
     )
+
+
+def test_a_persons_data_export_lists_their_interviews_and_team(
+    client: TestClient, session: Session, coordinator: dict[str, str]
+) -> None:
+    body = event_body(session)
+    event_id = client.post("/api/v1/job-dating", json=body, headers=coordinator).json()["id"]
+    event = client.post(f"/api/v1/job-dating/{event_id}/schedule", headers=coordinator).json()
+    ref = event["meetings"][0]["person"]
+    team_body = {"name": "Hackathon de l'export", "team_size": 2, "participants": body["attendees"]}
+    teams = client.post("/api/v1/hackathons", json=team_body, headers=coordinator).json()["teams"]
+    team = next(t["number"] for t in teams for m in t["members"] if m["person"] == ref)
+
+    person = session.scalars(select(Person).where(Person.ref == ref)).one()
+    own = login(client, session, "student", person_id=person.id)
+    export = client.get(f"/api/v1/people/{ref}/export", headers=own).json()
+    [dating] = export["job_datings"]
+    assert dating["event"] == body["name"] and dating["date"] == body["date"]
+    names = {m["organisation"]: m["organisation_name"] for m in event["meetings"]}
+    assert [(i["time"], i["company"]) for i in dating["interviews"]] == sorted(
+        (m["time"], names[m["organisation"]]) for m in event["meetings"] if m["person"] == ref
+    )
+    assert export["hackathons"] == [{"hackathon": team_body["name"], "team": team}]
