@@ -208,16 +208,24 @@ def _clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def _start(event: JobDatingEvent) -> int:
+    hours, minutes = (int(x) for x in event.start_time.split(":"))
+    return hours * 60 + minutes
+
+
 def slot_labels(event: JobDatingEvent) -> list[str]:
     """Start time of each slot, e.g. ["18:00", "18:15", ...]."""
-    hours, minutes = (int(x) for x in event.start_time.split(":"))
-    start = hours * 60 + minutes
-    return [_clock(start + i * event.slot_minutes) for i in range(event.slots)]
+    return [_clock(_start(event) + i * event.slot_minutes) for i in range(event.slots)]
 
 
-def _end_label(event: JobDatingEvent, slot: int) -> str:
-    hours, minutes = (int(x) for x in event.start_time.split(":"))
-    return _clock(hours * 60 + minutes + (slot + 1) * event.slot_minutes)
+def slot_ends(event: JobDatingEvent) -> list[str]:
+    """End time of each slot: the next one's start, the evening's end for the last."""
+    return [_clock(_start(event) + (i + 1) * event.slot_minutes) for i in range(event.slots)]
+
+
+def end_of(event: JobDatingEvent) -> str:
+    """When the evening ends (its start when it has no slot)."""
+    return _clock(_start(event) + event.slots * event.slot_minutes)
 
 
 def _invalid(errors: list[dict[str, str]]) -> AppError:
@@ -552,7 +560,7 @@ def pin_meeting(
 def agendas(event: JobDatingEvent) -> AgendasOut:
     """Each attendee's and each table's agenda, in slot order, with times."""
     schedule = saved_schedule(event)
-    labels = slot_labels(event)
+    labels, ends = slot_labels(event), slot_ends(event)
     people = {a.person.ref: full_name(a.person) for a in event.attendees}
     orgs = {t.organisation.ref: t.organisation.name for t in event.tables}
     ids = {(m.attendee.person.ref, m.table.organisation.ref): m.id for m in event.meetings}
@@ -562,7 +570,7 @@ def agendas(event: JobDatingEvent) -> AgendasOut:
             meeting_id=ids[(student, company)],
             slot=slot,
             time=labels[slot],
-            end=_end_label(event, slot),
+            end=ends[slot],
             ref=other,
             name=name,
         )
@@ -626,7 +634,7 @@ CSV_COLUMNS = (
 
 def schedule_csv(event: JobDatingEvent) -> str:
     """The whole schedule, one interview a row, in slot order, with a French header."""
-    labels = slot_labels(event)
+    labels, ends = slot_labels(event), slot_ends(event)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -635,7 +643,7 @@ def schedule_csv(event: JobDatingEvent) -> str:
             (
                 m.slot + 1,
                 labels[m.slot],
-                _end_label(event, m.slot),
+                ends[m.slot],
                 m.attendee.person.ref,
                 full_name(m.attendee.person),
                 m.table.organisation.ref,

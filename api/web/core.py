@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -163,6 +166,49 @@ def home_of(user: User) -> str:
     return "/revue"
 
 
+# ----------------------------------------------------------------------------- formatting
+
+PARIS = ZoneInfo("Europe/Paris")  # where the network lives and its events take place
+
+
+def formatters(lang: str) -> dict[str, Callable[..., str]]:
+    """Numbers, shares and dates the way a French (or English) reader writes them."""
+    t = translator(lang)
+
+    def num(value: float, digits: int = 0) -> str:
+        out = f"{value:,.{digits}f}"
+        return out.replace(",", "\u202f").replace(".", ",") if lang == "fr" else out
+
+    def pct(share: float, digits: int = 0) -> str:
+        return num(100 * share, digits) + ("\u202f%" if lang == "fr" else "%")
+
+    def long_date(day: dt.date) -> str:
+        weekdays = t("date.weekdays").split(",")
+        months = t("date.months").split(",")
+        return t(
+            "date.long",
+            weekday=weekdays[day.weekday()],
+            day=day.day,
+            month=months[day.month - 1],
+            year=day.year,
+        )
+
+    def short_date(day: dt.date) -> str:
+        return day.strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
+
+    def when(moment: dt.datetime) -> str:
+        local = (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(PARIS)
+        return t("date.when", date=short_date(local.date()), time=local.strftime("%H:%M"))
+
+    return {
+        "num": num,
+        "pct": pct,
+        "long_date": long_date,
+        "short_date": short_date,
+        "when": when,
+    }
+
+
 # ----------------------------------------------------------------------------- rendering
 
 
@@ -191,6 +237,7 @@ def render(
             "flash": flash_key if flash_key and flash_key.count(".") == 1 else None,
             "path": request.url.path,
             "path_quoted": quote(request.url.path),
+            **formatters(lang),
             **context,
         },
         status_code=status_code,

@@ -6,9 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -37,6 +35,7 @@ from api.routers.jobdating import (
     agendas,
     create_event,
     delete_event,
+    end_of,
     full_name,
     get_event,
     list_events,
@@ -44,6 +43,7 @@ from api.routers.jobdating import (
     pin_meeting,
     schedule_csv,
     schedule_event,
+    slot_ends,
     slot_labels,
     swap_meetings,
 )
@@ -61,14 +61,12 @@ from api.web.core import (
     Form,
     SignedIn,
     field_errors,
-    language,
     redirect,
     render,
     require_role,
     text,
     tr,
 )
-from api.web.i18n import translator
 
 router = APIRouter(route_class=WebRoute)
 
@@ -97,7 +95,6 @@ JOB_DATING_DEFAULTS = {
 }
 HACKATHON_FIELDS = ("name", "team_size", "need", "school", "participants")
 SKILLS_SHOWN = 4  # a member's main skills on a team card
-PARIS = ZoneInfo("Europe/Paris")  # where the events take place
 
 
 def _coordinator(user: User) -> None:
@@ -113,55 +110,6 @@ def _csv(body: str, filename: str) -> Response:
 
 
 # ----------------------------------------------------------------------------- formatting
-
-
-def _formatters(lang: str) -> dict[str, Callable[..., str]]:
-    """Numbers, shares and dates the way a French (or English) reader writes them."""
-    t = translator(lang)
-
-    def num(value: float, digits: int = 0) -> str:
-        out = f"{value:,.{digits}f}"
-        return out.replace(",", "\u202f").replace(".", ",") if lang == "fr" else out
-
-    def pct(share: float) -> str:
-        return num(100 * share) + ("\u202f%" if lang == "fr" else "%")
-
-    def long_date(day: dt.date) -> str:
-        weekdays = t("date.weekdays").split(",")
-        months = t("date.months").split(",")
-        return t(
-            "date.long",
-            weekday=weekdays[day.weekday()],
-            day=day.day,
-            month=months[day.month - 1],
-            year=day.year,
-        )
-
-    def short_date(day: dt.date) -> str:
-        return day.strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
-
-    def when(moment: dt.datetime) -> str:
-        local = (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(PARIS)
-        return t("date.when", date=short_date(local.date()), time=local.strftime("%H:%M"))
-
-    return {
-        "num": num,
-        "pct": pct,
-        "long_date": long_date,
-        "short_date": short_date,
-        "when": when,
-    }
-
-
-def _end_of(event: JobDatingEvent) -> str:
-    hours, minutes = (int(x) for x in event.start_time.split(":"))
-    end = hours * 60 + minutes + event.slots * event.slot_minutes
-    return f"{end // 60:02d}:{end % 60:02d}"
-
-
-def _ends(event: JobDatingEvent) -> list[str]:
-    """End time of each slot: the next slot's start, the evening's end for the last."""
-    return [*slot_labels(event)[1:], _end_of(event)]
 
 
 def _fold(value: str) -> str:
@@ -333,7 +281,7 @@ def _event_rows(events: list[JobDatingEvent]) -> list[dict[str, Any]]:
             "companies": len(e.tables),
             "attendees": len(e.attendees),
             "interviews": len(e.meetings),
-            "end": _end_of(e),
+            "end": end_of(e),
         }
         for e in events
     ]
@@ -360,7 +308,6 @@ def _events_page(
         need_territories=_need_territories(session),
         student_territories=_student_territories(session),
         schools=_schools(session),
-        **_formatters(language(request)),
     )
 
 
@@ -496,8 +443,8 @@ def _grid(event: JobDatingEvent) -> dict[str, Any]:
     met = {m.attendee_id for m in event.meetings}
     return {
         "labels": labels,
-        "ends": _ends(event),
-        "end": _end_of(event),
+        "ends": slot_ends(event),
+        "end": end_of(event),
         "tables": [
             {
                 "number": numbers[t.id],
@@ -540,7 +487,6 @@ def _event_page(
         report=event.report,
         refusal=refusal,
         chosen=chosen or {},
-        **_formatters(language(request)),
     )
 
 
@@ -705,7 +651,7 @@ def event_csv(session: SessionDep, user: SignedIn, event_id: int) -> Response:
 
 def _sheet(event: JobDatingEvent, agenda: Agenda, numbers: dict[str, int]) -> dict[str, Any]:
     """One printable agenda: a student's meetings, or a table's every slot (free ones too)."""
-    labels, ends = slot_labels(event), _ends(event)
+    labels, ends = slot_labels(event), slot_ends(event)
     if agenda.kind == "student":
         rows = [
             {
@@ -755,8 +701,7 @@ def _print_page(
         sheets=sheets,
         heading=title,
         back=back,
-        end=_end_of(event),
-        **_formatters(language(request)),
+        end=end_of(event),
     )
 
 
@@ -844,7 +789,7 @@ def my_agendas(request: Request, session: SessionDep, user: SignedIn) -> Respons
         entries.append(
             {
                 "event": event,
-                "end": _end_of(event),
+                "end": end_of(event),
                 "past": event.day < today,
                 "scheduled": event.scheduled_at is not None,
                 "sheet": _sheet(event, mine.agenda, _numbers(event)),
@@ -859,7 +804,6 @@ def my_agendas(request: Request, session: SessionDep, user: SignedIn) -> Respons
         200,
         upcoming=upcoming,
         past=past,
-        **_formatters(language(request)),
     )
 
 
@@ -913,7 +857,6 @@ def _hackathons_page(
         errors=errors or {},
         needs=_hackathon_needs(session),
         schools=_schools(session),
-        **_formatters(language(request)),
     )
 
 
@@ -1022,7 +965,6 @@ def hackathon_page(
         report=report,
         sizes=sorted(sizes.items(), reverse=True),
         teams=_team_cards(event),
-        **_formatters(language(request)),
     )
 
 

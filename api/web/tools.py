@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -30,7 +27,6 @@ from api.web.core import (
     Form,
     SignedIn,
     field_errors,
-    language,
     redirect,
     render,
     require_role,
@@ -45,7 +41,6 @@ KINDS = ("internship", "apprenticeship", "job", "rd")
 ATTRIBUTES = ("territory", "school")
 UNKNOWN = "?"  # the group of people without a territory or a school, as the engine names it
 RUNS_SHOWN = 50
-PARIS = ZoneInfo("Europe/Paris")
 ACTIONS = ("pin", "forbid", "unpin", "unforbid")
 
 # Why the engine refused the constraints (its messages are English), as catalogue keys.
@@ -64,25 +59,6 @@ def _coordinator(user: Any) -> None:
 
 
 # ----------------------------------------------------------------------------- formatting
-
-
-def _formatters(lang: str) -> dict[str, Callable[..., str]]:
-    """Numbers and dates as a French or English reader writes them."""
-
-    def num(value: float, digits: int = 0) -> str:
-        out = f"{value:,.{digits}f}"
-        if lang == "fr":
-            out = out.replace(",", "\u202f").replace(".", ",")
-        return out
-
-    def pct(share: float, digits: int = 1) -> str:
-        return num(100 * share, digits) + ("\u202f%" if lang == "fr" else "%")
-
-    def when(moment: datetime) -> str:
-        local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(PARIS)
-        return local.strftime("%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M")
-
-    return {"num": num, "pct": pct, "when": when}
 
 
 # ----------------------------------------------------------------------------- the list
@@ -116,7 +92,6 @@ def _runs_page(
         methods=METHODS,
         values=values or {"kinds": ["internship"], "candidates_per_person": "20"},
         errors=errors or {},
-        **_formatters(language(request)),
     )
 
 
@@ -305,7 +280,6 @@ def _run_page(
         forbidden=_constraints(session, run.forbidden),
         refusal=refusal,
         manual=manual or {},
-        **_formatters(language(request)),
     )
 
 
