@@ -13,7 +13,7 @@ from api import stats
 from api.deps import SessionDep
 from api.models import Need, Person
 from api.web import WebRoute
-from api.web.core import SignedIn, render, require_role, tr
+from api.web.core import SignedIn, formatters, language, render, require_role, tr
 from api.web.i18n import translator
 
 router = APIRouter(route_class=WebRoute)
@@ -135,16 +135,13 @@ def percent(lang: str, value: float | None) -> str:
 
 
 def score_text(lang: str, value: float | None) -> str:
-    if value is None:
-        return "—"
-    shown = f"{value:.1f}"
-    return shown.replace(".", ",") if lang == "fr" else shown
+    return "—" if value is None else formatters(lang)["num"](value, 1)
 
 
 @router.get("/tableau-de-bord")
 def dashboard(request: Request, session: SessionDep, user: SignedIn) -> Response:
     require_role(user, "coordinator", "admin")
-    lang = request.cookies.get("lang") or "fr"
+    lang = language(request)
     t = translator(lang)
     unknown = tr(request, "dashboard.unknown")
     by_territory = bars(

@@ -29,7 +29,7 @@ from api.bulk import read_file as read_rows
 from api.deps import SessionDep
 from api.models import User
 from api.web import WebRoute
-from api.web.core import Form, SignedIn, language, redirect, render, require_role, text
+from api.web.core import Form, SignedIn, formatters, language, redirect, render, require_role, text
 
 router = APIRouter(route_class=WebRoute)
 
@@ -121,7 +121,7 @@ def first_rows(data: bytes, fmt: Any, kind: Kind, source: str) -> dict[str, Any]
 
 
 def _grouped(request: Request, number: int) -> str:
-    return f"{number:,}".replace(",", "\u202f" if language(request) == "fr" else ",")
+    return formatters(language(request))["num"](number)
 
 
 def _page(
