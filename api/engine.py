@@ -170,24 +170,28 @@ class MatchingService:
         self.sessions = sessions
         self.model = model
         self._encoder = encoder
-        self._store: DatabaseStore | None = None
         self._fitted: Fitted | None = None
         self._lock = threading.Lock()
 
     @property
     def encoder(self) -> Encoder:
         if self._encoder is None:
-            self._store = DatabaseStore(self.sessions)
-            self._encoder = CachedEncoder(load_encoder(self.model), self._store)
+            self._encoder = CachedEncoder(load_encoder(self.model), DatabaseStore(self.sessions))
         return self._encoder
+
+    def _store(self) -> DatabaseStore | None:
+        store = getattr(self._encoder, "store", None)
+        return store if isinstance(store, DatabaseStore) else None
 
     def flush_cache(self) -> int:
         """Write the vectors computed since the last call (after a request's transaction)."""
-        return self._store.flush() if self._store is not None else 0
+        store = self._store()
+        return store.flush() if store is not None else 0
 
     def forget_vectors(self, keys: Sequence[str]) -> None:
-        if self._store is not None:
-            self._store.forget(keys)
+        store = self._store()
+        if store is not None:
+            store.forget(keys)
 
     def fitted(self, session: Session) -> Fitted:
         version = corpus.version(session)

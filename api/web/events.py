@@ -562,10 +562,6 @@ def plan(
     request: Request, session: SessionDep, user: SignedIn, form: Form, event_id: int
 ) -> Response:
     _coordinator(user)
-    # Fit the engine first and end this read: a fit may store new embeddings through its own
-    # connection, after which SQLite (WAL) refuses writes from a transaction begun before.
-    request.app.state.matching.fitted(session)
-    session.commit()
     event = get_event(session, event_id)
     coverage = text(form, "coverage") == "1"
     try:

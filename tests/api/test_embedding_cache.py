@@ -6,11 +6,18 @@ import logging
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from api.auth import hash_password
 from api.db import make_engine, migrate, session_factory
-from api.engine import DatabaseStore
-from api.models import Embedding, Organisation
+from api.engine import DatabaseStore, MatchingService
+from api.importing import load_demo
+from api.main import create_app
+from api.models import Embedding, Need, Organisation, Person, User
+from api.settings import Settings
+from matching.encoders import CachedEncoder, HashingEncoder
+from tests.conftest import DEMO, TEST_SECRET
 
 pytestmark = pytest.mark.db
 
@@ -58,4 +65,56 @@ def test_a_locked_database_skips_the_cache_instead_of_failing(
             assert store.flush() == 0  # ...and the cache gives up instead of raising
         assert "embedding cache not written" in caplog.text
     assert _count(sessions) == 0
+    engine.dispose()
+
+
+def test_coordinator_writes_succeed_on_a_cold_cache(scratch_url: str) -> None:
+    """The first batch, allocation and job-dating schedule embed new texts mid-request."""
+    engine = make_engine(scratch_url)
+    migrate(engine)
+    sessions = session_factory(engine)
+    with sessions() as session, session.begin():
+        load_demo(session, DEMO)
+        session.add(User(email="c@t.fr", password_hash=hash_password("x" * 12), role="coordinator"))
+    with sessions() as session:
+        companies = session.scalars(
+            select(Organisation.ref)
+            .where(Organisation.id.in_(select(Need.organisation_id).where(Need.is_open)))
+            .order_by(Organisation.ref)
+            .limit(3)
+        ).all()
+        students = session.scalars(
+            select(Person.ref).where(Person.kind == "student").order_by(Person.ref).limit(12)
+        ).all()
+    settings = Settings(database_url=scratch_url, environment="test", secret_key=TEST_SECRET)
+    app = create_app(settings)
+    app.state.matching = MatchingService(
+        app.state.sessions,
+        "hashing",
+        encoder=CachedEncoder(HashingEncoder(), DatabaseStore(app.state.sessions)),
+    )
+    with TestClient(app) as client:
+        token = client.post("/api/v1/auth/token", data={"username": "c@t.fr", "password": "x" * 12})
+        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        batch = client.post("/api/v1/review/run", headers=headers)
+        assert batch.status_code == 200, batch.text
+        assert batch.json()["created"] > 0
+        assert _count(sessions) > 0  # the vectors were written once the request was over
+        allocation = client.post("/api/v1/allocations", json={}, headers=headers)
+        assert allocation.status_code == 201, allocation.text
+        body = {
+            "name": "Soirée à froid",
+            "date": "2027-03-18",
+            "start_time": "18:00",
+            "slot_minutes": 15,
+            "slots": 3,
+            "max_per_student": 2,
+            "companies": [{"organisation": ref} for ref in companies],
+            "attendees": list(students),
+        }
+        event = client.post("/api/v1/job-dating", json=body, headers=headers)
+        assert event.status_code == 201, event.text
+        planned = client.post(f"/api/v1/job-dating/{event.json()['id']}/schedule", headers=headers)
+        assert planned.status_code == 200, planned.text
+        assert planned.json()["meetings"]
     engine.dispose()
