@@ -109,9 +109,6 @@ def _csv(body: str, filename: str) -> Response:
     )
 
 
-# ----------------------------------------------------------------------------- formatting
-
-
 def _fold(value: str) -> str:
     """A name as typed by anyone: no accents, no case, single spaces."""
     plain = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
