@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from api.settings import Settings, SettingsError, load_settings
+from api.core.settings import Settings, SettingsError, load_settings
 
 
 def _fail(message: str) -> int:
@@ -17,7 +17,7 @@ def _fail(message: str) -> int:
 
 
 def _engine(settings: Settings):  # type: ignore[no-untyped-def]
-    from api.db import check_connection, make_engine
+    from api.core.db import check_connection, make_engine
 
     engine = make_engine(settings.database_url)
     check_connection(engine)
@@ -25,7 +25,7 @@ def _engine(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
-    from api.db import migrate
+    from api.core.db import migrate
 
     started = time.perf_counter()
     migrate(_engine(settings))
@@ -34,7 +34,7 @@ def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def cmd_load_demo(settings: Settings, args: argparse.Namespace) -> int:
-    from api.db import session_factory, session_scope
+    from api.core.db import session_factory, session_scope
     from api.importing import load_demo
 
     folder = Path(args.folder or settings.demo_data_dir)
@@ -70,8 +70,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_propose(settings: Settings, args: argparse.Namespace) -> int:
-    from api.db import session_factory, session_scope
-    from api.engine import MatchingService
+    from api.core.db import session_factory, session_scope
+    from api.engine.service import MatchingService
     from api.routers.review import propose
 
     started = time.perf_counter()
@@ -92,8 +92,8 @@ def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
 
     from sqlalchemy import func, select
 
-    from api.auth import hash_password
-    from api.db import session_factory, session_scope
+    from api.core.db import session_factory, session_scope
+    from api.core.security import hash_password
     from api.models import User
 
     password = args.password or getpass.getpass("Mot de passe / password: ")
@@ -110,7 +110,7 @@ def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     from api.bulk import UnreadableFile, format_of, import_file
-    from api.db import session_factory, session_scope
+    from api.core.db import session_factory, session_scope
 
     path = Path(args.file)
     if not path.is_file():
@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         "propose": cmd_propose,
         "create-user": cmd_create_user,
     }
-    from api.db import DatabaseUnavailable
+    from api.core.db import DatabaseUnavailable
     from api.importing import ImportFailed
 
     try:

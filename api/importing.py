@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from api import corpus
+from api.engine import corpus
 from api.models import (
     AppState,
     Consent,
@@ -652,7 +652,7 @@ def create_demo_accounts(session: Session) -> list[User]:
     The student and researcher accounts speak for the first demo person of their kind, the
     company account for the first company that posted a need.
     """
-    from api.auth import hash_password
+    from api.core.security import hash_password
 
     password_hash = hash_password(DEMO_PASSWORD)
     first_person = {

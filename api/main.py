@@ -8,15 +8,16 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import __version__
-from api.db import check_connection, make_engine, session_factory
-from api.engine import MatchingService
-from api.errors import install_error_handlers
+from api.core.db import check_connection, make_engine, session_factory
+from api.core.errors import install_error_handlers
+from api.core.rendering import error_page
+from api.core.settings import Settings, get_settings
+from api.engine.service import MatchingService
 from api.routers import accounts, directory, health, needs, profiles, recommendations, review
 from api.routers.allocations import router as allocations_router
 from api.routers.bulk import router as bulk_router
 from api.routers.jobdating import router as jobdating_router
 from api.routers.teams import router as teams_router
-from api.settings import Settings, get_settings
 from api.web import build_router as web_router
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.matching = MatchingService(app.state.sessions, settings.embedding_model)
+    app.state.error_page = error_page
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(accounts.router)

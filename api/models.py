@@ -22,6 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from api.core import vocabulary
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -30,12 +32,13 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-ORGANISATION_KINDS = ("company", "school", "lab")
-PERSON_KINDS = ("student", "researcher")
-NEED_KINDS = ("internship", "apprenticeship", "job", "rd", "hackathon")
-REMOTE = ("none", "partial", "full")
-LEVELS = ("bac", "bac+1", "bac+2", "bac+3", "bac+4", "bac+5", "doctorat")
-SUGGESTION_STATUSES = ("proposed", "approved", "rejected", "introduced", "hired")
+# Database constraints are built from the one vocabulary (names kept for the migrations' tests).
+ORGANISATION_KINDS = vocabulary.ORGANISATION_KINDS
+PERSON_KINDS = vocabulary.PERSON_KINDS
+NEED_KINDS = vocabulary.NEED_KINDS
+REMOTE = vocabulary.REMOTE_MODES
+LEVELS = vocabulary.LEVELS
+SUGGESTION_STATUSES = vocabulary.SUGGESTION_STATUSES
 
 
 def utcnow() -> datetime:

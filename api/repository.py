@@ -127,7 +127,7 @@ _LABELS = {"Organisation": "Organisation", "Person": "Personne", "Need": "Besoin
 
 def get_or_404(session: Session, model: type[M], ref: str) -> M:
     """The row with this reference, or a 404 problem naming it."""
-    from api.errors import NotFound
+    from api.core.errors import NotFound
 
     found = get_by_ref(session, model, ref)
     if found is None:

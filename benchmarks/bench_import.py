@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from api.bulk import import_file
-from api.db import make_engine, migrate, session_factory, session_scope
+from api.core.db import make_engine, migrate, session_factory, session_scope
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 COLUMNS = [

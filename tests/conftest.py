@@ -11,11 +11,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.db import make_engine, migrate, session_factory, session_scope
-from api.engine import MatchingService
+from api.core.db import make_engine, migrate, session_factory, session_scope
+from api.core.settings import Settings
+from api.engine.service import MatchingService
 from api.importing import load_demo
 from api.main import create_app
-from api.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

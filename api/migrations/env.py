@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection handed over by api.db.migrate, or DATABASE_URL."""
+"""Alembic environment: runs on the connection handed over by api.core.db.migrate, or DATABASE_URL."""
 
 from alembic import context
 from sqlalchemy import Connection
@@ -24,8 +24,8 @@ connection = config.attributes.get("connection")
 if connection is not None:
     run(connection)
 else:
-    from api.db import make_engine
-    from api.settings import get_settings
+    from api.core.db import make_engine
+    from api.core.settings import get_settings
 
     engine = make_engine(get_settings().database_url)
     with engine.begin() as conn:

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Form, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
-from api.audit import record
-from api.auth import hash_password, issue_token, verify_password
-from api.deps import CurrentUser, SessionDep
-from api.errors import AppError
+from api.core.audit import record
+from api.core.deps import CurrentUser, SessionDep
+from api.core.errors import AppError
+from api.core.security import hash_password, issue_token, verify_password
 from api.models import Consent, Organisation, Person, User
 from matching.geo import find_place, territory_of
 

@@ -8,10 +8,10 @@ from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
-from api.audit import record
 from api.bulk import Format, Kind, UnreadableFile, format_of, import_file
-from api.deps import Coordinator, SessionDep
-from api.errors import PROBLEM, TITLES, AppError
+from api.core.audit import record
+from api.core.deps import Coordinator, SessionDep
+from api.core.errors import PROBLEM, TITLES, AppError
 from api.exports import CONTENT_TYPES, ExportFormat, decisions_frame, filename, suggestions_frame
 from api.exports import to_bytes as export_bytes
 

@@ -1,7 +1,7 @@
 """Read endpoints of the directory: organisations, people and needs, filtered and paginated.
 
 Organisations and needs are public; people are personal data, shown only to those the policy
-lets see them (api.policy): staff, the person themself, and companies they consented to or
+lets see them (api.core.policy): staff, the person themself, and companies they consented to or
 were introduced to.
 """
 
@@ -11,9 +11,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from api import policy, repository
-from api.deps import CurrentUser, PageDep, SessionDep
-from api.errors import NotFound
+from api import repository
+from api.core import policy
+from api.core.deps import CurrentUser, PageDep, SessionDep
+from api.core.errors import NotFound
 from api.models import Need, Organisation, Person
 from api.schemas import NeedOut, OrganisationOut, Paginated, PersonOut
 

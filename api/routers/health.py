@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from sqlalchemy import text
 
 from api import __version__
-from api.deps import SessionDep
+from api.core.deps import SessionDep
 from api.schemas import Health
 
 router = APIRouter(prefix="/api/v1", tags=["santé / health"])

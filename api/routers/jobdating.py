@@ -19,10 +19,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.audit import actor_label, record
-from api.deps import Coordinator, CurrentUser, PageDep, SessionDep
-from api.engine import MatchingService, to_need, to_profile
-from api.errors import AppError, NotFound
+from api.core.audit import actor_label, record
+from api.core.deps import Coordinator, CurrentUser, PageDep, SessionDep
+from api.core.errors import AppError, NotFound
+from api.engine.service import MatchingService, to_need, to_profile
 from api.models import (
     JobDatingAttendee,
     JobDatingEvent,

@@ -5,13 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from sqlalchemy.orm import Session
 
-from api import corpus, repository
-from api.audit import record
-from api.deps import CurrentUser, SessionDep
-from api.errors import AppError, NotFound
+from api import repository
+from api.core.audit import record
+from api.core.deps import CurrentUser, SessionDep
+from api.core.errors import AppError, NotFound
+from api.core.policy import ensure_own_need
+from api.engine import corpus
 from api.importing import SkillResolver
 from api.models import Need, Organisation, User
-from api.policy import ensure_own_need
 from api.routers.profiles import locate
 from api.schemas import NeedCreate, NeedOut, NeedUpdate
 from matching.skills import SkillVocabulary

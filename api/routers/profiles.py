@@ -9,10 +9,12 @@ from fastapi import APIRouter, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api import corpus, repository
-from api.audit import actor_label, record
-from api.deps import CurrentUser, SessionDep
-from api.errors import AppError, NotFound
+from api import repository
+from api.core.audit import actor_label, record
+from api.core.deps import CurrentUser, SessionDep
+from api.core.errors import AppError, NotFound
+from api.core.policy import ensure_own_person
+from api.engine import corpus
 from api.importing import SkillResolver
 from api.models import (
     Consent,
@@ -23,7 +25,6 @@ from api.models import (
     Person,
     User,
 )
-from api.policy import ensure_own_person
 from api.routers.jobdating import slot_labels
 from api.schemas import (
     AccountOut,

@@ -10,16 +10,16 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from api.deps import CurrentUser, MaybeUser, PageDep, SessionDep
-from api.engine import MatchingService, to_need, to_profile
-from api.errors import AppError
-from api.models import Need, Person
-from api.policy import (
+from api.core.deps import CurrentUser, MaybeUser, PageDep, SessionDep
+from api.core.errors import AppError
+from api.core.policy import (
     ensure_need_owner_or_staff,
     ensure_view_person,
     is_staff,
     visible_people_clause,
 )
+from api.engine.service import MatchingService, to_need, to_profile
+from api.models import Need, Person
 from api.repository import get_or_404
 from matching.ranker import HybridRanker
 from matching.types import Explanation, Suggestion

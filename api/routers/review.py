@@ -10,12 +10,12 @@ from pydantic import BaseModel, Field
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
-from api.audit import actor_label, record
-from api.deps import Coordinator, CurrentUser, PageDep, SessionDep
-from api.engine import MatchingService, to_need
-from api.errors import AppError, NotFound
+from api.core.audit import actor_label, record
+from api.core.deps import Coordinator, CurrentUser, PageDep, SessionDep
+from api.core.errors import AppError, NotFound
+from api.core.policy import ensure_own_need, ensure_view_person
+from api.engine.service import MatchingService, to_need
 from api.models import AuditEntry, Interest, Need, Person, Shortlist, Suggestion, SuggestionEvent
-from api.policy import ensure_own_need, ensure_view_person
 from api.repository import get_or_404
 from api.routers.recommendations import explanation_json
 

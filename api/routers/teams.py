@@ -18,9 +18,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.audit import actor_label, record
-from api.deps import Coordinator, PageDep, SessionDep
-from api.errors import AppError, NotFound
+from api.core.audit import actor_label, record
+from api.core.deps import Coordinator, PageDep, SessionDep
+from api.core.errors import AppError, NotFound
 from api.models import HackathonEvent, HackathonMember, Interest, Need, Person, User
 from api.schemas import Paginated
 from matching.teams import Participant, Teams, TeamWeights, form_teams, team_score, team_violations

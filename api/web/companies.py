@@ -9,19 +9,14 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from api.deps import Page, SessionDep
-from api.errors import AppError, NotFound
-from api.models import Need, Person, Shortlist, User
-from api.policy import ensure_need_owner_or_staff
-from api.repository import get_by_ref
-from api.routers.needs import create_need
-from api.routers.recommendations import candidates_for_need
-from api.routers.review import shortlist
-from api.schemas import NeedCreate
-from api.web import WebRoute
-from api.web.core import (
+from api.core.deps import Page, SessionDep
+from api.core.errors import AppError, NotFound
+from api.core.pagination import last_ranked_page, page_number, page_url, pager
+from api.core.policy import ensure_need_owner_or_staff
+from api.core.rendering import (
     Form,
     SignedIn,
+    WebRoute,
     field_errors,
     redirect,
     render,
@@ -29,7 +24,12 @@ from api.web.core import (
     split_list,
     text,
 )
-from api.web.paging import last_ranked_page, page_number, page_url, pager
+from api.models import Need, Person, Shortlist, User
+from api.repository import get_by_ref
+from api.routers.needs import create_need
+from api.routers.recommendations import candidates_for_need
+from api.routers.review import shortlist
+from api.schemas import NeedCreate
 
 router = APIRouter(route_class=WebRoute)
 

@@ -8,13 +8,21 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from api.deps import Page, SessionDep
-from api.errors import AppError
+from api.core.deps import Page, SessionDep
+from api.core.errors import AppError
+from api.core.pagination import page_number, page_url, pager
+from api.core.rendering import (
+    Form,
+    SignedIn,
+    WebRoute,
+    field_errors,
+    redirect,
+    render,
+    require_role,
+    text,
+)
 from api.models import Suggestion, User
 from api.routers.review import Decision, QueuePage, decide, propose, queue, suggestion_out
-from api.web import WebRoute
-from api.web.core import Form, SignedIn, field_errors, redirect, render, require_role, text
-from api.web.paging import page_number, page_url, pager
 
 router = APIRouter(route_class=WebRoute)
 

@@ -10,11 +10,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api import stats
-from api.deps import SessionDep
+from api.core.deps import SessionDep
+from api.core.i18n import translator
+from api.core.rendering import SignedIn, WebRoute, formatters, language, render, require_role, tr
 from api.models import Need, Person
-from api.web import WebRoute
-from api.web.core import SignedIn, formatters, language, render, require_role, tr
-from api.web.i18n import translator
 
 router = APIRouter(route_class=WebRoute)
 

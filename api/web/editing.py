@@ -9,19 +9,14 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from api.deps import SessionDep
-from api.errors import AppError
-from api.models import Need, User
-from api.policy import ensure_own_need
-from api.repository import get_or_404
-from api.routers.needs import update_need
-from api.schemas import NeedUpdate
-from api.web import WebRoute
-from api.web.companies import KINDS, NEED_FIELDS, REMOTE
-from api.web.core import (
+from api.core.deps import SessionDep
+from api.core.errors import AppError
+from api.core.policy import ensure_own_need
+from api.core.rendering import (
     TEMPLATES,
     Form,
     SignedIn,
+    WebRoute,
     field_errors,
     redirect,
     render,
@@ -29,6 +24,11 @@ from api.web.core import (
     split_list,
     text,
 )
+from api.models import Need, User
+from api.repository import get_or_404
+from api.routers.needs import update_need
+from api.schemas import NeedUpdate
+from api.web.companies import KINDS, NEED_FIELDS, REMOTE
 from matching.skills import SkillVocabulary
 
 router = APIRouter(route_class=WebRoute)

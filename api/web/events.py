@@ -15,8 +15,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from api.deps import SessionDep
-from api.errors import AppError
+from api.core.deps import SessionDep
+from api.core.errors import AppError
+from api.core.rendering import (
+    Form,
+    SignedIn,
+    WebRoute,
+    field_errors,
+    redirect,
+    render,
+    require_role,
+    text,
+    tr,
+)
 from api.models import (
     HackathonEvent,
     Interest,
@@ -55,17 +66,6 @@ from api.routers.teams import (
     list_hackathons,
     teams_csv,
     teams_of,
-)
-from api.web import WebRoute
-from api.web.core import (
-    Form,
-    SignedIn,
-    field_errors,
-    redirect,
-    render,
-    require_role,
-    text,
-    tr,
 )
 
 router = APIRouter(route_class=WebRoute)

@@ -9,11 +9,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api import repository
-from api.deps import SessionDep
-from api.errors import AppError
+from api.core.deps import SessionDep
+from api.core.errors import AppError
+from api.core.rendering import SignedIn, WebRoute, render, require_role
 from api.models import Need, Person, Suggestion, User
-from api.web import WebRoute
-from api.web.core import SignedIn, render, require_role
 
 router = APIRouter(route_class=WebRoute)
 

@@ -23,13 +23,22 @@ from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import UploadFile
 
-from api.audit import record
 from api.bulk import KINDS, MODELS, BulkReport, Kind, UnreadableFile, format_of, import_file
 from api.bulk import read_file as read_rows
-from api.deps import SessionDep
+from api.core.audit import record
+from api.core.deps import SessionDep
+from api.core.rendering import (
+    Form,
+    SignedIn,
+    WebRoute,
+    formatters,
+    language,
+    redirect,
+    render,
+    require_role,
+    text,
+)
 from api.models import User
-from api.web import WebRoute
-from api.web.core import Form, SignedIn, formatters, language, redirect, render, require_role, text
 
 router = APIRouter(route_class=WebRoute)
 

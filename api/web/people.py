@@ -10,18 +10,13 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from api import repository
-from api.deps import Page, SessionDep
-from api.engine import exclusions, to_profile
-from api.errors import AppError
-from api.models import NEED_KINDS, REMOTE, Need, Person, User
-from api.routers.profiles import set_consent, update_profile
-from api.routers.recommendations import _need_filters, needs_for_person
-from api.routers.review import mark_interest
-from api.schemas import ConsentIn, ProfileUpdate
-from api.web import WebRoute
-from api.web.core import (
+from api.core.deps import Page, SessionDep
+from api.core.errors import AppError
+from api.core.pagination import last_ranked_page, page_number, pager
+from api.core.rendering import (
     Form,
     SignedIn,
+    WebRoute,
     field_errors,
     redirect,
     render,
@@ -31,7 +26,12 @@ from api.web.core import (
     text,
     tr,
 )
-from api.web.paging import last_ranked_page, page_number, pager
+from api.engine.service import exclusions, to_profile
+from api.models import NEED_KINDS, REMOTE, Need, Person, User
+from api.routers.profiles import set_consent, update_profile
+from api.routers.recommendations import _need_filters, needs_for_person
+from api.routers.review import mark_interest
+from api.schemas import ConsentIn, ProfileUpdate
 from matching.skills import SkillVocabulary
 
 router = APIRouter(route_class=WebRoute)

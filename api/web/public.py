@@ -7,17 +7,15 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
-from api.auth import issue_token
-from api.deps import SessionDep
-from api.errors import AppError
-from api.models import Need, Organisation, Person
-from api.routers.accounts import SignUp, authenticate, create_account
-from api.web import WebRoute
-from api.web.core import (
+from api.core.deps import SessionDep
+from api.core.errors import AppError
+from api.core.i18n import LANGUAGES
+from api.core.rendering import (
     LANG_COOKIE,
     ONE_YEAR,
     TOKEN_COOKIE,
     Form,
+    WebRoute,
     WebUser,
     field_errors,
     home_of,
@@ -29,7 +27,9 @@ from api.web.core import (
     text,
     tr,
 )
-from api.web.i18n import LANGUAGES
+from api.core.security import issue_token
+from api.models import Need, Organisation, Person
+from api.routers.accounts import SignUp, authenticate, create_account
 
 router = APIRouter(route_class=WebRoute)
 

@@ -11,8 +11,19 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from api.deps import SessionDep
-from api.errors import AppError
+from api.core.deps import SessionDep
+from api.core.errors import AppError
+from api.core.rendering import (
+    Form,
+    SignedIn,
+    WebRoute,
+    field_errors,
+    redirect,
+    render,
+    require_role,
+    text,
+    tr,
+)
 from api.models import AllocationRun, Need, Person
 from api.routers.allocations import (
     AllocationRequest,
@@ -21,17 +32,6 @@ from api.routers.allocations import (
     rerun_request,
     run_allocation,
     split_pairs,
-)
-from api.web import WebRoute
-from api.web.core import (
-    Form,
-    SignedIn,
-    field_errors,
-    redirect,
-    render,
-    require_role,
-    text,
-    tr,
 )
 
 router = APIRouter(route_class=WebRoute)

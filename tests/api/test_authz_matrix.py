@@ -21,8 +21,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.auth import hash_password
-from api.engine import MatchingService
+from api.core.security import hash_password
+from api.engine.service import MatchingService
 from api.models import (
     Consent,
     HackathonEvent,

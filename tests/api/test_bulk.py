@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.auth import hash_password
+from api.core.security import hash_password
 from api.models import Need, Organisation, Person, Suggestion, SuggestionEvent, User
 
 pytestmark = pytest.mark.db

@@ -9,13 +9,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from api.auth import hash_password
-from api.db import make_engine, migrate, session_factory
-from api.engine import DatabaseStore, MatchingService
+from api.core.db import make_engine, migrate, session_factory
+from api.core.security import hash_password
+from api.core.settings import Settings
+from api.engine.service import DatabaseStore, MatchingService
 from api.importing import load_demo
 from api.main import create_app
 from api.models import Embedding, Need, Organisation, Person, User
-from api.settings import Settings
 from matching.encoders import CachedEncoder, HashingEncoder
 from tests.conftest import DEMO, TEST_SECRET
 
@@ -61,7 +61,7 @@ def test_a_locked_database_skips_the_cache_instead_of_failing(
     with sessions() as other, other.begin():
         other.add(Organisation(ref="O-LOCK", kind="company", name="Verrou SA"))
         other.flush()
-        with caplog.at_level(logging.WARNING, logger="api.engine"):
+        with caplog.at_level(logging.WARNING, logger="api.engine.service"):
             assert store.flush() == 0  # ...and the cache gives up instead of raising
         assert "embedding cache not written" in caplog.text
     assert _count(sessions) == 0

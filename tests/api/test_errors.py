@@ -65,7 +65,7 @@ def test_sign_up_then_sign_in_then_me(client: TestClient) -> None:
 
 
 def test_expired_token_is_refused(client: TestClient) -> None:
-    from api.auth import issue_token
+    from api.core.security import issue_token
 
     secret = client.app.state.settings.secret_key  # type: ignore[attr-defined]
     token, _ = issue_token(1, "admin", secret, minutes=-1)

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.engine import MatchingService
+from api.engine.service import MatchingService
 from api.models import AuditEntry, Need, Organisation, Person
 from matching.encoders import CachedEncoder, HashingEncoder, MemoryStore
 from tests.api.test_recommendations_review import login

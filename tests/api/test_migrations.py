@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from api.db import downgrade, make_engine, migrate
+from api.core.db import downgrade, make_engine, migrate
 from api.models import Base
 
 pytestmark = pytest.mark.db

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from api import corpus
+from api.engine import corpus
 from api.models import (
     AuditEntry,
     Consent,

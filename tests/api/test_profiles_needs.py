@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api import corpus
+from api.engine import corpus
 from api.models import AuditEntry, Need, Organisation, Person, Suggestion
 from tests.api.test_authz_matrix import add_person, add_user, sign_in
 

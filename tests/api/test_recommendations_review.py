@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.auth import hash_password
+from api.core.security import hash_password
 from api.models import AuditEntry, Need, Person, User
 
 pytestmark = pytest.mark.db

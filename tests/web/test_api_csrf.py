@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.auth import csrf_for
+from api.core.security import csrf_for
 from api.models import Interest, Need
 from tests.web.test_pages import account, sign_in, student_without_account
 

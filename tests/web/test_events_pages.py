@@ -16,7 +16,7 @@ from markupsafe import escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.engine import MatchingService
+from api.engine.service import MatchingService
 from api.models import (
     HackathonEvent,
     JobDatingEvent,

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.auth import hash_password
+from api.core.security import hash_password
 from api.models import Interest, Need, Organisation, Person, Shortlist, Suggestion, User
 from api.stats import GOOD_SCORE
 

@@ -72,9 +72,10 @@ def install_error_handlers(app: FastAPI) -> None:
             if not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
                 "accept", ""
             ):
-                from api.web.core import render  # the pages import this module
-
-                return render(request, "web/error.html", None, 413, message_key="error.too_large")
+                # The pages register how they show an error; this module knows no template.
+                page = getattr(request.app.state, "error_page", None)
+                if page is not None:
+                    return page(request, 413, "error.too_large")
             return problem(
                 413,
                 f"Corps de requête trop volumineux (maximum {limit // 1024} Kio) "

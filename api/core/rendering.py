@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -12,15 +12,16 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from api.auth import csrf_for, csrf_matches, read_token
-from api.deps import SessionDep
-from api.errors import AppError
+from api.core.deps import SessionDep
+from api.core.errors import AppError
+from api.core.i18n import pick_language, translator
+from api.core.security import csrf_for, csrf_matches, read_token
 from api.models import User
-from api.web.i18n import pick_language, translator
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
 TOKEN_COOKIE = "passerelle_token"
@@ -311,3 +312,34 @@ def field_errors(request: Request, exc: ValidationError | AppError) -> dict[str,
                 message = t("error.invalid")
         out.setdefault(field, message)
     return out
+
+
+# ----------------------------------------------------------------------------- page routes
+
+
+def error_page(request: Request, status_code: int, message_key: str) -> HTMLResponse:
+    """An error as a page in the reader's language (the JSON API answers problem+json)."""
+    return render(request, "web/error.html", None, status_code, message_key=message_key)
+
+
+class WebRoute(APIRoute):
+    """A page route: failures become pages (or a redirect to sign-in), never problem+json."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except LoginRequired as exc:
+                url = "/connexion?next=" + safe_next(exc.next_path)
+                return redirect(request, url, "signin.required")
+            except CsrfRejected:
+                return render(request, "web/error.html", None, 403, message_key="error.csrf")
+            except Forbidden:
+                return render(request, "web/error.html", None, 403, message_key="error.forbidden")
+            except AppError as exc:
+                key = "error.not_found" if exc.status_code == 404 else "error.forbidden"
+                return render(request, "web/error.html", None, exc.status_code, message_key=key)
+
+        return page_handler

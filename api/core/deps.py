@@ -9,9 +9,9 @@ from fastapi import Depends, Query, Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from api.auth import csrf_matches, read_token
-from api.db import session_scope
-from api.errors import AppError
+from api.core.db import session_scope
+from api.core.errors import AppError
+from api.core.security import csrf_matches, read_token
 from api.models import User
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from api.errors import AppError
+from api.core.errors import AppError
 from api.models import Consent, Need, Person, Suggestion, User
 
 STAFF = ("coordinator", "admin")

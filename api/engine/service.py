@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from api import corpus
+from api.engine import corpus
 from api.models import Embedding, Need, Person
 from matching.constraints import CONSTRAINTS, PersonArrays, violations
 from matching.encoders import CachedEncoder, Encoder, Vectors, load_encoder

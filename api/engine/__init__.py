@@ -1,0 +1,1 @@
+"""The live matching index: the only caller of `matching` for ranking."""
