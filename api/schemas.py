@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
@@ -17,13 +17,6 @@ Labels = Annotated[list[Label], Field(max_length=100)]
 Language = Annotated[str, Field(min_length=1, max_length=40)]
 Languages = Annotated[list[Language], Field(max_length=20)]
 LongText = Annotated[str, Field(max_length=20_000)]
-
-
-class Paginated(BaseModel, Generic[T]):
-    items: list[T]
-    total: int = Field(description="Nombre total d'éléments / total count")
-    limit: int
-    offset: int
 
 
 class OrganisationOut(BaseModel):

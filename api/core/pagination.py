@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 from urllib.parse import urlencode
+
+from pydantic import BaseModel, Field
 
 # Ranked lists are computed from the top on every request (the API caps a page at 200 too):
 # pages stop where the first 200 results end.
@@ -76,3 +79,13 @@ def pager(
         next=page_url(path, params, number + 1) if has_next else None,
         links=[PageLink(n, page_url(path, params, n), n == number) for n in numbers],
     )
+
+
+T = TypeVar("T")
+
+
+class Paginated(BaseModel, Generic[T]):
+    items: list[T]
+    total: int = Field(description="Nombre total d'éléments / total count")
+    limit: int
+    offset: int

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session, lazyload
 from api.core.audit import actor_label, record
 from api.core.deps import Coordinator, PageDep, SessionDep
 from api.core.errors import AppError, NotFound
+from api.core.pagination import Paginated
 from api.engine.service import MatchingService, to_need, to_profile
 from api.models import AllocationPair, AllocationRun, Need, Person
-from api.schemas import Paginated
 from matching.allocation import (
     AllocationInstance,
     Candidacy,

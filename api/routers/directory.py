@@ -15,8 +15,9 @@ from api import repository
 from api.core import policy
 from api.core.deps import CurrentUser, PageDep, SessionDep
 from api.core.errors import NotFound
+from api.core.pagination import Paginated
 from api.models import Need, Organisation, Person
-from api.schemas import NeedOut, OrganisationOut, Paginated, PersonOut
+from api.schemas import NeedOut, OrganisationOut, PersonOut
 
 router = APIRouter(prefix="/api/v1", tags=["annuaire / directory"])
 

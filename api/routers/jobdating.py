@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from api.core.audit import actor_label, record
 from api.core.deps import Coordinator, CurrentUser, PageDep, SessionDep
 from api.core.errors import AppError, NotFound
+from api.core.pagination import Paginated
 from api.engine.service import MatchingService, to_need, to_profile
 from api.models import (
     JobDatingAttendee,
@@ -34,7 +35,6 @@ from api.models import (
     User,
     utcnow,
 )
-from api.schemas import Paginated
 from matching.allocation import Violation
 from matching.jobdating import (
     Attendee,

@@ -10,8 +10,8 @@ from api.core.audit import record
 from api.core.deps import CurrentUser, SessionDep
 from api.core.errors import AppError, NotFound
 from api.core.policy import ensure_own_need
+from api.core.skills import SkillResolver
 from api.engine import corpus
-from api.importing import SkillResolver
 from api.models import Need, Organisation, User
 from api.routers.profiles import locate
 from api.schemas import NeedCreate, NeedOut, NeedUpdate

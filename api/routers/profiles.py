@@ -14,8 +14,8 @@ from api.core.audit import actor_label, record
 from api.core.deps import CurrentUser, SessionDep
 from api.core.errors import AppError, NotFound
 from api.core.policy import ensure_own_person
+from api.core.skills import SkillResolver
 from api.engine import corpus
-from api.importing import SkillResolver
 from api.models import (
     Consent,
     HackathonEvent,

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from api.core.audit import actor_label, record
 from api.core.deps import Coordinator, PageDep, SessionDep
 from api.core.errors import AppError, NotFound
+from api.core.pagination import Paginated
 from api.models import HackathonEvent, HackathonMember, Interest, Need, Person, User
-from api.schemas import Paginated
 from matching.teams import Participant, Teams, TeamWeights, form_teams, team_score, team_violations
 
 router = APIRouter(prefix="/api/v1/hackathons", tags=["hackathons"])
