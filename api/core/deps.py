@@ -16,12 +16,15 @@ from api.models import User
 
 
 def get_session(request: Request) -> Iterator[Session]:
+    """The request's unit of work: the only place a request's transaction commits."""
     yield from session_scope(request.app.state.sessions)
     # Vectors computed during the request are cached once its transaction is over.
     request.app.state.matching.flush_cache()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the transaction ends (commit or rollback) when the endpoint returns, before
+# the response goes out, so a 2xx or a redirect is only sent for data already committed.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 class Page(BaseModel):
