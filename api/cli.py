@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 from api.core.settings import Settings, SettingsError, load_settings
+from api.core.vocabulary import STAFF_ROLES
+from api.imports.schemas import FORMATS, KINDS
 
 
 def _fail(message: str) -> int:
@@ -35,7 +37,7 @@ def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
 
 def cmd_load_demo(settings: Settings, args: argparse.Namespace) -> int:
     from api.core.db import session_factory, session_scope
-    from api.importing import load_demo
+    from api.imports.demo import load_demo
 
     folder = Path(args.folder or settings.demo_data_dir)
     started = time.perf_counter()
@@ -90,27 +92,28 @@ def cmd_propose(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
     import getpass
 
-    from sqlalchemy import func, select
-
     from api.core.db import session_factory, session_scope
-    from api.core.security import hash_password
-    from api.models import User
+    from api.imports.demo import MIN_PASSWORD, AccountExists, PasswordTooShort, create_staff_account
 
     password = args.password or getpass.getpass("Mot de passe / password: ")
-    if len(password) < 10:
-        return _fail("--password : 10 caractères minimum / at least 10 characters")
-    for session in session_scope(session_factory(_engine(settings))):
-        email = args.email.strip().lower()
-        if session.scalar(select(User.id).where(func.lower(User.email) == email)):
-            return _fail(f"--email : compte déjà existant / account exists: {email}")
-        session.add(User(email=email, password_hash=hash_password(password), role=args.role))
+    try:
+        for session in session_scope(session_factory(_engine(settings))):
+            create_staff_account(session, args.email, password, args.role)
+    except PasswordTooShort:
+        return _fail(
+            f"--password : {MIN_PASSWORD} caractères minimum / at least {MIN_PASSWORD} characters"
+        )
+    except AccountExists as exc:
+        return _fail(f"--email : compte déjà existant / account exists: {exc.email}")
     print(f"Compte {args.role} créé / account created: {args.email}")
     return 0
 
 
 def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
-    from api.bulk import UnreadableFile, format_of, import_file
     from api.core.db import session_factory, session_scope
+    from api.imports.errors import UnreadableFile
+    from api.imports.readers import format_of
+    from api.imports.service import import_file
 
     path = Path(args.file)
     if not path.is_file():
@@ -135,8 +138,6 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
                 dry_run=args.dry_run,
                 progress=progress,
             )
-            if report.errors:
-                session.rollback()
     except UnreadableFile as exc:
         return _fail(f"{path.name} : {exc}")
     for line in report.lines():
@@ -171,15 +172,15 @@ def main(argv: list[str] | None = None) -> int:
     propose_cmd.add_argument("--per-need", type=int, default=5)
     user_cmd = sub.add_parser("create-user", help="créer un coordinateur / create a coordinator")
     user_cmd.add_argument("--email", required=True)
-    user_cmd.add_argument("--role", choices=["coordinator", "admin"], default="coordinator")
+    user_cmd.add_argument("--role", choices=STAFF_ROLES, default="coordinator")
     user_cmd.add_argument("--password", help="sinon demandé / prompted when absent")
     imp = sub.add_parser(
         "import", help="importer un fichier CSV, XLSX ou JSONL / bulk import a file"
     )
-    imp.add_argument("kind", choices=["organisations", "people", "needs"])
+    imp.add_argument("kind", choices=KINDS)
     imp.add_argument("file", help="fichier .csv, .xlsx ou .jsonl")
     imp.add_argument("--dry-run", action="store_true", help="valider sans écrire / validate only")
-    imp.add_argument("--format", choices=["csv", "xlsx", "jsonl"], help="sinon l'extension")
+    imp.add_argument("--format", choices=FORMATS, help="sinon l'extension")
     args = parser.parse_args(argv)
     commands = {
         "migrate": cmd_migrate,
@@ -191,12 +192,12 @@ def main(argv: list[str] | None = None) -> int:
         "create-user": cmd_create_user,
     }
     from api.core.db import DatabaseUnavailable
-    from api.importing import ImportFailed
+    from api.imports.errors import ImportFailed, WriteFailed
 
     try:
         settings = load_settings()
         return commands[args.command](settings, args)
-    except (SettingsError, DatabaseUnavailable, ImportFailed) as exc:
+    except (SettingsError, DatabaseUnavailable, ImportFailed, WriteFailed) as exc:
         return _fail(str(exc))
 
 

@@ -13,9 +13,10 @@ from api.core.errors import install_error_handlers
 from api.core.rendering import error_page
 from api.core.settings import Settings, get_settings
 from api.engine.service import MatchingService
+from api.imports import api as imports_api
+from api.imports import pages as imports_pages
 from api.routers import accounts, directory, health, needs, profiles, recommendations, review
 from api.routers.allocations import router as allocations_router
-from api.routers.bulk import router as bulk_router
 from api.routers.jobdating import router as jobdating_router
 from api.routers.teams import router as teams_router
 from api.web import build_router as web_router
@@ -45,13 +46,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(recommendations.router)
     app.include_router(review.router)
     app.include_router(directory.router)
-    app.include_router(bulk_router)
+    app.include_router(imports_api.router)
     app.include_router(allocations_router)
     app.include_router(jobdating_router)
     app.include_router(teams_router)
     app.include_router(profiles.router)
     app.include_router(needs.router)
     app.include_router(web_router())
+    app.include_router(imports_pages.router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 

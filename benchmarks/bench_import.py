@@ -5,7 +5,7 @@
 Rows are the demo region's students resampled (ids, names, e-mails and skills varied), written
 as a coordinator's spreadsheet would be: lists joined by ';', booleans as oui/non, French dates.
 The schools they belong to are imported first from their own CSV. Both timings go through
-`api.bulk.import_file`, the code path of the endpoint and of `passerelle import`:
+`api.imports.service.import_file`, the code path of the endpoint and of `passerelle import`:
 validation is a dry run (read, parse, validate, check against the database); the whole import
 reads, validates, writes and commits.
 """
@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from api.bulk import import_file
 from api.core.db import make_engine, migrate, session_factory, session_scope
+from api.imports.service import import_file
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 COLUMNS = [

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.core.db import make_engine, migrate, session_factory, session_scope
 from api.core.settings import Settings
 from api.engine.service import MatchingService
-from api.importing import load_demo
+from api.imports.demo import load_demo
 from api.main import create_app
 
 ROOT = Path(__file__).resolve().parents[1]

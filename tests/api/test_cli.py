@@ -69,7 +69,7 @@ def test_migrate_and_load_demo_twice(scratch_url: str) -> None:
 
 @pytest.mark.db
 def test_demo_accounts_of_every_role_can_sign_in(client: TestClient) -> None:
-    from api.importing import DEMO_ACCOUNTS, DEMO_PASSWORD
+    from api.imports.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
     roles = set()
     for email, role in DEMO_ACCOUNTS:

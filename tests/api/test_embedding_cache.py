@@ -13,7 +13,7 @@ from api.core.db import make_engine, migrate, session_factory
 from api.core.security import hash_password
 from api.core.settings import Settings
 from api.engine.service import DatabaseStore, MatchingService
-from api.importing import load_demo
+from api.imports.demo import load_demo
 from api.main import create_app
 from api.models import Embedding, Need, Organisation, Person, User
 from matching.encoders import CachedEncoder, HashingEncoder

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.importing import ImportFailed, import_region
+from api.imports.errors import ImportFailed
+from api.imports.service import import_region
 from api.models import Need, Organisation, Person
 
 pytestmark = pytest.mark.db

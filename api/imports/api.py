@@ -6,50 +6,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
 
-from api.bulk import Format, Kind, UnreadableFile, format_of, import_file
-from api.core.audit import record
 from api.core.deps import Coordinator, SessionDep
-from api.core.errors import PROBLEM, TITLES, AppError
-from api.exports import CONTENT_TYPES, ExportFormat, decisions_frame, filename, suggestions_frame
-from api.exports import to_bytes as export_bytes
+from api.core.errors import PROBLEM, TITLES
+from api.imports.exports import CONTENT_TYPES, ExportFormat, ExportName, export
+from api.imports.readers import format_of
+from api.imports.schemas import BulkReportOut, Format, Kind
+from api.imports.service import read_upload, run_import
 
 router = APIRouter(prefix="/api/v1", tags=["imports et exports / bulk"])
-
-
-class Issue(BaseModel):
-    row: int
-    column: str
-    message: str
-
-
-class BulkReportOut(BaseModel):
-    kind: Kind
-    format: Format
-    file: str
-    dry_run: bool
-    rows_read: int
-    rows_valid: int
-    rows_written: int
-    skills_created: int
-    errors_total: int
-    errors: list[Issue]
-    warnings: list[Issue]
-
-
-def _read_upload(upload: UploadFile, limit: int) -> bytes:
-    data = upload.file.read(limit + 1)
-    if len(data) > limit:
-        raise AppError(
-            f"Fichier trop volumineux (maximum {limit // 1024} Kio) / file too large; "
-            "découpez-le ou utilisez la commande « passerelle import »",
-            413,
-            field="file",
-        )
-    if not data.strip():
-        raise AppError("Fichier vide / empty file", 400, field="file")
-    return data
 
 
 @router.post(
@@ -75,12 +40,9 @@ def import_upload(
     Listes séparées par « ; » dans une cellule ; cellule vide = valeur absente.
     """
     source = file.filename or f"import.{format or 'csv'}"
-    try:
-        fmt = format_of(source, format)
-        data = _read_upload(file, request.app.state.settings.max_request_bytes)
-        report = import_file(session, kind, data, source=source, fmt=fmt, dry_run=dry_run)
-    except UnreadableFile as exc:
-        raise AppError(str(exc), exc.status_code, field="file") from None
+    fmt = format_of(source, format)
+    data = read_upload(file.file, request.app.state.settings.max_request_bytes)
+    report = run_import(session, user, kind, data, source=source, fmt=fmt, dry_run=dry_run)
     body = report.as_dict()
     if report.errors and not dry_run:
         status = 422
@@ -96,28 +58,17 @@ def import_upload(
             status_code=status,
             media_type=PROBLEM,
         )
-    if not dry_run:
-        record(
-            session,
-            user,
-            "import",
-            kind,
-            source[:80],
-            rows=report.rows_written,
-            format=fmt,
-            skills_created=report.skills_created,
-        )
     return body
 
 
-def _export(
-    session: SessionDep, user: Coordinator, name: str, fmt: ExportFormat, frame: Any
+def _download(
+    session: SessionDep, user: Coordinator, name: ExportName, fmt: ExportFormat
 ) -> Response:
-    record(session, user, "export", name, fmt, rows=len(frame))
+    exported = export(session, user, name, fmt)
     return Response(
-        export_bytes(frame, fmt, sheet=name),
-        media_type=CONTENT_TYPES[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{filename(name, fmt)}"'},
+        exported.content,
+        media_type=exported.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'},
     )
 
 
@@ -128,7 +79,7 @@ def _export(
 )
 def export_suggestions(session: SessionDep, user: Coordinator, fmt: ExportFormat) -> Response:
     """Suggestions : personne, besoin, organisation, score, statut, dates (UTC)."""
-    return _export(session, user, "suggestions", fmt, suggestions_frame(session))
+    return _download(session, user, "suggestions", fmt)
 
 
 @router.get(
@@ -138,4 +89,4 @@ def export_suggestions(session: SessionDep, user: Coordinator, fmt: ExportFormat
 )
 def export_decisions(session: SessionDep, user: Coordinator, fmt: ExportFormat) -> Response:
     """Décisions sur les suggestions : qui, quand, de quel statut à quel statut, pourquoi."""
-    return _export(session, user, "decisions", fmt, decisions_frame(session))
+    return _download(session, user, "decisions", fmt)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
 import pandas as pd
-from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from api.models import Need, Organisation, Person, Suggestion, SuggestionEvent
+from api.core import audit
+from api.imports import repository
+from api.models import User
 
 ExportFormat = Literal["csv", "xlsx"]
+ExportName = Literal["suggestions", "decisions"]
 CONTENT_TYPES: dict[ExportFormat, str] = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -50,25 +53,7 @@ def _utc_column(values: pd.Series) -> pd.Series:
 
 def suggestions_frame(session: Session) -> pd.DataFrame:
     """One row per suggestion; person_ref is empty once the person has been erased."""
-    person = aliased(Person)
-    rows = session.execute(
-        select(
-            Suggestion.id,
-            person.ref,
-            Need.ref,
-            Need.title,
-            Organisation.ref,
-            Organisation.name,
-            Suggestion.score,
-            Suggestion.status,
-            Suggestion.created_at,
-            Suggestion.updated_at,
-        )
-        .join(Need, Suggestion.need_id == Need.id)
-        .join(Organisation, Need.organisation_id == Organisation.id)
-        .outerjoin(person, Suggestion.person_id == person.id)
-        .order_by(Suggestion.id)
-    ).all()
+    rows = repository.suggestion_rows(session)
     frame = pd.DataFrame([tuple(r) for r in rows], columns=SUGGESTION_COLUMNS)
     for column in ("created_at", "updated_at"):
         frame[column] = _utc_column(frame[column])
@@ -77,23 +62,7 @@ def suggestions_frame(session: Session) -> pd.DataFrame:
 
 def decisions_frame(session: Session) -> pd.DataFrame:
     """One row per decision on a suggestion: who moved it from which status to which, and why."""
-    rows = session.execute(
-        select(
-            SuggestionEvent.id,
-            SuggestionEvent.suggestion_id,
-            Person.ref,
-            Need.ref,
-            SuggestionEvent.actor,
-            SuggestionEvent.created_at,
-            SuggestionEvent.from_status,
-            SuggestionEvent.to_status,
-            SuggestionEvent.reason,
-        )
-        .join(Suggestion, SuggestionEvent.suggestion_id == Suggestion.id)
-        .join(Need, Suggestion.need_id == Need.id)
-        .outerjoin(Person, Suggestion.person_id == Person.id)
-        .order_by(SuggestionEvent.id)
-    ).all()
+    rows = repository.decision_rows(session)
     frame = pd.DataFrame([tuple(r) for r in rows], columns=DECISION_COLUMNS)
     frame["decided_at"] = _utc_column(frame["decided_at"])
     return frame
@@ -117,3 +86,17 @@ def to_bytes(frame: pd.DataFrame, fmt: ExportFormat, sheet: str) -> bytes:
 def filename(name: str, fmt: ExportFormat, now: datetime | None = None) -> str:
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M")
     return f"passerelle-{name}-{stamp}.{fmt}"
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    content: bytes
+    media_type: str
+    filename: str
+
+
+def export(session: Session, user: User, name: ExportName, fmt: ExportFormat) -> ExportFile:
+    """One export as a file to download; the audit log says who took it and how many rows."""
+    frame = suggestions_frame(session) if name == "suggestions" else decisions_frame(session)
+    audit.record(session, user, "export", name, fmt, rows=len(frame))
+    return ExportFile(to_bytes(frame, fmt, sheet=name), CONTENT_TYPES[fmt], filename(name, fmt))

@@ -1,41 +1,24 @@
-"""Bulk import of one kind of record from a CSV, XLSX or JSON Lines file, with a row report."""
+"""Reading a CSV, XLSX or JSON Lines file into numbered raw records, before any validation."""
 
 from __future__ import annotations
 
 import io
+import json
 import math
 import re
 import types
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import PurePath
-from typing import Any, Literal, Union, get_args, get_origin
+from pathlib import Path, PurePath
+from typing import Any, Union, get_args, get_origin
 
 import pandas as pd
 from pydantic import BaseModel
-from sqlalchemy.orm import Session
 
-from api.importing import (
-    NeedRecord,
-    OrganisationRecord,
-    ProfileRecord,
-    RawRows,
-    RowError,
-    check_records,
-    parse_jsonl,
-    write_records,
-)
+from api.imports.errors import ImportFailed, UnreadableFile
+from api.imports.schemas import FORMATS, MODELS, Format, Kind, RowError
 
-Kind = Literal["organisations", "people", "needs"]
-Format = Literal["csv", "xlsx", "jsonl"]
-KINDS: tuple[Kind, ...] = ("organisations", "people", "needs")
-FORMATS: tuple[Format, ...] = ("csv", "xlsx", "jsonl")
-MODELS: dict[Kind, type[BaseModel]] = {
-    "organisations": OrganisationRecord,
-    "people": ProfileRecord,
-    "needs": NeedRecord,
-}
 EXTENSIONS: dict[str, Format] = {
     ".csv": "csv",
     ".xlsx": "xlsx",
@@ -45,79 +28,39 @@ EXTENSIONS: dict[str, Format] = {
 LIST_SEPARATOR = ";"
 TRUE_WORDS = {"true", "vrai", "oui", "yes", "1"}
 FALSE_WORDS = {"false", "faux", "non", "no", "0"}
-# A huge bad file should not produce a huge answer: the first errors, and how many there were.
-MAX_REPORTED_ERRORS = 1000
 
 _FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _MISSING = object()
 
 
-class UnreadableFile(ValueError):
-    """The file cannot be read as the format it claims; nothing was validated or written."""
-
-    def __init__(self, message: str, status_code: int = 400) -> None:
-        super().__init__(message)
-        self.status_code = status_code
-
-
-@dataclass
-class BulkReport:
-    kind: Kind
-    format: Format
-    source: str
-    dry_run: bool
-    rows_read: int = 0
-    rows_valid: int = 0
-    rows_written: int = 0
-    skills_created: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def as_dict(self) -> dict[str, Any]:
-        def issue(e: RowError) -> dict[str, Any]:
-            return {"row": e.row, "column": e.column, "message": e.message}
-
-        return {
-            "kind": self.kind,
-            "format": self.format,
-            "file": self.source,
-            "dry_run": self.dry_run,
-            "rows_read": self.rows_read,
-            "rows_valid": self.rows_valid,
-            "rows_written": self.rows_written,
-            "skills_created": self.skills_created,
-            "errors_total": len(self.errors),
-            "errors": [issue(e) for e in self.errors[:MAX_REPORTED_ERRORS]],
-            "warnings": [issue(w) for w in self.warnings],
-        }
-
-    def lines(self) -> list[str]:
-        """The report as a person reads it on a terminal, in French."""
-        out = [
-            f"{self.source} : {self.rows_read} ligne(s) lue(s), {self.rows_valid} valide(s), "
-            f"{self.rows_written} écrite(s)"
-            + (f", {self.skills_created} compétence(s) créée(s)" if self.skills_created else "")
-        ]
-        for w in self.warnings:
-            out.append(f"  avertissement : {_where(w)} : {w.message}")
-        for e in self.errors:
-            out.append(f"  erreur : {_where(e)} : {e.message}")
-        if self.errors:
-            out.append(f"{len(self.errors)} erreur(s) : rien n'a été importé.")
-        elif self.dry_run:
-            out.append("Essai à blanc : aucune erreur, rien n'a été écrit.")
-        return out
+def parse_jsonl(
+    lines: Iterable[str], source: str
+) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
+    """(line number, record) for each non-blank line, and an error for each broken one."""
+    rows: list[tuple[int, dict[str, Any]]] = []
+    errors: list[RowError] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            errors.append(RowError(source, number, "*", f"JSON invalide ({exc.msg})"))
+            continue
+        if not isinstance(value, dict):
+            errors.append(RowError(source, number, "*", "un objet JSON est attendu"))
+            continue
+        rows.append((number, value))
+    return rows, errors
 
 
-def _where(issue: RowError) -> str:
-    parts = [f"ligne {issue.row}"] if issue.row > 0 else []
-    if issue.column != "*":
-        parts.append(f"colonne « {issue.column} »")
-    return ", ".join(parts) or "fichier"
+def read_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """(line number, record) for each non-blank line; a broken line raises ImportFailed."""
+    with path.open(encoding="utf-8") as handle:
+        rows, errors = parse_jsonl(handle, path.name)
+    if errors:
+        raise ImportFailed(errors)
+    return rows
 
 
 def format_of(filename: str, explicit: str | None = None) -> Format:
@@ -219,7 +162,9 @@ def _cell(value: Any, shape: str) -> Any:
 
 
 @dataclass
-class _Parsed:
+class Parsed:
+    """A file's raw records by row number, with the errors and warnings met while reading."""
+
     rows: list[tuple[int, dict[str, Any]]]
     rows_read: int
     errors: list[RowError]
@@ -271,7 +216,7 @@ def _frame(data: bytes, fmt: Format, source: str, warnings: list[RowError]) -> p
         raise
 
 
-def _read_table(data: bytes, fmt: Format, kind: Kind, source: str) -> _Parsed:
+def _read_table(data: bytes, fmt: Format, kind: Kind, source: str) -> Parsed:
     warnings: list[RowError] = []
     frame = _frame(data, fmt, source, warnings)
     model = MODELS[kind]
@@ -309,10 +254,10 @@ def _read_table(data: bytes, fmt: Format, kind: Kind, source: str) -> _Parsed:
                 record[name] = value
         if record:  # a blank row is not a row of data
             rows.append((index + 2, record))  # the header is row 1
-    return _Parsed(rows=rows, rows_read=len(rows), errors=errors, warnings=warnings)
+    return Parsed(rows=rows, rows_read=len(rows), errors=errors, warnings=warnings)
 
 
-def _read_jsonl(data: bytes, kind: Kind, source: str) -> _Parsed:
+def _read_jsonl(data: bytes, kind: Kind, source: str) -> Parsed:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -326,50 +271,13 @@ def _read_jsonl(data: bytes, kind: Kind, source: str) -> _Parsed:
             if key not in fields and key not in reported:
                 reported.add(key)
                 warnings.append(RowError(source, number, key, "champ inconnu, ignoré"))
-    return _Parsed(rows=rows, rows_read=len(rows) + len(errors), errors=errors, warnings=warnings)
+    return Parsed(rows=rows, rows_read=len(rows) + len(errors), errors=errors, warnings=warnings)
 
 
-def read_file(data: bytes, fmt: Format, kind: Kind, source: str) -> _Parsed:
+def read_file(data: bytes, fmt: Format, kind: Kind, source: str) -> Parsed:
+    """Every row of `data` as raw records of `kind`; UnreadableFile when it cannot be read."""
     if not data.strip():
         raise UnreadableFile("fichier vide")
     if fmt == "jsonl":
         return _read_jsonl(data, kind, source)
     return _read_table(data, fmt, kind, source)
-
-
-def import_file(
-    session: Session,
-    kind: Kind,
-    data: bytes,
-    *,
-    source: str,
-    fmt: Format,
-    dry_run: bool = False,
-    progress: Callable[[str, int, int], None] | None = None,
-) -> BulkReport:
-    """Validate every row of one file; unless `dry_run` or any error, write them all.
-
-    On any error nothing is added to the session and the report's `errors` say why; an
-    unreadable file raises UnreadableFile. The caller's transaction commits the write.
-    """
-    parsed = read_file(data, fmt, kind, source)
-    report = BulkReport(
-        kind=kind, format=fmt, source=source, dry_run=dry_run, warnings=parsed.warnings
-    )
-    report.rows_read = parsed.rows_read
-    batch = RawRows(source, parsed.rows)
-    checked = check_records(
-        session,
-        organisations=batch if kind == "organisations" else None,
-        people=batch if kind == "people" else None,
-        needs=batch if kind == "needs" else None,
-    )
-    report.errors = sorted(parsed.errors + checked.errors, key=lambda e: e.row)
-    header_broken = any(e.row == 1 for e in parsed.errors) and fmt != "jsonl"
-    bad_rows = {e.row for e in report.errors}
-    report.rows_valid = 0 if header_broken else report.rows_read - len(bad_rows)
-    if report.errors or dry_run:
-        return report
-    report.skills_created = write_records(session, checked, progress)
-    report.rows_written = report.rows_read
-    return report
