@@ -12,6 +12,7 @@ from api.core.db import check_connection, make_engine, session_factory
 from api.core.errors import install_error_handlers
 from api.core.rendering import error_page
 from api.core.settings import Settings, get_settings
+from api.dashboard import pages as dashboard_pages
 from api.engine.service import MatchingService
 from api.imports import api as imports_api
 from api.imports import pages as imports_pages
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(profiles.router)
     app.include_router(needs.router)
     app.include_router(web_router())
+    app.include_router(dashboard_pages.router, include_in_schema=False)
     app.include_router(imports_pages.router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -9,7 +9,6 @@ def build_router() -> APIRouter:
     from api.web import (
         companies,
         coordination,
-        dashboard,
         editing,
         events,
         followup,
@@ -24,7 +23,6 @@ def build_router() -> APIRouter:
         people,
         companies,
         coordination,
-        dashboard,
         editing,
         followup,
         tools,

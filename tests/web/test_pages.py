@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.core.security import hash_password
+from api.dashboard.service import GOOD_SCORE
 from api.models import Interest, Need, Organisation, Person, Shortlist, Suggestion, User
-from api.stats import GOOD_SCORE
 
 pytestmark = pytest.mark.db
 PASSWORD = "correct horse battery"

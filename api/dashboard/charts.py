@@ -1,4 +1,4 @@
-"""The coordinators' regional dashboard: key figures, charts drawn server-side, unmet demand."""
+"""Geometry of the dashboard's charts, drawn as inline SVG by its template (no JavaScript)."""
 
 from __future__ import annotations
 
@@ -6,18 +6,10 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from api.dashboard.service import DECISIONS, Week
 
-from api import stats
-from api.core.deps import SessionDep
-from api.core.i18n import translator
-from api.core.rendering import SignedIn, WebRoute, formatters, language, render, require_role, tr
-from api.models import Need, Person
-
-router = APIRouter(route_class=WebRoute)
-
-STATUSES = ("proposed", "approved", "rejected", "introduced", "hired")
+WIDTH, HEIGHT = 640, 250
+LEFT, RIGHT, TOP, BOTTOM = 44, 8, 14, 34
 
 
 def bars(series: dict[str, dict[str, int]], unknown: str) -> dict[str, Any]:
@@ -49,16 +41,12 @@ def nice_ticks(top: int, most: int = 4) -> list[int]:
     return [0, top]
 
 
-WIDTH, HEIGHT = 640, 250
-LEFT, RIGHT, TOP, BOTTOM = 44, 8, 14, 34
-
-
 def week_label(t: Callable[..., str], day: Any) -> str:
     months = t("dashboard.months").split(",")
     return t("dashboard.week_label", day=day.day, month=months[day.month - 1], year=day.year)
 
 
-def activity_chart(weeks: Sequence[stats.Week], t: Callable[..., str]) -> dict[str, Any]:
+def activity_chart(weeks: Sequence[Week], t: Callable[..., str]) -> dict[str, Any]:
     """Geometry of the weekly column chart: proposed suggestions beside stacked decisions."""
     ticks = nice_ticks(max(max(w.created, w.decided) for w in weeks))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -84,7 +72,7 @@ def activity_chart(weeks: Sequence[stats.Week], t: Callable[..., str]) -> dict[s
             }
         )
         top = float(base)
-        for status in stats.DECISIONS:
+        for status in DECISIONS:
             n = week.decisions.get(status, 0)
             if not n:
                 continue
@@ -115,7 +103,7 @@ def activity_chart(weeks: Sequence[stats.Week], t: Callable[..., str]) -> dict[s
             {
                 "label": week_label(t, w.start),
                 "created": w.created,
-                "decisions": [w.decisions.get(s, 0) for s in stats.DECISIONS],
+                "decisions": [w.decisions.get(s, 0) for s in DECISIONS],
             }
             for w in weeks
         ],
@@ -124,54 +112,3 @@ def activity_chart(weeks: Sequence[stats.Week], t: Callable[..., str]) -> dict[s
         "first": week_label(t, weeks[0].start),
         "last": week_label(t, weeks[-1].start),
     }
-
-
-def percent(lang: str, value: float | None) -> str:
-    if value is None:
-        return "—"
-    shown = f"{value * 100:.1f}".rstrip("0").rstrip(".")
-    return f"{shown.replace('.', ',')}\u00a0%" if lang == "fr" else f"{shown}%"
-
-
-def score_text(lang: str, value: float | None) -> str:
-    return "—" if value is None else formatters(lang)["num"](value, 1)
-
-
-@router.get("/tableau-de-bord")
-def dashboard(request: Request, session: SessionDep, user: SignedIn) -> Response:
-    require_role(user, "coordinator", "admin")
-    lang = language(request)
-    t = translator(lang)
-    unknown = tr(request, "dashboard.unknown")
-    by_territory = bars(
-        {
-            tr(request, "dashboard.people"): stats.counts_by(session, Person.territory),
-            tr(request, "dashboard.needs"): stats.counts_by(session, Need.territory, Need.is_open),
-        },
-        unknown,
-    )
-    by_sector = bars({tr(request, "dashboard.needs"): stats.open_needs_by_sector(session)}, unknown)
-    by_sector["rows"].sort(key=lambda r: -r["bars"][0]["value"])
-    schools = stats.schools(session)
-    school_top = max((s.students for s in schools), default=0) or 1
-    weeks = stats.weekly_activity(session)
-    figures = stats.key_figures(session)
-    return render(
-        request,
-        "web/dashboard.html",
-        user,
-        figures=figures,
-        introduction_rate=percent(lang, figures.introduction_rate),
-        by_territory=by_territory,
-        by_sector=by_sector,
-        statuses=stats.status_counts(session),
-        status_names=STATUSES,
-        decision_names=stats.DECISIONS,
-        schools=schools,
-        school_top=school_top,
-        activity=activity_chart(weeks, t) if weeks else None,
-        weak_needs=stats.weak_needs(session),
-        unmatched=stats.students_without_offer(session),
-        good_score=score_text(lang, stats.GOOD_SCORE),
-        score_text=lambda v: score_text(lang, v),
-    )

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
-from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
-from api.models import Need, Organisation, Person, Suggestion, SuggestionEvent
+from api.dashboard import repository
 
 # Stored suggestion scores are fused scores standardised per need (a weighted sum of z-scores,
 # README "Le moteur"), so they do not depend on the embedding model's cosine scale. On the demo
@@ -19,6 +18,7 @@ from api.models import Need, Organisation, Person, Suggestion, SuggestionEvent
 GOOD_SCORE = 2.0
 LISTED = 20  # rows shown in the "no good candidate / offer" lists; the total is always given
 WEEKS = 26  # weeks of activity drawn at most
+SECTORS = 12  # sectors drawn at most
 INTRODUCED = ("introduced", "hired")
 DECISIONS = ("approved", "introduced", "hired", "rejected")
 
@@ -37,54 +37,28 @@ class KeyFigures:
 
 
 def key_figures(session: Session) -> KeyFigures:
-    def count(query: Select[Any]) -> int:
-        return int(session.scalar(query) or 0)
-
     return KeyFigures(
-        people=count(select(func.count()).select_from(Person)),
-        students=count(select(func.count()).select_from(Person).where(Person.kind == "student")),
-        open_needs=count(select(func.count()).select_from(Need).where(Need.is_open)),
-        suggestions=count(select(func.count()).select_from(Suggestion)),
-        introduced=count(
-            select(func.count()).select_from(Suggestion).where(Suggestion.status.in_(INTRODUCED))
-        ),
+        people=repository.count_people(session),
+        students=repository.count_people(session, "student"),
+        open_needs=repository.count_open_needs(session),
+        suggestions=repository.count_suggestions(session),
+        introduced=repository.count_suggestions(session, INTRODUCED),
     )
 
 
 def status_counts(session: Session) -> dict[str, int]:
-    rows = session.execute(select(Suggestion.status, func.count()).group_by(Suggestion.status))
-    return {status: int(n) for status, n in rows}
+    """How many suggestions are in each status."""
+    return repository.status_counts(session)
 
 
-def counts_by(session: Session, column: Any, *where: Any) -> dict[str, int]:
-    """How many rows per value of `column` ("" for none)."""
-    rows = session.execute(select(column, func.count()).where(*where).group_by(column)).all()
-    return {(key or ""): int(n) for key, n in rows}
+def territories(session: Session) -> tuple[dict[str, int], dict[str, int]]:
+    """(people, open needs) per territory, "" for none."""
+    return repository.people_by_territory(session), repository.open_needs_by_territory(session)
 
 
-def open_needs_by_sector(session: Session, limit: int = 12) -> dict[str, int]:
-    rows = session.execute(
-        select(Organisation.sector, func.count(Need.id))
-        .join(Need, Need.organisation_id == Organisation.id)
-        .where(Need.is_open)
-        .group_by(Organisation.sector)
-        .order_by(func.count(Need.id).desc())
-        .limit(limit)
-    ).all()
-    return {(sector or ""): int(n) for sector, n in rows}
-
-
-def _best_per_person() -> Any:
-    """Each person's best score among suggestions not rejected (a subquery)."""
-    return (
-        select(
-            Suggestion.person_id.label("person_id"),
-            func.max(Suggestion.score).label("best"),
-        )
-        .where(Suggestion.status != "rejected", Suggestion.person_id.is_not(None))
-        .group_by(Suggestion.person_id)
-        .subquery()
-    )
+def open_needs_by_sector(session: Session, limit: int = SECTORS) -> dict[str, int]:
+    """Open needs per sector ("" for none), the `limit` largest sectors."""
+    return repository.open_needs_by_sector(session, limit)
 
 
 @dataclass(frozen=True)
@@ -101,35 +75,7 @@ class SchoolRow:
 
 def schools(session: Session) -> list[SchoolRow]:
     """Every school with its students and what the matching did for them, most students first."""
-    best = _best_per_person()
-    students = session.execute(
-        select(
-            Organisation.id,
-            Organisation.ref,
-            Organisation.name,
-            Organisation.territory,
-            func.count(Person.id),
-            func.sum(case((func.coalesce(best.c.best, -1e9) < GOOD_SCORE, 1), else_=0)),
-        )
-        .join(Person, Person.organisation_id == Organisation.id)
-        .outerjoin(best, best.c.person_id == Person.id)
-        .where(Organisation.kind == "school", Person.kind == "student")
-        .group_by(Organisation.id, Organisation.ref, Organisation.name, Organisation.territory)
-    ).all()
-    activity = {
-        org_id: (int(people or 0), int(total or 0), int(introduced or 0))
-        for org_id, people, total, introduced in session.execute(
-            select(
-                Person.organisation_id,
-                func.count(func.distinct(Suggestion.person_id)),
-                func.count(Suggestion.id),
-                func.sum(case((Suggestion.status.in_(INTRODUCED), 1), else_=0)),
-            )
-            .join(Person, Person.id == Suggestion.person_id)
-            .where(Person.kind == "student", Person.organisation_id.is_not(None))
-            .group_by(Person.organisation_id)
-        )
-    }
+    activity = repository.students_activity(session, INTRODUCED)
     rows = [
         SchoolRow(
             ref=ref,
@@ -141,7 +87,9 @@ def schools(session: Session) -> list[SchoolRow]:
             introduced=activity.get(org_id, (0, 0, 0))[2],
             without_good=int(without or 0),
         )
-        for org_id, ref, name, territory, n, without in students
+        for org_id, ref, name, territory, n, without in repository.school_students(
+            session, GOOD_SCORE
+        )
     ]
     return sorted(rows, key=lambda r: (-r.students, r.name))
 
@@ -171,24 +119,7 @@ def weak_needs(session: Session, limit: int = LISTED) -> Listing[WeakNeed]:
     Needs without any suggestion come first, then the weakest; read from stored suggestions
     (the batch the review page runs), so the page stays fast.
     """
-    best = (
-        select(
-            Suggestion.need_id.label("need_id"),
-            func.max(case((Suggestion.status != "rejected", Suggestion.score))).label("best"),
-            func.count(Suggestion.id).label("n"),
-        )
-        .group_by(Suggestion.need_id)
-        .subquery()
-    )
-    weak = (
-        select(Need, best.c.best, func.coalesce(best.c.n, 0))
-        .outerjoin(best, best.c.need_id == Need.id)
-        .where(Need.is_open, (best.c.best.is_(None)) | (best.c.best < GOOD_SCORE))
-    )
-    total = int(session.scalar(select(func.count()).select_from(weak.subquery())) or 0)
-    rows = session.execute(
-        weak.order_by(best.c.best.is_not(None), best.c.best, Need.ref).limit(limit)
-    ).all()
+    total, rows = repository.weak_needs(session, GOOD_SCORE, limit)
     return Listing(
         total=total,
         items=[
@@ -216,18 +147,7 @@ class UnmatchedStudent:
 
 def students_without_offer(session: Session, limit: int = LISTED) -> Listing[UnmatchedStudent]:
     """Students with no suggestion (not rejected) scoring GOOD_SCORE or more; none at all first."""
-    best = _best_per_person()
-    query = (
-        select(Person, best.c.best)
-        .outerjoin(best, best.c.person_id == Person.id)
-        .where(Person.kind == "student", (best.c.best.is_(None)) | (best.c.best < GOOD_SCORE))
-    )
-    total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
-    rows = session.execute(
-        query.order_by(
-            best.c.best.is_not(None), best.c.best, Person.last_name, Person.first_name, Person.ref
-        ).limit(limit)
-    ).all()
+    total, rows = repository.students_without_offer(session, GOOD_SCORE, limit)
     return Listing(
         total=total,
         items=[
@@ -272,20 +192,10 @@ def weekly_activity(session: Session, today: date | None = None, weeks: int = WE
     current = _monday(today or datetime.now(UTC).date())
     since = current - timedelta(weeks=weeks - 1)
     cutoff = datetime(since.year, since.month, since.day, tzinfo=UTC)
-    created = Counter(
-        _monday(_day(at))
-        for at in session.scalars(
-            select(Suggestion.created_at).where(Suggestion.created_at >= cutoff)
-        )
-    )
+    created = Counter(_monday(_day(at)) for at in repository.suggestion_dates(session, cutoff))
     decided: Counter[tuple[date, str]] = Counter(
         (_monday(_day(at)), status)
-        for at, status in session.execute(
-            select(SuggestionEvent.created_at, SuggestionEvent.to_status).where(
-                SuggestionEvent.created_at >= cutoff,
-                SuggestionEvent.to_status.in_(DECISIONS),
-            )
-        )
+        for at, status in repository.decision_dates(session, cutoff, DECISIONS)
     )
     active = set(created) | {monday for monday, _ in decided}
     if not active:

@@ -1,0 +1,1 @@
+"""The coordinators' regional dashboard: key figures, schools, weekly activity, unmet demand."""

@@ -1,0 +1,65 @@
+"""The coordinators' regional dashboard: key figures, charts drawn server-side, unmet demand."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api.core.deps import SessionDep
+from api.core.i18n import translator
+from api.core.rendering import SignedIn, WebRoute, formatters, language, render, require_role, tr
+from api.core.vocabulary import STAFF_ROLES, SUGGESTION_STATUSES
+from api.dashboard import service
+from api.dashboard.charts import activity_chart, bars
+
+router = APIRouter(route_class=WebRoute)
+
+
+def percent(lang: str, value: float | None) -> str:
+    if value is None:
+        return "—"
+    shown = f"{value * 100:.1f}".rstrip("0").rstrip(".")
+    return f"{shown.replace('.', ',')}\u00a0%" if lang == "fr" else f"{shown}%"
+
+
+def score_text(lang: str, value: float | None) -> str:
+    return "—" if value is None else formatters(lang)["num"](value, 1)
+
+
+@router.get("/tableau-de-bord")
+def dashboard(request: Request, session: SessionDep, user: SignedIn) -> Response:
+    require_role(user, *STAFF_ROLES)
+    lang = language(request)
+    t = translator(lang)
+    unknown = tr(request, "dashboard.unknown")
+    people, needs = service.territories(session)
+    by_territory = bars(
+        {tr(request, "dashboard.people"): people, tr(request, "dashboard.needs"): needs}, unknown
+    )
+    by_sector = bars(
+        {tr(request, "dashboard.needs"): service.open_needs_by_sector(session)}, unknown
+    )
+    by_sector["rows"].sort(key=lambda r: -r["bars"][0]["value"])
+    schools = service.schools(session)
+    school_top = max((s.students for s in schools), default=0) or 1
+    weeks = service.weekly_activity(session)
+    figures = service.key_figures(session)
+    return render(
+        request,
+        "web/dashboard.html",
+        user,
+        figures=figures,
+        introduction_rate=percent(lang, figures.introduction_rate),
+        by_territory=by_territory,
+        by_sector=by_sector,
+        statuses=service.status_counts(session),
+        status_names=SUGGESTION_STATUSES,
+        decision_names=service.DECISIONS,
+        schools=schools,
+        school_top=school_top,
+        activity=activity_chart(weeks, t) if weeks else None,
+        weak_needs=service.weak_needs(session),
+        unmatched=service.students_without_offer(session),
+        good_score=score_text(lang, service.GOOD_SCORE),
+        score_text=lambda v: score_text(lang, v),
+    )
