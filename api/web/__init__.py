@@ -6,31 +6,9 @@ from fastapi import APIRouter
 
 
 def build_router() -> APIRouter:
-    from api.web import (
-        companies,
-        coordination,
-        dashboard,
-        editing,
-        events,
-        followup,
-        imports,
-        people,
-        public,
-        tools,
-    )
+    from api.web import dashboard, events, imports, tools
 
     router = APIRouter(include_in_schema=False)
-    for module in (
-        public,
-        people,
-        companies,
-        coordination,
-        dashboard,
-        imports,
-        editing,
-        followup,
-        tools,
-        events,
-    ):
+    for module in (dashboard, imports, tools, events):
         router.include_router(module.router)
     return router
