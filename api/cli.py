@@ -74,7 +74,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_propose(settings: Settings, args: argparse.Namespace) -> int:
     from api.core.db import session_factory, session_scope
     from api.engine.service import MatchingService
-    from api.routers.review import propose
+    from api.review.service import propose
 
     started = time.perf_counter()
     sessions = session_factory(_engine(settings))

@@ -29,7 +29,9 @@ ROLES: tuple[str, ...] = (*SELF_SERVICE_ROLES, *STAFF_ROLES)
 
 NeedKindName = Literal["internship", "apprenticeship", "job", "rd", "hackathon"]
 PersonKindName = Literal["student", "researcher"]
+OrganisationKindName = Literal["company", "school", "lab"]
 RemoteName = Literal["none", "partial", "full"]
+SuggestionStatusName = Literal["proposed", "approved", "rejected", "introduced", "hired"]
 LevelName = Literal["bac", "bac+1", "bac+2", "bac+3", "bac+4", "bac+5", "doctorat"]
 SelfServiceRole = Literal["student", "researcher", "company"]
 Role = Literal["student", "researcher", "company", "coordinator", "admin"]

@@ -6,27 +6,9 @@ from fastapi import APIRouter
 
 
 def build_router() -> APIRouter:
-    from api.web import (
-        companies,
-        coordination,
-        editing,
-        events,
-        followup,
-        people,
-        public,
-        tools,
-    )
+    from api.web import events, tools
 
     router = APIRouter(include_in_schema=False)
-    for module in (
-        public,
-        people,
-        companies,
-        coordination,
-        editing,
-        followup,
-        tools,
-        events,
-    ):
+    for module in (tools, events):
         router.include_router(module.router)
     return router

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.models import Interest, Need, Organisation, Shortlist, Suggestion, User
-from api.routers.review import Decision, decide
+from api.review.schemas import Decision
+from api.review.service import decide
 from tests.web.test_pages import account, csrf, sign_in, student_without_account
 
 pytestmark = pytest.mark.db

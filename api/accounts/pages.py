@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
-from sqlalchemy import func, select
 
+from api.accounts import service
+from api.accounts.schemas import SignUp
 from api.core.deps import SessionDep
 from api.core.errors import AppError
 from api.core.i18n import LANGUAGES
@@ -28,22 +29,14 @@ from api.core.rendering import (
     tr,
 )
 from api.core.security import issue_token
-from api.models import Need, Organisation, Person
-from api.routers.accounts import SignUp, authenticate, create_account
+from api.people.service import locate
 
 router = APIRouter(route_class=WebRoute)
-
-ROLES = ("student", "researcher", "company")
 
 
 @router.get("/")
 def home(request: Request, session: SessionDep, user: WebUser) -> Response:
-    stats = {
-        "people": session.scalar(select(func.count()).select_from(Person)) or 0,
-        "needs": session.scalar(select(func.count()).select_from(Need).where(Need.is_open)) or 0,
-        "organisations": session.scalar(select(func.count()).select_from(Organisation)) or 0,
-    }
-    return render(request, "web/home.html", user, stats=stats)
+    return render(request, "web/home.html", user, stats=service.home_stats(session))
 
 
 @router.get("/langue/{code}")
@@ -74,26 +67,25 @@ def signup(request: Request, session: SessionDep, user: WebUser, form: Form) -> 
         )
     }
     try:
-        body = SignUp(
-            email=values["email"],
-            password=str(form.get("password") or ""),
-            role=values["role"],  # type: ignore[arg-type]
-            first_name=values["first_name"],
-            last_name=values["last_name"],
-            organisation_name=optional(form, "organisation_name"),
-            sector=optional(form, "sector"),
-            town=optional(form, "town"),
+        body = SignUp.model_validate(
+            {
+                "email": values["email"],
+                "password": str(form.get("password") or ""),
+                "role": values["role"],
+                "first_name": values["first_name"],
+                "last_name": values["last_name"],
+                "organisation_name": optional(form, "organisation_name"),
+                "sector": optional(form, "sector"),
+                "town": optional(form, "town"),
+            }
         )
         if body.town:
-            from api.routers.profiles import locate
-
-            locate(body.town)
-        create_account(session, body)
+            locate(body.town)  # the form refuses a town it cannot place (the API keeps it as is)
+        service.create_account(session, body)
     except (ValidationError, AppError) as exc:
         session.rollback()
         errors = field_errors(request, exc)
         return render(request, "web/signup.html", user, 422, values=values, errors=errors)
-    session.commit()
     return redirect(request, "/connexion?email=" + values["email"], "signup.done")
 
 
@@ -114,7 +106,7 @@ def signin(request: Request, session: SessionDep, form: Form) -> Response:
     email = text(form, "email")
     next_path = safe_next(text(form, "next"), "")
     try:
-        account = authenticate(session, email, str(form.get("password") or ""))
+        account = service.authenticate(session, email, str(form.get("password") or ""))
     except AppError:
         return render(
             request,

@@ -1,32 +1,24 @@
-"""A person's own data: editing the profile, consent, export (right of access) and erasure."""
+"""Rules about people: who edits a profile, consent, the directory, export and erasure."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api import repository
+from api.core import policy
 from api.core.audit import actor_label, record
-from api.core.deps import CurrentUser, SessionDep
-from api.core.errors import AppError, NotFound
+from api.core.errors import AppError
 from api.core.policy import ensure_own_person
+from api.core.repository import get_or_404
 from api.core.skills import SkillResolver
+from api.core.vocabulary import PERSON_ROLES
 from api.engine import corpus
-from api.models import (
-    Consent,
-    HackathonEvent,
-    HackathonMember,
-    JobDatingAttendee,
-    JobDatingEvent,
-    Person,
-    User,
-)
-from api.routers.jobdating import slot_labels
-from api.schemas import (
+from api.engine.service import MatchingService
+from api.models import Consent, Need, Organisation, Person, User
+from api.people import repository
+from api.people.schemas import (
     AccountOut,
     AuditEntryOut,
     ConsentIn,
@@ -38,30 +30,16 @@ from api.schemas import (
     NeedBrief,
     PersonalProfile,
     PersonExport,
-    PersonOut,
     ProfileUpdate,
     SuggestionAbout,
     SuggestionEventOut,
 )
+from api.routers.jobdating import slot_labels
 from matching.encoders import text_key
 from matching.features import view
 from matching.geo import find_place, territory_of
 from matching.skills import SkillVocabulary
 from matching.types import Profile
-
-router = APIRouter(prefix="/api/v1/people", tags=["profils / profiles"])
-
-
-def _person(session: Session, ref: str) -> Person:
-    found = repository.get_by_ref(session, Person, ref)
-    if found is None:
-        raise NotFound("Personne", ref)
-    return found
-
-
-def _ensure_self_or_admin(user: User, person: Person, message: str) -> None:
-    if user.person_id != person.id and user.role != "admin":
-        raise AppError(message, 403)
 
 
 def locate(town: str | None, field: str = "town") -> dict[str, Any]:
@@ -74,12 +52,73 @@ def locate(town: str | None, field: str = "town") -> dict[str, Any]:
     return {"town": place.town, "territory": territory_of(town), "lat": place.lat, "lon": place.lon}
 
 
-@router.patch("/{ref}", response_model=PersonOut)
-def update_profile(
-    session: SessionDep, user: CurrentUser, ref: str, body: ProfileUpdate
-) -> PersonOut:
-    """Modifier son profil (champs absents inchangés) / edit one's profile (partial update)."""
-    person = _person(session, ref)
+def person_of(user: User) -> Person:
+    """The profile a student's or researcher's account speaks for (403 for other roles)."""
+    if user.role not in PERSON_ROLES:
+        raise AppError("Réservé aux étudiants et chercheurs / for students and researchers", 403)
+    if user.person is None:
+        raise AppError("Profil introuvable", 404)
+    return user.person
+
+
+# --------------------------------------------------------------------------- directory
+
+
+def list_organisations(
+    session: Session,
+    *,
+    kind: str | None,
+    territory: str | None,
+    sector: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Organisation], int]:
+    return repository.list_organisations(
+        session, kind=kind, territory=territory, sector=sector, limit=limit, offset=offset
+    )
+
+
+def get_organisation(session: Session, ref: str) -> Organisation:
+    return get_or_404(session, Organisation, ref)
+
+
+def list_people(
+    session: Session,
+    user: User,
+    *,
+    kind: str | None,
+    territory: str | None,
+    skills: list[str],
+    organisation: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Person], int]:
+    """The people matching the filters among those the user may see."""
+    return repository.list_people(
+        session,
+        kind=kind,
+        territory=territory,
+        skills=skills,
+        organisation=organisation,
+        limit=limit,
+        offset=offset,
+        visible=policy.visible_people_clause(user),
+    )
+
+
+def get_person(session: Session, user: User, ref: str) -> Person:
+    """One profile, if the user may see it (404 otherwise: existence is personal data)."""
+    found = get_or_404(session, Person, ref)
+    policy.ensure_view_person(session, user, found)
+    return found
+
+
+# --------------------------------------------------------------------------- own profile
+
+
+def update_profile(session: Session, user: User, ref: str, body: ProfileUpdate) -> Person:
+    """Apply the fields present in `body` to the person's profile (its owner or an admin)."""
+    person = get_or_404(session, Person, ref)
     ensure_own_person(user, person)
     changes = body.model_dump(exclude_unset=True)
     if "skills" in changes:
@@ -105,13 +144,12 @@ def update_profile(
         session, user, "profile.update", "person", person.ref, fields=sorted(body.model_fields_set)
     )
     corpus.touch(session)
-    return PersonOut.model_validate(person)
+    return person
 
 
-@router.put("/{ref}/consent", response_model=ConsentOut)
-def set_consent(session: SessionDep, user: CurrentUser, ref: str, body: ConsentIn) -> ConsentOut:
-    """Autoriser ou non les entreprises à voir son profil / let companies see one's profile."""
-    person = _person(session, ref)
+def set_consent(session: Session, user: User, ref: str, body: ConsentIn) -> Consent:
+    """Let companies see the profile, or not: the person's own choice."""
+    person = get_or_404(session, Person, ref)
     # Consent is the person's own choice: not even an administrator may give it for them.
     if user.person_id != person.id:
         raise AppError(
@@ -134,10 +172,18 @@ def set_consent(session: SessionDep, user: CurrentUser, ref: str, body: ConsentI
         previous=previous,
     )
     corpus.touch(session)
-    return ConsentOut.model_validate(person.consent)
+    return person.consent
 
 
-def _brief(need: Any) -> NeedBrief:
+# --------------------------------------------------------------------------- personal data
+
+
+def _ensure_self_or_admin(user: User, person: Person, message: str) -> None:
+    if user.person_id != person.id and user.role != "admin":
+        raise AppError(message, 403)
+
+
+def _brief(need: Need) -> NeedBrief:
     return NeedBrief.model_validate(need)
 
 
@@ -158,11 +204,7 @@ def _secrets(person: Person, account: User | None) -> list[str]:
 
 def _job_datings_of(session: Session, person: Person) -> list[JobDatingAbout]:
     out = []
-    for attendee in session.scalars(
-        select(JobDatingAttendee).where(JobDatingAttendee.person_id == person.id)
-    ):
-        event = session.get(JobDatingEvent, attendee.event_id)
-        assert event is not None
+    for attendee, event in repository.job_datings_of(session, person.id):
         labels = slot_labels(event)
         meetings = sorted(
             (m for m in event.meetings if m.attendee_id == attendee.id), key=lambda m: m.slot
@@ -183,12 +225,9 @@ def _job_datings_of(session: Session, person: Person) -> list[JobDatingAbout]:
     return sorted(out, key=lambda j: j.date)
 
 
-@router.get("/{ref}/export", response_model=PersonExport)
-def export_person(
-    session: SessionDep, user: CurrentUser, ref: str, response: Response
-) -> PersonExport:
-    """Toutes ses données, en JSON (droit d'accès et portabilité) / all one's data as JSON."""
-    person = _person(session, ref)
+def export_person(session: Session, user: User, ref: str) -> PersonExport:
+    """Everything held about the person (right of access): for them or an administrator."""
+    person = get_or_404(session, Person, ref)
     _ensure_self_or_admin(
         user,
         person,
@@ -226,19 +265,13 @@ def export_person(
         job_datings=_job_datings_of(session, person),
         hackathons=[
             HackathonAbout(hackathon=event.name, team=member.team)
-            for member, event in session.execute(
-                select(HackathonMember, HackathonEvent)
-                .join(HackathonEvent, HackathonEvent.id == HackathonMember.event_id)
-                .where(HackathonMember.person_id == person.id)
-                .order_by(HackathonEvent.created_at)
-            ).tuples()
+            for member, event in repository.hackathons_of(session, person.id)
         ],
         audit=[
             AuditEntryOut.model_validate(e) for e in repository.audit_about(session, refs, actors)
         ],
     )
     record(session, user, "export", "person", person.ref)
-    response.headers["Content-Disposition"] = f'attachment; filename="passerelle-{person.ref}.json"'
     return export
 
 
@@ -276,21 +309,20 @@ def embedding_keys(person: Person) -> list[str]:
     return [text_key(f"{role}\x00{text}") for text in sorted(texts) for role in ("s", "q", "d")]
 
 
-@router.delete("/{ref}", status_code=204, response_class=Response)
-def erase_person(request: Request, session: SessionDep, user: CurrentUser, ref: str) -> Response:
-    """Effacer son compte et son profil (droit à l'effacement) / erase one's account and profile.
+def erase_person(session: Session, matching: MatchingService, user: User, ref: str) -> None:
+    """Erase the person and their account (right to erasure); decisions stay, anonymised.
 
     Suggestions and their decision history are kept for the coordinators' statistics, with the
     person removed (person NULL) and their name and e-mail scrubbed from the texts.
     """
-    person = _person(session, ref)
+    person = get_or_404(session, Person, ref)
     ensure_own_person(user, person)
     account = repository.user_of_person(session, person.id)
     erasing_self = account is not None and account.id == user.id
     actors = [actor_label(account)] if account else []
     actor = f"{user.role}:{repository.ERASED}" if erasing_self else actor_label(user)
     keys = embedding_keys(person)
-    request.app.state.matching.forget_vectors(keys)
+    matching.forget_vectors(keys)
     counts = repository.erase_person(
         session, person, secrets_=_secrets(person, account), actors=actors, embedding_keys=keys
     )
@@ -298,4 +330,3 @@ def erase_person(request: Request, session: SessionDep, user: CurrentUser, ref: 
     entry.actor = actor
     entry.data = dict(counts)
     corpus.touch(session)
-    return Response(status_code=204)

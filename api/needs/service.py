@@ -1,32 +1,60 @@
-"""Publishing needs: a company creates, edits and withdraws its own offers and challenges."""
+"""Rules of needs: who publishes for which organisation, edits and withdraws, and where it is."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
 from sqlalchemy.orm import Session
 
-from api import repository
 from api.core.audit import record
-from api.core.deps import CurrentUser, SessionDep
-from api.core.errors import AppError, NotFound
+from api.core.errors import AppError
 from api.core.policy import ensure_own_need
+from api.core.repository import get_by_ref, get_or_404, new_ref
 from api.core.skills import SkillResolver
 from api.engine import corpus
 from api.models import Need, Organisation, User
-from api.routers.profiles import locate
-from api.schemas import NeedCreate, NeedOut, NeedUpdate
+from api.needs import repository
+from api.needs.schemas import NeedCreate, NeedUpdate
+from api.people.service import locate
 from matching.skills import SkillVocabulary
 
-router = APIRouter(prefix="/api/v1/needs", tags=["besoins / needs"])
-
 SKILL_FIELDS = ("skills", "nice_to_have")
+MAX_TEXT = 5_000  # a long job ad is ~3,000 characters; more is not a description being typed
+MAX_HINTS = 12
 
 
-def _need(session: Session, ref: str) -> Need:
-    found = repository.get_by_ref(session, Need, ref)
-    if found is None:
-        raise NotFound("Besoin", ref)
-    return found
+def list_needs(
+    session: Session,
+    *,
+    kind: str | None,
+    territory: str | None,
+    skills: list[str],
+    organisation: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Need], int]:
+    return repository.list_needs(
+        session,
+        kind=kind,
+        territory=territory,
+        skills=skills,
+        organisation=organisation,
+        limit=limit,
+        offset=offset,
+    )
+
+
+def get_need(session: Session, ref: str) -> Need:
+    return get_or_404(session, Need, ref)
+
+
+def needs_of(session: Session, organisation: Organisation) -> list[Need]:
+    return repository.needs_of_organisation(session, organisation.id)
+
+
+def editable_need(session: Session, user: User, ref: str) -> Need:
+    """The need, if this user may change it (its company, or an admin); 404 or 403 otherwise."""
+    need = get_or_404(session, Need, ref)
+    ensure_own_need(user, need)
+    return need
 
 
 def _publisher(session: Session, user: User, ref: str | None) -> Organisation:
@@ -36,7 +64,7 @@ def _publisher(session: Session, user: User, ref: str | None) -> Organisation:
             raise AppError(
                 "Organisation requise / organisation required", 422, field="organisation"
             )
-        found = repository.get_by_ref(session, Organisation, ref)
+        found = get_by_ref(session, Organisation, ref)
         if found is None:
             raise AppError(
                 f"Organisation inconnue / unknown organisation : {ref}", 422, field="organisation"
@@ -59,9 +87,8 @@ def _apply_skills(session: Session, need: Need, changes: dict[str, list[str]]) -
     repository.set_need_skills(need, resolver.resolve_all(required), resolver.resolve_all(nice))
 
 
-@router.post("", response_model=NeedOut, status_code=201)
-def create_need(session: SessionDep, user: CurrentUser, body: NeedCreate) -> NeedOut:
-    """Publier un besoin pour son organisation / publish a need for one's organisation."""
+def create_need(session: Session, user: User, body: NeedCreate) -> Need:
+    """Publish a need for the user's organisation (any organisation, for an admin)."""
     organisation = _publisher(session, user, body.organisation)
     fields = body.model_dump(exclude={"organisation", "town", *SKILL_FIELDS})
     if body.town:
@@ -74,7 +101,7 @@ def create_need(session: SessionDep, user: CurrentUser, body: NeedCreate) -> Nee
             "lon": organisation.lon,
         }
     need = Need(
-        ref=repository.new_ref(session, Need, "NEED"),
+        ref=new_ref(session, Need, "NEED"),
         organisation=organisation,
         **fields,
         **where,
@@ -84,14 +111,12 @@ def create_need(session: SessionDep, user: CurrentUser, body: NeedCreate) -> Nee
     session.flush()
     record(session, user, "need.create", "need", need.ref, organisation=organisation.ref)
     corpus.touch(session)
-    return NeedOut.model_validate(need)
+    return need
 
 
-@router.patch("/{ref}", response_model=NeedOut)
-def update_need(session: SessionDep, user: CurrentUser, ref: str, body: NeedUpdate) -> NeedOut:
-    """Modifier un besoin (champs absents inchangés) / edit a need (partial update)."""
-    need = _need(session, ref)
-    ensure_own_need(user, need)
+def update_need(session: Session, user: User, ref: str, body: NeedUpdate) -> Need:
+    """Apply the fields present in `body` to a need of the user's organisation."""
+    need = editable_need(session, user, ref)
     changes = body.model_dump(exclude_unset=True)
     skill_changes = {k: changes.pop(k) for k in SKILL_FIELDS if k in changes}
     if skill_changes:
@@ -104,18 +129,13 @@ def update_need(session: SessionDep, user: CurrentUser, ref: str, body: NeedUpda
     session.flush()
     record(session, user, "need.update", "need", need.ref, fields=sorted(body.model_fields_set))
     corpus.touch(session)
-    return NeedOut.model_validate(need)
+    return need
 
 
-@router.delete("/{ref}", status_code=204, response_class=Response)
-def delete_need(session: SessionDep, user: CurrentUser, ref: str) -> Response:
-    """Retirer un besoin / withdraw a need.
-
-    Its suggestions, interests and shortlists go with it (foreign keys cascade); the audit log
-    keeps the trace. To stop receiving candidates but keep the history, set is_open to false.
-    """
-    need = _need(session, ref)
-    ensure_own_need(user, need)
+def delete_need(session: Session, user: User, ref: str) -> None:
+    """Withdraw a need; its suggestions, interests and shortlists go with it (foreign keys
+    cascade), the audit log keeps the trace."""
+    need = editable_need(session, user, ref)
     record(
         session,
         user,
@@ -128,4 +148,20 @@ def delete_need(session: SessionDep, user: CurrentUser, ref: str) -> Response:
     session.delete(need)
     session.flush()
     corpus.touch(session)
-    return Response(status_code=204)
+
+
+def skill_hints(description: str, *taken: str) -> list[str]:
+    """Vocabulary skills named in the description that no comma-separated list in taken holds.
+
+    Labels already listed are compared through the vocabulary, so "python3" hides "Python".
+    """
+    vocabulary = SkillVocabulary.builtin()
+    listed = [label.strip() for value in taken for label in (value or "").split(",")]
+    listed = [label for label in listed if label]
+    known, unknown = vocabulary.canonicalise(listed)
+    seen = {skill.id for skill in known} | {label.casefold() for label in unknown}
+    hints = []
+    for skill in vocabulary.extract((description or "")[:MAX_TEXT]):
+        if skill.id not in seen and skill.label.casefold() not in seen:
+            hints.append(skill.label)
+    return hints[:MAX_HINTS]

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from pydantic import BaseModel
 from sqlalchemy import text
 
 from api import __version__
 from api.core.deps import SessionDep
-from api.schemas import Health
 
 router = APIRouter(prefix="/api/v1", tags=["santé / health"])
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+    version: str
 
 
 @router.get("/health", response_model=Health)

@@ -1,21 +1,24 @@
-"""Queries of the directory, profiles and needs: lists, lookups, personal data and erasure."""
+"""Queries of people and organisations: the directory, a person's own data, and erasure."""
 
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, or_, select
+from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.orm import Session
 
+from api.core.repository import paged, skill_ids
 from api.models import (
     AuditEntry,
     Embedding,
+    HackathonEvent,
+    HackathonMember,
     Interest,
+    JobDatingAttendee,
+    JobDatingEvent,
     Need,
-    NeedSkill,
     Organisation,
     Person,
     PersonSkill,
@@ -24,19 +27,6 @@ from api.models import (
     Suggestion,
     User,
 )
-from matching.skills import skill_key as normalise
-
-M = TypeVar("M", Organisation, Person, Need)
-
-
-def _page(session: Session, query: Select[Any], limit: int, offset: int) -> tuple[list[Any], int]:
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    rows = session.scalars(query.limit(limit).offset(offset)).unique().all()
-    return list(rows), int(total)
-
-
-def _skill_ids(skill: str) -> Select[Any]:
-    return select(Skill.id).where(Skill.key == normalise(skill))
 
 
 def list_organisations(
@@ -55,7 +45,7 @@ def list_organisations(
         query = query.where(Organisation.territory == territory)
     if sector:
         query = query.where(Organisation.sector == sector)
-    return _page(session, query, limit, offset)
+    return paged(session, query, limit, offset)
 
 
 def list_people(
@@ -84,65 +74,10 @@ def list_people(
     for skill in skills:
         query = query.where(
             Person.id.in_(
-                select(PersonSkill.person_id).where(PersonSkill.skill_id.in_(_skill_ids(skill)))
+                select(PersonSkill.person_id).where(PersonSkill.skill_id.in_(skill_ids(skill)))
             )
         )
-    return _page(session, query, limit, offset)
-
-
-def list_needs(
-    session: Session,
-    *,
-    kind: str | None,
-    territory: str | None,
-    skills: Sequence[str],
-    organisation: str | None,
-    limit: int,
-    offset: int,
-) -> tuple[list[Need], int]:
-    query = select(Need).order_by(Need.ref)
-    if kind:
-        query = query.where(Need.kind == kind)
-    if territory:
-        query = query.where(Need.territory == territory)
-    if organisation:
-        query = query.where(
-            Need.organisation_id.in_(
-                select(Organisation.id).where(Organisation.ref == organisation)
-            )
-        )
-    for skill in skills:
-        query = query.where(
-            Need.id.in_(select(NeedSkill.need_id).where(NeedSkill.skill_id.in_(_skill_ids(skill))))
-        )
-    return _page(session, query, limit, offset)
-
-
-def get_by_ref(session: Session, model: type[M], ref: str) -> M | None:
-    return session.scalars(select(model).where(model.ref == ref)).unique().one_or_none()
-
-
-_LABELS = {"Organisation": "Organisation", "Person": "Personne", "Need": "Besoin"}
-
-
-def get_or_404(session: Session, model: type[M], ref: str) -> M:
-    """The row with this reference, or a 404 problem naming it."""
-    from api.core.errors import NotFound
-
-    found = get_by_ref(session, model, ref)
-    if found is None:
-        raise NotFound(_LABELS[model.__name__], ref)
-    return found
-
-
-def new_ref(session: Session, model: type[M], prefix: str) -> str:
-    """A reference no row of `model` has yet, e.g. NEED00042-1f3a."""
-    count = session.scalar(select(func.count()).select_from(model)) or 0
-    while True:
-        count += 1
-        ref = f"{prefix}{count:05d}-{secrets.token_hex(2)}"
-        if session.scalar(select(model.id).where(model.ref == ref)) is None:
-            return ref
+    return paged(session, query, limit, offset)
 
 
 def user_of_person(session: Session, person_id: int) -> User | None:
@@ -177,6 +112,30 @@ def suggestions_about(session: Session, person_id: int) -> list[tuple[Suggestion
         .order_by(Suggestion.created_at, Suggestion.id)
     )
     return [(s, n) for s, n in session.execute(query).unique().tuples()]
+
+
+def job_datings_of(
+    session: Session, person_id: int
+) -> list[tuple[JobDatingAttendee, JobDatingEvent]]:
+    """The job-dating events the person was registered for, with their registration."""
+    out = []
+    for attendee in session.scalars(
+        select(JobDatingAttendee).where(JobDatingAttendee.person_id == person_id)
+    ):
+        event = session.get(JobDatingEvent, attendee.event_id)
+        assert event is not None
+        out.append((attendee, event))
+    return out
+
+
+def hackathons_of(session: Session, person_id: int) -> list[tuple[HackathonMember, HackathonEvent]]:
+    query = (
+        select(HackathonMember, HackathonEvent)
+        .join(HackathonEvent, HackathonEvent.id == HackathonMember.event_id)
+        .where(HackathonMember.person_id == person_id)
+        .order_by(HackathonEvent.created_at)
+    )
+    return [(m, e) for m, e in session.execute(query).tuples()]
 
 
 def _audit_about_clause(refs: Iterable[str], actors: Iterable[str]) -> ColumnElement[bool]:
@@ -301,20 +260,3 @@ def set_person_skills(person: Person, skills: Sequence[Skill]) -> None:
         link.position = position
         links.append(link)
     person.skill_links = links
-
-
-def set_need_skills(need: Need, required: Sequence[Skill], nice: Sequence[Skill]) -> None:
-    """Replace a need's required and nice-to-have skills (a skill both required and nice is
-    required); links already there are reused, not re-inserted."""
-    required_ids = {id(s) for s in required}
-    nice = [s for s in nice if id(s) not in required_ids]
-    existing = {id(link.skill): link for link in need.skill_links}
-    links = []
-    for position, (skill, is_required) in enumerate(
-        [(s, True) for s in required] + [(s, False) for s in nice]
-    ):
-        link = existing.get(id(skill)) or NeedSkill(skill=skill)
-        link.required = is_required
-        link.position = position
-        links.append(link)
-    need.skill_links = links

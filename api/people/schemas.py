@@ -1,22 +1,25 @@
-"""Shapes of what the API reads and returns (pydantic, at the HTTP edge only)."""
+"""Shapes of profiles, organisations, consent and a person's personal-data export."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-T = TypeVar("T")
+from api.core.vocabulary import LevelName, NeedKindName
 
-Level = Literal["bac", "bac+1", "bac+2", "bac+3", "bac+4", "bac+5", "doctorat"]
-NeedKind = Literal["internship", "apprenticeship", "job", "rd", "hackathon"]
-Remote = Literal["none", "partial", "full"]
 Label = Annotated[str, Field(min_length=1, max_length=200)]
 Labels = Annotated[list[Label], Field(max_length=100)]
 Language = Annotated[str, Field(min_length=1, max_length=40)]
 Languages = Annotated[list[Language], Field(max_length=20)]
 LongText = Annotated[str, Field(max_length=20_000)]
+
+
+class Input(BaseModel):
+    """A request body: unknown fields are refused, so a misspelt field is not silently lost."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class OrganisationOut(BaseModel):
@@ -66,60 +69,24 @@ class PersonOut(BaseModel):
     territory: str | None
 
 
-class NeedOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    ref: str
-    kind: str
-    title: str
-    description: str
-    skills: list[str]
-    nice_to_have: list[str]
-    organisation: OrganisationBrief
-    level_min: str | None
-    languages: list[str]
-    town: str | None
-    territory: str | None
-    remote: str
-    start_date: date | None
-    duration_months: int | None
-    places: int
-    is_open: bool
-
-
-class Health(BaseModel):
-    status: str
-    database: str
-    version: str
-
-
-# --------------------------------------------------------------------------- writes
-
-
-class _Input(BaseModel):
-    """A request body: unknown fields are refused, so a misspelt field is not silently lost."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class ProfileUpdate(_Input):
+class ProfileUpdate(Input):
     """Fields of a profile its owner may change; absent fields are left as they are."""
 
     headline: str = Field(default="", max_length=300)
     summary: LongText = ""
     skills: Labels = []
     programme: str | None = Field(default=None, max_length=200)
-    level: Level | None = None
+    level: LevelName | None = None
     available_from: date | None = None
     available_until: date | None = None
     mobility_km: float | None = Field(default=None, ge=0, le=20_000)
     languages: Languages = []
-    seeks: Annotated[list[NeedKind], Field(max_length=5)] = []
+    seeks: Annotated[list[NeedKindName], Field(max_length=5)] = []
     research_topics: Labels = []
     town: str | None = Field(default=None, max_length=120, description="Commune / town")
 
 
-class ConsentIn(_Input):
+class ConsentIn(Input):
     companies_may_view: StrictBool = Field(
         description="Les entreprises peuvent voir mon profil / companies may see my profile"
     )
@@ -130,37 +97,6 @@ class ConsentOut(BaseModel):
 
     companies_may_view: bool
     updated_at: datetime | None = None
-
-
-class _NeedFields(_Input):
-    kind: NeedKind = "job"
-    title: str = Field(min_length=1, max_length=300)
-    description: LongText = ""
-    skills: Labels = []
-    nice_to_have: Labels = []
-    level_min: Level | None = None
-    languages: Languages = []
-    town: str | None = Field(default=None, max_length=120, description="Commune / town")
-    remote: Remote = "none"
-    start_date: date | None = None
-    duration_months: int | None = Field(default=None, ge=0, le=120)
-    places: int = Field(default=1, ge=0, le=10_000)
-    is_open: bool = True
-
-
-class NeedCreate(_NeedFields):
-    organisation: str | None = Field(
-        default=None,
-        max_length=40,
-        description="Référence de l'organisation (administrateurs seulement) / admins only",
-    )
-
-
-class NeedUpdate(_NeedFields):
-    """Fields of a need its organisation may change; absent fields are left as they are."""
-
-    # The default is never used: only fields present in the body are applied.
-    title: str = Field(default="", min_length=1, max_length=300)
 
 
 # --------------------------------------------------------------------------- personal data

@@ -1,4 +1,5 @@
-"""Pages where a company edits, closes or reopens its needs, with skills spotted as it types."""
+"""Pages where a company lists, posts, edits, closes or reopens its needs, with skills spotted
+as it types."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from starlette.datastructures import FormData
 
 from api.core.deps import SessionDep
 from api.core.errors import AppError
-from api.core.policy import ensure_own_need
 from api.core.rendering import (
     TEMPLATES,
     Form,
@@ -24,38 +24,119 @@ from api.core.rendering import (
     split_list,
     text,
 )
+from api.core.vocabulary import NEED_KINDS, REMOTE_MODES
 from api.models import Need, User
-from api.repository import get_or_404
-from api.routers.needs import update_need
-from api.schemas import NeedUpdate
-from api.web.companies import KINDS, NEED_FIELDS, REMOTE
-from matching.skills import SkillVocabulary
+from api.needs import service
+from api.needs.schemas import NeedCreate, NeedUpdate
+from api.needs.service import MAX_TEXT, skill_hints
 
 router = APIRouter(route_class=WebRoute)
 
-MAX_TEXT = 5_000  # a long job ad is ~3,000 characters; more is not a description being typed
-MAX_HINTS = 12
+NEED_FIELDS = (
+    "title",
+    "kind",
+    "description",
+    "skills",
+    "nice_to_have",
+    "town",
+    "remote",
+    "start_date",
+    "duration_months",
+    "places",
+)
 ADD_FIELD = "ajouter_competence"
-
-
-def skill_hints(description: str, *taken: str) -> list[str]:
-    """Vocabulary skills named in the description that no comma-separated list in taken holds.
-
-    Labels already listed are compared through the vocabulary, so "python3" hides "Python".
-    """
-    vocabulary = SkillVocabulary.builtin()
-    listed = [label for value in taken for label in split_list(value or "")]
-    known, unknown = vocabulary.canonicalise(listed)
-    seen = {skill.id for skill in known} | {label.casefold() for label in unknown}
-    hints = []
-    for skill in vocabulary.extract((description or "")[:MAX_TEXT]):
-        if skill.id not in seen and skill.label.casefold() not in seen:
-            hints.append(skill.label)
-    return hints[:MAX_HINTS]
-
 
 # The need form (new and edit, every path that renders it) shows the hints without JavaScript.
 TEMPLATES.env.globals["skill_hints"] = skill_hints
+
+
+def _company(user: User) -> None:
+    require_role(user, "company")
+    if user.organisation is None:
+        raise AppError("Organisation introuvable", 404)
+
+
+def _body(values: dict[str, Any], town: str | None) -> dict[str, Any]:
+    """The need's fields as the schemas read them, from the form's values."""
+    return {
+        "title": values["title"],
+        "kind": values["kind"],
+        "description": values["description"],
+        "skills": split_list(values["skills"]),
+        "nice_to_have": split_list(values["nice_to_have"]),
+        "town": town,
+        "remote": values["remote"],
+        "start_date": values["start_date"] or None,
+        "duration_months": values["duration_months"] or None,
+        "places": values["places"] or 1,
+    }
+
+
+def _form(
+    request: Request,
+    user: User,
+    need: Need | None,
+    values: dict[str, Any],
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "web/need_form.html",
+        user,
+        status_code,
+        need=need,
+        values=values,
+        errors=errors or {},
+        kinds=NEED_KINDS,
+        remote=REMOTE_MODES,
+    )
+
+
+@router.get("/besoins")
+def needs_page(request: Request, session: SessionDep, user: SignedIn) -> Response:
+    _company(user)
+    assert user.organisation is not None
+    needs = service.needs_of(session, user.organisation)
+    return render(request, "web/needs.html", user, needs=needs, organisation=user.organisation)
+
+
+@router.get("/besoins/nouveau")
+def new_need_page(request: Request, user: SignedIn) -> Response:
+    _company(user)
+    values = {"kind": "internship", "remote": "none", "places": "1"}
+    return render(
+        request,
+        "web/need_form.html",
+        user,
+        values=values,
+        errors={},
+        kinds=NEED_KINDS,
+        remote=REMOTE_MODES,
+    )
+
+
+@router.post("/besoins/nouveau")
+def post_need(request: Request, session: SessionDep, user: SignedIn, form: Form) -> Response:
+    _company(user)
+    values: dict[str, Any] = {name: text(form, name) for name in NEED_FIELDS}
+    try:
+        body = NeedCreate.model_validate(_body(values, values["town"] or None))
+        need = service.create_need(session, user, body)
+    except (ValidationError, AppError) as exc:
+        session.rollback()
+        errors = field_errors(request, exc)
+        return render(
+            request,
+            "web/need_form.html",
+            user,
+            422,
+            values=values,
+            errors=errors,
+            kinds=NEED_KINDS,
+            remote=REMOTE_MODES,
+        )
+    return redirect(request, f"/besoins/{need.ref}/candidats", "need.created")
 
 
 @router.get("/web/competences/extraction")
@@ -90,32 +171,8 @@ def _posted(form: FormData) -> dict[str, Any]:
 
 
 def _editable(session: SessionDep, user: User, ref: str) -> Need:
-    """The need, if this user may change it (its company, or an admin); 404 or 403 otherwise."""
     require_role(user, "company", "admin")
-    need = get_or_404(session, Need, ref)
-    ensure_own_need(user, need)
-    return need
-
-
-def _form(
-    request: Request,
-    user: User,
-    need: Need | None,
-    values: dict[str, Any],
-    errors: dict[str, str] | None = None,
-    status_code: int = 200,
-) -> Response:
-    return render(
-        request,
-        "web/need_form.html",
-        user,
-        status_code,
-        need=need,
-        values=values,
-        errors=errors or {},
-        kinds=KINDS,
-        remote=REMOTE,
-    )
+    return service.editable_need(session, user, ref)
 
 
 @router.post("/besoins/nouveau/apercu")
@@ -148,26 +205,13 @@ def save_need(
     # An empty town means "where the organisation is", as when the need was published.
     town = values["town"] or need.organisation.town
     try:
-        body = NeedUpdate.model_validate(
-            {
-                "title": values["title"],
-                "kind": values["kind"],
-                "description": values["description"],
-                "skills": split_list(values["skills"]),
-                "nice_to_have": split_list(values["nice_to_have"]),
-                "town": town,
-                "remote": values["remote"],
-                "start_date": values["start_date"] or None,
-                "duration_months": values["duration_months"] or None,
-                "places": values["places"] or 1,
-            }
-        )
-        update_need(session, user, ref, body)
+        body = NeedUpdate.model_validate(_body(values, town))
+        service.update_need(session, user, ref, body)
     except (ValidationError, AppError) as exc:
+        # The page answers normally (422), so the half-applied changes must not be committed.
         session.rollback()
         need = _editable(session, user, ref)
         return _form(request, user, need, values, field_errors(request, exc), 422)
-    session.commit()
     return redirect(request, f"/besoins#besoin-{ref}", "need.saved")
 
 
@@ -178,8 +222,7 @@ def set_need_open(
     """Close a need (no new candidates, history kept) or reopen it."""
     _editable(session, user, ref)
     is_open = text(form, "is_open") == "1"
-    update_need(session, user, ref, NeedUpdate.model_validate({"is_open": is_open}))
-    session.commit()
+    service.update_need(session, user, ref, NeedUpdate.model_validate({"is_open": is_open}))
     return redirect(
         request, f"/besoins#besoin-{ref}", "need.reopened" if is_open else "need.closed"
     )

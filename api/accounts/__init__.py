@@ -1,0 +1,1 @@
+"""Accounts: signing up, signing in and out, and the public pages around them."""

@@ -1,0 +1,1 @@
+"""Needs: the offers and challenges organisations publish, and the directory of them."""

@@ -1,0 +1,1 @@
+"""People: profiles, consent, the directory of people and organisations, personal data."""

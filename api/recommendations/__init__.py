@@ -1,0 +1,1 @@
+"""Recommendations: explained rankings of needs for people and of people for needs."""

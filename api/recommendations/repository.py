@@ -1,0 +1,73 @@
+"""Queries behind rankings: which documents a ranking may return, and the rows it names."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from api.models import Need, Person, Shortlist
+
+
+def open_need_refs(
+    session: Session,
+    kind: str | None,
+    territory: str | None,
+    remote: str | None,
+    start_from: date | None,
+    start_until: date | None,
+) -> set[str]:
+    query = select(Need.ref).where(Need.is_open)
+    if kind:
+        query = query.where(Need.kind == kind)
+    if territory:
+        query = query.where(Need.territory == territory)
+    if remote:
+        query = query.where(Need.remote == remote)
+    if start_from:
+        query = query.where(Need.start_date >= start_from)
+    if start_until:
+        query = query.where(Need.start_date <= start_until)
+    return set(session.scalars(query))
+
+
+def person_refs(
+    session: Session,
+    visible: ColumnElement[bool],
+    territory: str | None = None,
+    kind: str | None = None,
+) -> set[str]:
+    """References of the people `visible` (the caller's policy clause) lets through."""
+    query = select(Person.ref).where(visible)
+    if territory:
+        query = query.where(Person.territory == territory)
+    if kind:
+        query = query.where(Person.kind == kind)
+    return set(session.scalars(query))
+
+
+def needs_by_ref(session: Session, refs: Sequence[str]) -> dict[str, Need]:
+    return {n.ref: n for n in session.scalars(select(Need).where(Need.ref.in_(list(refs))))}
+
+
+def people_by_ref(session: Session, refs: Sequence[str]) -> dict[str, Person]:
+    return {p.ref: p for p in session.scalars(select(Person).where(Person.ref.in_(list(refs))))}
+
+
+def open_need_territories(session: Session) -> list[str]:
+    return sorted(
+        t for t in session.scalars(select(Need.territory).where(Need.is_open).distinct()) if t
+    )
+
+
+def shortlisted_refs(session: Session, need_id: int) -> set[str]:
+    """References of the people shortlisted for a need."""
+    return set(
+        session.scalars(
+            select(Person.ref)
+            .join(Shortlist, Shortlist.person_id == Person.id)
+            .where(Shortlist.need_id == need_id)
+        )
+    )

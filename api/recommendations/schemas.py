@@ -1,0 +1,38 @@
+"""Shapes of a ranked, explained recommendation."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+
+class ComponentOut(BaseModel):
+    name: str
+    value: float
+    weight: float
+
+
+class ExplanationOut(BaseModel):
+    text_fr: str
+    text_en: str
+    matched_skills: list[str]
+    missing_skills: list[str]
+    nice_matched: list[str]
+    related_skills: list[str]
+    components: list[ComponentOut]
+    violations: list[str]
+
+
+class RecommendationOut(BaseModel):
+    ref: str
+    rank: int
+    score: float
+    title: str
+    organisation: str | None = None
+    territory: str | None = None
+    explanation: ExplanationOut | None
+
+
+class RecommendationPage(BaseModel):
+    items: list[RecommendationOut]
+    limit: int
+    offset: int

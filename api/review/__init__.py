@@ -1,0 +1,1 @@
+"""Review: coordinators decide on proposed suggestions; interest, shortlists and the audit log."""

@@ -1,0 +1,152 @@
+"""Pages of the review: the coordinators' queue and batch, a person's follow-up of their
+introductions, interest in a need, and a company's shortlist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from api.core.deps import SessionDep
+from api.core.errors import AppError
+from api.core.pagination import page_number, page_url, pager
+from api.core.rendering import (
+    Form,
+    SignedIn,
+    WebRoute,
+    field_errors,
+    redirect,
+    render,
+    require_role,
+    safe_next,
+    text,
+)
+from api.core.vocabulary import PERSON_ROLES, STAFF_ROLES, SUGGESTION_STATUSES
+from api.models import User
+from api.people.service import person_of
+from api.review import service
+from api.review.schemas import Decision, QueuePage
+
+router = APIRouter(route_class=WebRoute)
+
+QUEUE_SIZE = 30
+
+
+def _review(session: SessionDep, status: str, number: int) -> dict[str, Any]:
+    """What the review page shows: one page of the queue of one status, and its page links."""
+
+    def load(number: int) -> QueuePage:
+        offset = (number - 1) * QUEUE_SIZE
+        return service.queue(session, status, mutual_only=False, limit=QUEUE_SIZE, offset=offset)
+
+    page = load(number)
+    if not page.items and page.total and number > 1:
+        # Decisions emptied the last page: show the one that is now last.
+        number = (page.total + QUEUE_SIZE - 1) // QUEUE_SIZE
+        page = load(number)
+    return {
+        "page": page,
+        "page_number": number,
+        "paging": pager("/revue", {"statut": status}, number, total=page.total, size=QUEUE_SIZE),
+        "status": status,
+        "statuses": SUGGESTION_STATUSES,
+        "top_score": max((i.score for i in page.items), default=1.0),
+    }
+
+
+@router.get("/revue")
+def review_page(
+    request: Request,
+    session: SessionDep,
+    user: SignedIn,
+    statut: str = "proposed",
+    page: str = "1",
+) -> Response:
+    require_role(user, *STAFF_ROLES)
+    status = statut if statut in SUGGESTION_STATUSES else "proposed"
+    shown = _review(session, status, page_number(page))
+    return render(request, "web/review.html", user, errors={}, **shown)
+
+
+@router.post("/revue/{suggestion_id}/decision")
+def review_decision(
+    request: Request, session: SessionDep, user: SignedIn, form: Form, suggestion_id: int
+) -> Response:
+    require_role(user, *STAFF_ROLES)
+    status = text(form, "statut")
+    status = status if status in SUGGESTION_STATUSES else "proposed"
+    number = page_number(text(form, "page"))
+    try:
+        body = Decision.model_validate(
+            {"action": text(form, "action"), "reason": text(form, "reason")}
+        )
+        out = service.decide(session, user, suggestion_id, body)
+    except (ValidationError, AppError) as exc:
+        session.rollback()
+        errors = field_errors(request, exc)
+        hx = request.headers.get("hx-request")
+        item = service.find_suggestion(session, suggestion_id) if hx else None
+        if item is not None:
+            # htmx swaps only 2xx answers: the card comes back with the error next to its field.
+            return render(
+                request,
+                "web/_review_card.html",
+                user,
+                item=item,
+                errors={suggestion_id: errors},
+                top_score=item.score,
+            )
+        shown = _review(session, status, number)
+        return render(
+            request, "web/review.html", user, 422, errors={suggestion_id: errors}, **shown
+        )
+    if request.headers.get("hx-request"):
+        return render(request, "web/_decision_done.html", user, item=out)
+    return redirect(request, page_url("/revue", {"statut": status}, number), "review.done")
+
+
+@router.post("/revue/lancer")
+def run_batch(request: Request, session: SessionDep, user: SignedIn, form: Form) -> Response:
+    require_role(user, *STAFF_ROLES)
+    service.propose(session, request.app.state.matching, 5, user)
+    return redirect(request, "/revue", "review.done")
+
+
+def _person_user(user: User) -> None:
+    require_role(user, *PERSON_ROLES)
+    person_of(user)
+
+
+@router.get("/mes-mises-en-relation")
+def introductions(request: Request, session: SessionDep, user: SignedIn) -> Response:
+    require_role(user, *PERSON_ROLES)
+    introduced, sent = service.follow_up(session, person_of(user))
+    return render(request, "web/introductions.html", user, introductions=introduced, interests=sent)
+
+
+@router.post("/besoins/{ref}/interet")
+def interest(
+    request: Request, session: SessionDep, user: SignedIn, form: Form, ref: str
+) -> Response:
+    _person_user(user)
+    service.mark_interest(session, user, ref)
+    if request.headers.get("hx-request"):
+        return render(request, "web/_interest_done.html", user, ref=ref)
+    back = safe_next(text(form, "retour"), "/recommandations")  # keeps the filters and page
+    if not back.startswith("/recommandations"):
+        back = "/recommandations"
+    return redirect(request, f"{back}#besoin-{ref}", "reco.interest_done")
+
+
+@router.post("/besoins/{ref}/preselection/{person_ref}")
+def add_to_shortlist(
+    request: Request, session: SessionDep, user: SignedIn, form: Form, ref: str, person_ref: str
+) -> Response:
+    require_role(user, "company", "admin")
+    service.shortlist(session, user, ref, person_ref)
+    if request.headers.get("hx-request"):
+        return render(request, "web/_shortlist_done.html", user)
+    back = page_url(f"/besoins/{ref}/candidats", {}, page_number(text(form, "page")))
+    return redirect(request, f"{back}#candidat-{person_ref}", "candidates.shortlist_done")

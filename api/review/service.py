@@ -1,0 +1,308 @@
+"""Rules of the review: the suggestion batch, which decision may follow which, who may mark
+interest or shortlist, and what a person hears of their introductions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from api.core.audit import actor_label, record
+from api.core.errors import AppError, NotFound
+from api.core.policy import ensure_own_need, ensure_view_person
+from api.core.repository import get_or_404
+from api.engine.service import MatchingService, to_need
+from api.models import Interest, Need, Person, Shortlist, Suggestion, SuggestionEvent, User
+from api.people import repository as people_repository
+from api.recommendations.service import explanation_json
+from api.review import repository
+from api.review.schemas import (
+    AuditOut,
+    Decision,
+    EventOut,
+    MutualOut,
+    ProposeReport,
+    QueuePage,
+    SuggestionEdit,
+    SuggestionOut,
+)
+
+# Which decision may follow which status: a reviewer cannot "hire" a rejected pair.
+TRANSITIONS: dict[str, dict[str, str]] = {
+    "approve": {"proposed": "approved", "rejected": "approved"},
+    "reject": {"proposed": "rejected", "approved": "rejected", "introduced": "rejected"},
+    "introduce": {"proposed": "introduced", "approved": "introduced"},
+    "hire": {"introduced": "hired", "approved": "hired"},
+}
+
+
+def propose(
+    session: Session, matching: MatchingService, per_need: int, actor: User | None = None
+) -> ProposeReport:
+    """For every open need, store its best candidates as proposed suggestions (no duplicates)."""
+    ranker = matching.fitted(session).people
+    needs = repository.open_needs(session)
+    if ranker is None or not needs:
+        return ProposeReport(needs=len(needs), created=0, kept=0)
+    people = repository.person_ids(session)
+    existing = repository.suggested_pairs(session)
+    # Rank everything before the first write: ranking may embed new skill labels, and the
+    # embedding cache writes through its own connection, which SQLite would make wait on this
+    # transaction's write lock ("database is locked").
+    ranked = [(need, ranker.rank(to_need(need), k=per_need, explain=per_need)) for need in needs]
+    created = kept = 0
+    for need, suggestions in ranked:
+        for suggestion in suggestions:
+            person_id = people.get(suggestion.doc_id)
+            if person_id is None:
+                continue
+            if (person_id, need.id) in existing:
+                kept += 1
+                continue
+            row = Suggestion(
+                person_id=person_id,
+                need_id=need.id,
+                score=suggestion.score,
+                explanation=explanation_json(suggestion.explanation),
+            )
+            row.events = [
+                SuggestionEvent(actor=actor_label(actor), from_status=None, to_status="proposed")
+            ]
+            session.add(row)
+            existing.add((person_id, need.id))
+            created += 1
+    session.flush()
+    record(session, actor, "propose", "suggestions", "lot", created=created, kept=kept)
+    return ProposeReport(needs=len(needs), created=created, kept=kept)
+
+
+def _flags(session: Session, person_id: int | None, need_id: int) -> tuple[bool, bool]:
+    if person_id is None:
+        return False, False
+    interested = repository.get_interest(session, person_id, need_id) is not None
+    shortlisted = repository.get_shortlist(session, need_id, person_id) is not None
+    return interested, shortlisted
+
+
+def suggestion_out(session: Session, row: Suggestion) -> SuggestionOut:
+    need = repository.get_need(session, row.need_id)
+    person = repository.get_person(session, row.person_id) if row.person_id is not None else None
+    assert need is not None
+    interested, shortlisted = _flags(session, row.person_id, row.need_id)
+    return SuggestionOut(
+        id=row.id,
+        score=round(row.score, 4),
+        status=row.status,
+        person_ref=person.ref if person else None,
+        person_name=f"{person.first_name} {person.last_name}" if person else None,
+        need_ref=need.ref,
+        need_title=need.title,
+        organisation=need.organisation.name,
+        mutual_interest=interested and shortlisted,
+        person_interested=interested,
+        company_shortlisted=shortlisted,
+        explanation=row.explanation or {},
+        history=[
+            EventOut(
+                actor=e.actor,
+                from_status=e.from_status,
+                to_status=e.to_status,
+                reason=e.reason,
+                created_at=e.created_at,
+            )
+            for e in row.events
+        ],
+    )
+
+
+def find_suggestion(session: Session, suggestion_id: int) -> SuggestionOut | None:
+    row = repository.get_suggestion(session, suggestion_id)
+    return suggestion_out(session, row) if row is not None else None
+
+
+def queue(
+    session: Session, status: str, *, mutual_only: bool, limit: int, offset: int
+) -> QueuePage:
+    """The suggestions of one status, best score first."""
+    rows, total = repository.queue(session, status, mutual_only, limit, offset)
+    return QueuePage(
+        items=[suggestion_out(session, r) for r in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+def _suggestion(session: Session, suggestion_id: int) -> Suggestion:
+    row = repository.get_suggestion(session, suggestion_id)
+    if row is None:
+        raise NotFound("Suggestion", str(suggestion_id))
+    return row
+
+
+def decide(session: Session, user: User, suggestion_id: int, body: Decision) -> SuggestionOut:
+    """Move a suggestion to the status the decision leads to; a rejection needs a reason."""
+    row = _suggestion(session, suggestion_id)
+    if body.action == "reject" and not body.reason.strip():
+        raise AppError(
+            "Un motif est requis pour rejeter / a reason is required", 422, field="reason"
+        )
+    target = TRANSITIONS[body.action].get(row.status)
+    if target is None:
+        raise AppError(
+            f"Impossible de passer de « {row.status} » par « {body.action} »", 409, field="action"
+        )
+    row.events.append(
+        SuggestionEvent(
+            actor=actor_label(user), from_status=row.status, to_status=target, reason=body.reason
+        )
+    )
+    record(session, user, body.action, "suggestion", str(row.id), body.reason, to=target)
+    row.status = target
+    session.flush()
+    return suggestion_out(session, row)
+
+
+def edit(session: Session, user: User, suggestion_id: int, body: SuggestionEdit) -> SuggestionOut:
+    """Store the coordinator's note on a suggestion."""
+    row = _suggestion(session, suggestion_id)
+    row.explanation = {**(row.explanation or {}), "coordinator_note": body.note}
+    record(session, user, "edit", "suggestion", str(row.id), body.note)
+    session.flush()
+    return suggestion_out(session, row)
+
+
+def _own_person(user: User) -> int:
+    if user.person_id is None:
+        raise AppError("Réservé aux étudiants et chercheurs / for students and researchers", 403)
+    return user.person_id
+
+
+def mark_interest(session: Session, user: User, ref: str) -> None:
+    """The user (a student or researcher) says they are interested in a need."""
+    person_id = _own_person(user)
+    need = get_or_404(session, Need, ref)
+    if repository.get_interest(session, person_id, need.id) is None:
+        session.add(Interest(person_id=person_id, need_id=need.id))
+        record(session, user, "interest", "need", ref)
+
+
+def withdraw_interest(session: Session, user: User, ref: str) -> None:
+    person_id = _own_person(user)
+    need = get_or_404(session, Need, ref)
+    row = repository.get_interest(session, person_id, need.id)
+    if row is not None:
+        session.delete(row)
+        record(session, user, "interest-withdrawn", "need", ref)
+
+
+def shortlist(session: Session, user: User, ref: str, person_ref: str) -> None:
+    """The need's organisation shortlists a candidate it may see."""
+    need = get_or_404(session, Need, ref)
+    ensure_own_need(user, need)
+    person = get_or_404(session, Person, person_ref)
+    ensure_view_person(session, user, person)
+    if repository.get_shortlist(session, need.id, person.id) is None:
+        session.add(Shortlist(need_id=need.id, person_id=person.id))
+        record(session, user, "shortlist", "need", ref, person=person_ref)
+
+
+def unshortlist(session: Session, user: User, ref: str, person_ref: str) -> None:
+    need = get_or_404(session, Need, ref)
+    ensure_own_need(user, need)
+    person = get_or_404(session, Person, person_ref)
+    row = repository.get_shortlist(session, need.id, person.id)
+    if row is not None:
+        session.delete(row)
+        record(session, user, "shortlist-removed", "need", ref, person=person_ref)
+
+
+def mutual(session: Session) -> list[MutualOut]:
+    """Pairs where the person marked interest and the organisation shortlisted them."""
+    return [
+        MutualOut(
+            person_ref=person_ref,
+            need_ref=need.ref,
+            need_title=need.title,
+            organisation=need.organisation.name,
+        )
+        for person_ref, need in repository.mutual_pairs(session)
+    ]
+
+
+def audit_log(session: Session, limit: int, offset: int) -> list[AuditOut]:
+    return [
+        AuditOut(
+            actor=r.actor,
+            action=r.action,
+            object_type=r.object_type,
+            object_ref=r.object_ref,
+            reason=r.reason,
+            data=r.data or {},
+            created_at=r.created_at,
+        )
+        for r in repository.audit_page(session, limit, offset)
+    ]
+
+
+# --------------------------------------------------------------------------- follow-up
+
+# Decisions a person hears about. "proposed" is the engine's draft and "rejected" the
+# coordinators' internal sorting: neither is a step of the person's own journey.
+SHOWN = ("approved", "introduced", "hired")
+
+
+@dataclass(frozen=True)
+class Introduction:
+    need: Need
+    status: str
+    since: datetime
+    mutual: bool
+
+
+@dataclass(frozen=True)
+class SentInterest:
+    need: Need
+    sent: datetime
+    mutual: bool
+    introduced: bool  # the coordinators already introduced the person for this need
+
+
+def _since(suggestion: Suggestion) -> datetime:
+    """When the suggestion reached its present status (its last decision)."""
+    for event in reversed(suggestion.events):
+        if event.to_status == suggestion.status:
+            return event.created_at
+    return suggestion.updated_at
+
+
+def follow_up(session: Session, person: Person) -> tuple[list[Introduction], list[SentInterest]]:
+    """The person's introductions and the interest they sent, newest first."""
+    shortlisted = {need.id for _entry, need in people_repository.shortlists_of(session, person.id)}
+    interests = people_repository.interests_of(session, person.id)
+    interested = {need.id for _interest, need in interests}
+    introduced = [
+        Introduction(
+            need=need,
+            status=suggestion.status,
+            since=_since(suggestion),
+            mutual=need.id in interested and need.id in shortlisted,
+        )
+        for suggestion, need in people_repository.suggestions_about(session, person.id)
+        if suggestion.status in SHOWN
+    ]
+    presented = {item.need.id for item in introduced if item.status != "approved"}
+    sent = [
+        SentInterest(
+            need=need,
+            sent=interest.created_at,
+            mutual=need.id in shortlisted,
+            introduced=need.id in presented,
+        )
+        for interest, need in interests
+    ]
+    return (
+        sorted(introduced, key=lambda item: item.since, reverse=True),
+        sorted(sent, key=lambda item: item.sent, reverse=True),
+    )
