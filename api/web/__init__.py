@@ -11,12 +11,10 @@ def build_router() -> APIRouter:
         coordination,
         dashboard,
         editing,
-        events,
         followup,
         imports,
         people,
         public,
-        tools,
     )
 
     router = APIRouter(include_in_schema=False)
@@ -29,8 +27,6 @@ def build_router() -> APIRouter:
         imports,
         editing,
         followup,
-        tools,
-        events,
     ):
         router.include_router(module.router)
     return router
