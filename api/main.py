@@ -8,29 +8,60 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import __version__
-from api.accounts.api import router as accounts_router
-from api.accounts.pages import router as accounts_pages
+from api.accounts import api as accounts_api
+from api.accounts import pages as accounts_pages
+from api.allocations import api as allocations_api
+from api.allocations import pages as allocations_pages
+from api.core import health
 from api.core.db import check_connection, make_engine, session_factory
 from api.core.errors import install_error_handlers
-from api.core.health import router as health_router
 from api.core.rendering import error_page
 from api.core.settings import Settings, get_settings
 from api.dashboard import pages as dashboard_pages
 from api.engine.service import MatchingService
+from api.hackathons import api as hackathons_api
+from api.hackathons import pages as hackathons_pages
 from api.imports import api as imports_api
 from api.imports import pages as imports_pages
-from api.needs.api import router as needs_router
-from api.needs.pages import router as needs_pages
-from api.people.api import router as people_router
-from api.people.pages import router as people_pages
-from api.recommendations.api import router as recommendations_router
-from api.recommendations.pages import router as recommendations_pages
-from api.review.api import router as review_router
-from api.review.pages import router as review_pages
-from api.routers.allocations import router as allocations_router
-from api.routers.jobdating import router as jobdating_router
-from api.routers.teams import router as teams_router
-from api.web import build_router as web_router
+from api.jobdating import api as jobdating_api
+from api.jobdating import pages as jobdating_pages
+from api.needs import api as needs_api
+from api.needs import pages as needs_pages
+from api.people import api as people_api
+from api.people import pages as people_pages
+from api.recommendations import api as recommendations_api
+from api.recommendations import pages as recommendations_pages
+from api.review import api as review_api
+from api.review import pages as review_pages
+
+# JSON endpoints under /api/v1, in the order OpenAPI lists them.
+API_ROUTERS = (
+    health,
+    accounts_api,
+    recommendations_api,
+    review_api,
+    people_api,
+    needs_api,
+    imports_api,
+    allocations_api,
+    jobdating_api,
+    hackathons_api,
+)
+# Pages: a fixed path is registered before a parametrised one it could be read as
+# (needs' "/besoins/nouveau" before review's and recommendations' "/besoins/{ref}/...").
+PAGE_ROUTERS = (
+    accounts_pages,
+    people_pages,
+    needs_pages,
+    recommendations_pages,
+    review_pages,
+    allocations_pages,
+    jobdating_pages,
+    hackathons_pages,
+    dashboard_pages,
+    imports_pages,
+)
+
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -52,23 +83,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.matching = MatchingService(app.state.sessions, settings.embedding_model)
     app.state.error_page = error_page
     install_error_handlers(app)
-    app.include_router(health_router)
-    app.include_router(accounts_router)
-    app.include_router(recommendations_router)
-    app.include_router(review_router)
-    app.include_router(people_router)
-    app.include_router(needs_router)
-    app.include_router(imports_api.router)
-    app.include_router(allocations_router)
-    app.include_router(jobdating_router)
-    app.include_router(teams_router)
-    # Pages: a fixed path is registered before a parametrised one it could be read as
-    # (needs' "/besoins/nouveau" before review's and recommendations' "/besoins/{ref}/...").
-    for pages in (accounts_pages, people_pages, needs_pages, recommendations_pages, review_pages):
-        app.include_router(pages, include_in_schema=False)
-    app.include_router(web_router())
-    app.include_router(dashboard_pages.router, include_in_schema=False)
-    app.include_router(imports_pages.router, include_in_schema=False)
+    for module in API_ROUTERS:
+        app.include_router(module.router)
+    for module in PAGE_ROUTERS:
+        app.include_router(module.router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 

@@ -38,6 +38,8 @@ from numpy.typing import NDArray
 from scipy.optimize import linprog
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
+from matching.errors import AllocationError
+
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 
@@ -119,8 +121,9 @@ class _Compiled:
 class AllocationInstance:
     """People, needs with places, scored candidacies, and the coordinator's pins and bans.
 
-    Raises ValueError on construction for duplicate ids, unknown ids, negative capacities,
-    non-finite scores and pins that are forbidden, unacceptable or over capacity.
+    Raises AllocationError (a ValueError with a code) on construction for duplicate ids, unknown
+    ids, negative capacities, non-finite scores and pins that are forbidden, unacceptable or over
+    capacity.
     """
 
     people: tuple[str, ...]
@@ -175,16 +178,20 @@ def _compile(instance: AllocationInstance) -> _Compiled:
     people_ids = [str(p) for p in instance.people]
     duplicate = _first_duplicate(people_ids)
     if duplicate is not None:
-        raise ValueError(f"duplicate person id {duplicate!r}")
+        raise AllocationError(
+            "duplicate_person", f"duplicate person id {duplicate!r}", person=duplicate
+        )
     need_ids = [o.id for o in instance.openings]
     duplicate = _first_duplicate(need_ids)
     if duplicate is not None:
-        raise ValueError(f"duplicate need id {duplicate!r}")
+        raise AllocationError("duplicate_need", f"duplicate need id {duplicate!r}", need=duplicate)
     for opening in instance.openings:
         if opening.capacity < 0:
-            raise ValueError(
+            raise AllocationError(
+                "negative_capacity",
                 f"need {opening.id!r} has a negative capacity ({opening.capacity}); "
-                "use 0 to close it"
+                "use 0 to close it",
+                need=opening.id,
             )
 
     people = tuple(sorted(people_ids))
@@ -201,16 +208,31 @@ def _compile(instance: AllocationInstance) -> _Compiled:
     except KeyError:
         for c in candidacies:
             if c.person not in person_index:
-                raise ValueError(f"candidacy names unknown person {c.person!r}") from None
+                raise AllocationError(
+                    "unknown_person",
+                    f"candidacy names unknown person {c.person!r}",
+                    person=c.person,
+                    need=c.need,
+                ) from None
             if c.need not in need_index:
-                raise ValueError(f"candidacy names unknown need {c.need!r}") from None
+                raise AllocationError(
+                    "unknown_need",
+                    f"candidacy names unknown need {c.need!r}",
+                    person=c.person,
+                    need=c.need,
+                ) from None
         raise
     person_score = np.fromiter((c.person_score for c in candidacies), np.float64)
     need_score = np.fromiter((c.need_score for c in candidacies), np.float64)
     bad = ~(np.isfinite(person_score) & np.isfinite(need_score))
     if bad.any():
         c = candidacies[int(np.flatnonzero(bad)[0])]
-        raise ValueError(f"candidacy ({c.person!r}, {c.need!r}) has a non-finite score")
+        raise AllocationError(
+            "non_finite_score",
+            f"candidacy ({c.person!r}, {c.need!r}) has a non-finite score",
+            person=c.person,
+            need=c.need,
+        )
 
     n_needs = max(len(needs), 1)
     key = person * n_needs + need
@@ -218,14 +240,29 @@ def _compile(instance: AllocationInstance) -> _Compiled:
     repeated = np.flatnonzero(np.diff(key[order]) == 0)
     if repeated.size:
         c = candidacies[int(order[repeated[0] + 1])]
-        raise ValueError(f"duplicate candidacy ({c.person!r}, {c.need!r})")
+        raise AllocationError(
+            "duplicate_candidacy",
+            f"duplicate candidacy ({c.person!r}, {c.need!r})",
+            person=c.person,
+            need=c.need,
+        )
 
     def indices(pair: tuple[str, str], what: str) -> tuple[int, int]:
         p, n = pair
         if p not in person_index:
-            raise ValueError(f"{what} pair ({p!r}, {n!r}) names unknown person {p!r}")
+            raise AllocationError(
+                "unknown_person",
+                f"{what} pair ({p!r}, {n!r}) names unknown person {p!r}",
+                person=p,
+                need=n,
+            )
         if n not in need_index:
-            raise ValueError(f"{what} pair ({p!r}, {n!r}) names unknown need {n!r}")
+            raise AllocationError(
+                "unknown_need",
+                f"{what} pair ({p!r}, {n!r}) names unknown need {n!r}",
+                person=p,
+                need=n,
+            )
         return person_index[p], need_index[n]
 
     forbidden_keys = {
@@ -238,20 +275,35 @@ def _compile(instance: AllocationInstance) -> _Compiled:
     for p, n in instance.pinned:
         i, j = indices((p, n), "pinned")
         if i * n_needs + j in forbidden_keys:
-            raise ValueError(f"pinned pair ({p!r}, {n!r}) is also forbidden")
+            raise AllocationError(
+                "also_forbidden",
+                f"pinned pair ({p!r}, {n!r}) is also forbidden",
+                person=p,
+                need=n,
+            )
         if i * n_needs + j not in known_keys:
-            raise ValueError(
-                f"pinned pair ({p!r}, {n!r}) is unacceptable: {n!r} is not in {p!r}'s candidacies"
+            raise AllocationError(
+                "unacceptable",
+                f"pinned pair ({p!r}, {n!r}) is unacceptable: {n!r} is not in {p!r}'s candidacies",
+                person=p,
+                need=n,
             )
         if i in pinned_by:
-            raise ValueError(f"person {p!r} is pinned twice ({pinned_by[i]!r} and {n!r})")
+            raise AllocationError(
+                "pinned_twice",
+                f"person {p!r} is pinned twice ({pinned_by[i]!r} and {n!r})",
+                person=p,
+                need=n,
+            )
         pinned_by[i] = n
         pinned_person.append(i)
         pinned_need.append(j)
     for j, count in Counter(pinned_need).items():
         if count > capacity[j]:
-            raise ValueError(
-                f"need {needs[j]!r} has {count} pinned people but only {capacity[j]} places"
+            raise AllocationError(
+                "too_many_pins",
+                f"need {needs[j]!r} has {count} pinned people but only {capacity[j]} places",
+                need=needs[j],
             )
 
     if forbidden_keys:
@@ -374,7 +426,9 @@ def welfare_allocation(
     with capacities. ``"auto"`` picks the LP when the graph would exceed MAX_EXPANDED_EDGES.
     """
     if solver not in ("auto", "matching", "lp"):
-        raise ValueError(f"solver must be 'auto', 'matching' or 'lp', not {solver!r}")
+        raise AllocationError(
+            "unknown_solver", f"solver must be 'auto', 'matching' or 'lp', not {solver!r}"
+        )
     compiled = instance._compiled
     assigned, residual, free = _pinned_start(compiled)
     weight = compiled.person_score + compiled.need_score + placement_bonus

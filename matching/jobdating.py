@@ -31,6 +31,7 @@ import scipy.sparse as sp
 from scipy.optimize import linprog
 
 from matching.allocation import Violation
+from matching.errors import JobDatingError
 
 # -- domain values -------------------------------------------------------------------------------
 
@@ -83,8 +84,9 @@ class Meeting:
 class JobDating:
     """An event: slots, company tables, attendees, fits, and the coordinators' pins and bans.
 
-    Raises ValueError on construction for duplicate or unknown ids, negative limits, and pins
-    that are forbidden, lack a fit, fall outside the slots or exceed a limit on their own.
+    Raises JobDatingError (a ValueError with a code) on construction for duplicate or unknown
+    ids, negative limits, and pins that are forbidden, lack a fit, fall outside the slots or
+    exceed a limit on their own.
     """
 
     slots: int
@@ -131,11 +133,11 @@ class Schedule:
         return math.fsum(score.get((m.student, m.company), 0.0) for m in self.meetings)
 
 
-class ScheduleError(ValueError):
+class ScheduleError(JobDatingError):
     """A schedule change that would break the event's rules; ``violations`` says which."""
 
     def __init__(self, violations: Sequence[Violation]) -> None:
-        super().__init__("; ".join(str(v) for v in violations))
+        super().__init__("schedule_rules", "; ".join(str(v) for v in violations))
         self.violations = tuple(violations)
 
 
@@ -144,41 +146,81 @@ class ScheduleError(ValueError):
 
 def _validate(event: JobDating) -> None:
     if event.slots < 0:
-        raise ValueError(f"the number of slots is negative ({event.slots})")
+        raise JobDatingError("negative_slots", f"the number of slots is negative ({event.slots})")
     if event.max_per_student < 0:
-        raise ValueError(f"max_per_student is negative ({event.max_per_student})")
+        raise JobDatingError(
+            "negative_max_per_student", f"max_per_student is negative ({event.max_per_student})"
+        )
     if event.slot_labels and len(event.slot_labels) != event.slots:
-        raise ValueError(f"{len(event.slot_labels)} slot labels for {event.slots} slots")
+        raise JobDatingError(
+            "slot_labels_mismatch", f"{len(event.slot_labels)} slot labels for {event.slots} slots"
+        )
     students: dict[str, Attendee] = {}
     for a in event.attendees:
         if a.id in students:
-            raise ValueError(f"duplicate student id {a.id!r}")
+            raise JobDatingError(
+                "duplicate_student", f"duplicate student id {a.id!r}", student=a.id
+            )
         if a.max_interviews is not None and a.max_interviews < 0:
-            raise ValueError(f"student {a.id!r} has a negative interview limit")
+            raise JobDatingError(
+                "negative_student_limit",
+                f"student {a.id!r} has a negative interview limit",
+                student=a.id,
+            )
         students[a.id] = a
     companies: dict[str, Company] = {}
     for table in event.companies:
         if table.id in companies:
-            raise ValueError(f"duplicate company id {table.id!r}")
+            raise JobDatingError(
+                "duplicate_company", f"duplicate company id {table.id!r}", company=table.id
+            )
         if table.parallel < 0:
-            raise ValueError(f"company {table.id!r} has a negative number of parallel interviews")
+            raise JobDatingError(
+                "negative_parallel",
+                f"company {table.id!r} has a negative number of parallel interviews",
+                company=table.id,
+            )
         if table.max_interviews is not None and table.max_interviews < 0:
-            raise ValueError(f"company {table.id!r} has a negative interview limit")
+            raise JobDatingError(
+                "negative_company_limit",
+                f"company {table.id!r} has a negative interview limit",
+                company=table.id,
+            )
         companies[table.id] = table
 
     def known(student: str, company: str, what: str) -> None:
         if student not in students:
-            raise ValueError(f"{what} names unknown student {student!r}")
+            raise JobDatingError(
+                "unknown_student",
+                f"{what} names unknown student {student!r}",
+                student=student,
+                company=company,
+            )
         if company not in companies:
-            raise ValueError(f"{what} names unknown company {company!r}")
+            raise JobDatingError(
+                "unknown_company",
+                f"{what} names unknown company {company!r}",
+                student=student,
+                company=company,
+            )
 
     fits: set[tuple[str, str]] = set()
     for f in event.fits:
         known(f.student, f.company, "a fit")
         if (f.student, f.company) in fits:
-            raise ValueError(f"duplicate fit ({f.student!r}, {f.company!r})")
+            raise JobDatingError(
+                "duplicate_fit",
+                f"duplicate fit ({f.student!r}, {f.company!r})",
+                student=f.student,
+                company=f.company,
+            )
         if not math.isfinite(f.score):
-            raise ValueError(f"fit ({f.student!r}, {f.company!r}) has a non-finite score")
+            raise JobDatingError(
+                "non_finite_score",
+                f"fit ({f.student!r}, {f.company!r}) has a non-finite score",
+                student=f.student,
+                company=f.company,
+            )
         fits.add((f.student, f.company))
     forbidden = set(event.forbidden)
     for s, c in forbidden:
@@ -193,32 +235,69 @@ def _validate(event: JobDating) -> None:
         s, c, t = pin.student, pin.company, pin.slot
         known(s, c, f"pin ({s!r}, {c!r})")
         if (s, c) in forbidden:
-            raise ValueError(f"pinned meeting ({s!r}, {c!r}) is also forbidden")
+            raise JobDatingError(
+                "also_forbidden",
+                f"pinned meeting ({s!r}, {c!r}) is also forbidden",
+                student=s,
+                company=c,
+            )
         if (s, c) not in fits:
-            raise ValueError(f"pinned meeting ({s!r}, {c!r}) has no fit: the pair is not eligible")
+            raise JobDatingError(
+                "pin_without_fit",
+                f"pinned meeting ({s!r}, {c!r}) has no fit: the pair is not eligible",
+                student=s,
+                company=c,
+            )
         if (s, c) in pinned_pairs:
-            raise ValueError(f"meeting ({s!r}, {c!r}) is pinned twice")
+            raise JobDatingError(
+                "pinned_twice",
+                f"meeting ({s!r}, {c!r}) is pinned twice",
+                student=s,
+                company=c,
+            )
         pinned_pairs.add((s, c))
         student_pins[s] += 1
         company_pins[c] += 1
         if t is None:
             continue
         if not 0 <= t < event.slots:
-            raise ValueError(f"pinned meeting ({s!r}, {c!r}) is at slot {t}, outside the event")
+            raise JobDatingError(
+                "pin_out_of_range",
+                f"pinned meeting ({s!r}, {c!r}) is at slot {t}, outside the event",
+                student=s,
+                company=c,
+                slot=t,
+            )
         if (s, t) in student_slots:
-            raise ValueError(f"student {s!r} has two pinned meetings at slot {t}")
+            raise JobDatingError(
+                "student_pins_clash",
+                f"student {s!r} has two pinned meetings at slot {t}",
+                student=s,
+                slot=t,
+            )
         student_slots.add((s, t))
         company_slots[(c, t)] += 1
         if company_slots[(c, t)] > companies[c].parallel:
-            raise ValueError(
-                f"company {c!r} has more pinned meetings at slot {t} than parallel interviews"
+            raise JobDatingError(
+                "company_pins_over_parallel",
+                f"company {c!r} has more pinned meetings at slot {t} than parallel interviews",
+                company=c,
+                slot=t,
             )
     for s, count in student_pins.items():
         if count > event.student_limit(students[s]):
-            raise ValueError(f"student {s!r} has {count} pinned meetings, over their limit")
+            raise JobDatingError(
+                "student_pins_over_limit",
+                f"student {s!r} has {count} pinned meetings, over their limit",
+                student=s,
+            )
     for c, count in company_pins.items():
         if count > event.company_limit(companies[c]):
-            raise ValueError(f"company {c!r} has {count} pinned meetings, over its limit")
+            raise JobDatingError(
+                "company_pins_over_limit",
+                f"company {c!r} has {count} pinned meetings, over its limit",
+                company=c,
+            )
     # Each pin fits on its own, but together they may still leave some pin no slot.
     clash = _pin_slots(
         event.slots,
@@ -226,7 +305,9 @@ def _validate(event: JobDating) -> None:
         [(p.student, p.company, -1 if p.slot is None else p.slot) for p in event.pinned],
     )
     if event.pinned and clash is None:
-        raise ValueError("the pinned meetings cannot all be given a slot without a clash")
+        raise JobDatingError(
+            "pin_clash", "the pinned meetings cannot all be given a slot without a clash"
+        )
 
 
 # -- solver --------------------------------------------------------------------------------------
@@ -401,7 +482,7 @@ def schedule_interviews(event: JobDating, *, coverage_bonus: float = 0.0) -> Sch
     Pairs with a fit of zero or less are only scheduled when pinned. ``coverage_bonus`` is
     added once per student who gets at least one interview: a value above the largest fit
     makes the scheduler first give as many students as possible an interview, then maximise
-    fit. Raises ValueError if a pinned meeting cannot be placed around the slot pins.
+    fit. Raises JobDatingError (pin_clash) if a pinned meeting cannot be placed around the slot pins.
     """
     students = sorted(a.id for a in event.attendees)
     companies = sorted(c.id for c in event.companies)
@@ -460,8 +541,8 @@ def schedule_interviews(event: JobDating, *, coverage_bonus: float = 0.0) -> Sch
             [(int(student[k]), int(company[k]), fixed_slot[k]) for k in pins],
         )
         if slots is None:
-            raise ValueError(
-                "the pinned meetings cannot all be given a slot without a clash"
+            raise JobDatingError(
+                "pin_clash", "the pinned meetings cannot all be given a slot without a clash"
             ) from None
         for k, t in zip(pins, slots, strict=True):
             fixed_slot[k] = t
@@ -707,7 +788,9 @@ def swap(schedule: Schedule, a: Meeting, b: Meeting, *, exchange: str = "slots")
     ``exchange="students"``: the two students trade companies, each keeping their own slot.
     """
     if exchange not in ("slots", "students"):
-        raise ValueError(f"exchange must be 'slots' or 'students', not {exchange!r}")
+        raise JobDatingError(
+            "unknown_exchange", f"exchange must be 'slots' or 'students', not {exchange!r}"
+        )
     present = set(schedule.meetings)
     missing = [m for m in (a, b) if m not in present]
     if missing:

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from matching.allocation import Violation
+from matching.errors import TeamsError
 
 EPSILON = 1e-9  # swaps must gain more than float noise, or the search could cycle
 
@@ -98,14 +99,16 @@ def form_teams(
 
     ``families`` maps a skill to its family (e.g. from the skill vocabulary). Above
     ``exhaustive_up_to`` participants each pass tries a seeded sample of swap partners instead
-    of all of them. Raises ValueError for a team size below 1 or duplicate ids.
+    of all of them. Raises TeamsError (a ValueError) for a team size below 1 or duplicate ids.
     """
     if team_size < 1:
-        raise ValueError(f"team size must be at least 1, not {team_size}")
+        raise TeamsError("team_size", f"team size must be at least 1, not {team_size}")
     seen: set[str] = set()
     for p in participants:
         if p.id in seen:
-            raise ValueError(f"duplicate participant id {p.id!r}")
+            raise TeamsError(
+                "duplicate_participant", f"duplicate participant id {p.id!r}", participant=p.id
+            )
         seen.add(p.id)
     weights = weights or TeamWeights()
     families = families or {}

@@ -855,6 +855,24 @@ FR: dict[str, str] = {
     "hackathons.delete.hint": "Les équipes enregistrées seront supprimées.",
     "hackathons.delete.submit": "Supprimer définitivement",
     "hackathons.deleted": "Équipes supprimées.",
+    # The JSON API's words for a schedule rule a change would break (by the checker's code).
+    "jobdating.api.violation.student_double_booked": (
+        "la personne aurait deux entretiens au même créneau"
+    ),
+    "jobdating.api.violation.company_over_parallel": (
+        "la table aurait plus d'entretiens simultanés que prévu"
+    ),
+    "jobdating.api.violation.pin_moved": (
+        "un entretien épinglé changerait de créneau (désépinglez-le d'abord)"
+    ),
+    "jobdating.api.violation.pin_missing": "un entretien épinglé disparaîtrait",
+    "jobdating.api.violation.slot_out_of_range": "créneau hors de l'événement",
+    "jobdating.api.violation.same_meeting": "les deux entretiens sont le même",
+    "jobdating.api.violation.not_in_schedule": "entretien absent du planning",
+    "jobdating.api.violation.student_over_limit": "trop d'entretiens pour la personne",
+    "jobdating.api.violation.company_over_limit": "trop d'entretiens pour la table",
+    "jobdating.api.violation.met_twice": "deux entretiens pour la même paire",
+    "jobdating.api.violation.pin_clash": "les entretiens épinglés ne tiennent pas ensemble",
 }
 
 EN: dict[str, str] = {
@@ -1654,6 +1672,22 @@ EN: dict[str, str] = {
     "hackathons.delete.hint": "The saved teams will be deleted.",
     "hackathons.delete.submit": "Delete for good",
     "hackathons.deleted": "Teams deleted.",
+    # The JSON API's words for a schedule rule a change would break (by the checker's code).
+    "jobdating.api.violation.student_double_booked": (
+        "the person would have two interviews in the same slot"
+    ),
+    "jobdating.api.violation.company_over_parallel": (
+        "the table would hold more interviews at once than planned"
+    ),
+    "jobdating.api.violation.pin_moved": "a pinned interview would change slot (unpin it first)",
+    "jobdating.api.violation.pin_missing": "a pinned interview would disappear",
+    "jobdating.api.violation.slot_out_of_range": "slot outside the event",
+    "jobdating.api.violation.same_meeting": "both interviews are the same",
+    "jobdating.api.violation.not_in_schedule": "interview not in the schedule",
+    "jobdating.api.violation.student_over_limit": "too many interviews for the person",
+    "jobdating.api.violation.company_over_limit": "too many interviews for the table",
+    "jobdating.api.violation.met_twice": "two interviews for the same pair",
+    "jobdating.api.violation.pin_clash": "the pinned interviews do not fit together",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"fr": FR, "en": EN}

@@ -16,6 +16,7 @@ from api.core.skills import SkillResolver
 from api.core.vocabulary import PERSON_ROLES
 from api.engine import corpus
 from api.engine.service import MatchingService
+from api.jobdating.service import slot_labels
 from api.models import Consent, Need, Organisation, Person, User
 from api.people import repository
 from api.people.schemas import (
@@ -34,7 +35,6 @@ from api.people.schemas import (
     SuggestionAbout,
     SuggestionEventOut,
 )
-from api.routers.jobdating import slot_labels
 from matching.encoders import text_key
 from matching.features import view
 from matching.geo import find_place, territory_of

@@ -13,8 +13,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.core.i18n import FR
 from api.engine.service import MatchingService
+from api.jobdating.service import ChangeRefused
 from api.models import AuditEntry, Need, Organisation, Person
+from matching.allocation import Violation
 from matching.encoders import CachedEncoder, HashingEncoder, MemoryStore
 from tests.api.test_recommendations_review import login
 
@@ -396,3 +399,16 @@ def test_a_persons_data_export_lists_their_interviews_and_team(
         (m["time"], names[m["organisation"]]) for m in event["meetings"] if m["person"] == ref
     )
     assert export["hackathons"] == [{"hackathon": team_body["name"], "team": team}]
+
+
+def test_a_refused_change_names_each_rule_from_the_catalogue_by_code() -> None:
+    refused = ChangeRefused(
+        "Échange impossible / swap refused",
+        [Violation("student_double_booked", ("S1", "2")), Violation("no_fit", ("S1", "C1", "0"))],
+    )
+    assert refused.status_code == 409
+    assert [e["field"] for e in refused.errors] == ["student_double_booked", "no_fit"]
+    wording = FR["jobdating.api.violation.student_double_booked"]
+    assert refused.errors[0]["message"] == f"{wording} (S1, 2)"
+    assert refused.errors[1]["message"] == "no_fit (S1, C1, 0)"  # no words for it: its code
+    assert refused.message.startswith("Échange impossible / swap refused : " + wording)

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.engine.service import MatchingService
+from api.jobdating.service import slot_labels
 from api.models import (
     HackathonEvent,
     JobDatingEvent,
@@ -26,7 +27,6 @@ from api.models import (
     Person,
     User,
 )
-from api.routers.jobdating import slot_labels
 from matching.encoders import CachedEncoder, HashingEncoder, MemoryStore
 from tests.web.test_pages import account, csrf, form_token, sign_in, student_without_account
 

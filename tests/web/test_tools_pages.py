@@ -5,13 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import re
+from typing import get_args
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from starlette.requests import Request
 
+from api.allocations.pages import REFUSALS, refusal_reason
+from api.allocations.service import AllocationRefused
+from api.core.i18n import EN, FR
 from api.models import AllocationRun
+from matching.errors import AllocationCode, AllocationError
 from tests.web.test_pages import account, csrf, form_token, sign_in, student_without_account
 
 pytestmark = pytest.mark.db
@@ -227,3 +233,53 @@ def test_only_coordinators_reach_the_allocation_pages(client: TestClient, sessio
     posted = client.post("/allocations", data={"csrf_token": form_token(client, "/profil")})
     assert posted.status_code == 403
     assert client.get("/allocations/1").status_code == 403
+
+
+def test_a_refused_pin_is_explained_by_the_engines_code(
+    client: TestClient, session: Session
+) -> None:
+    as_coordinator(client, session, "coord-codes@t.fr")
+    run_id = launch(client)
+    run = session.get(AllocationRun, run_id)
+    assert run is not None
+    person, need = sorted(pairs_of(run, "stable"))[0]
+    page = client.get(f"/allocations/{run_id}")
+    banned = client.post(
+        f"/allocations/{run_id}/relancer",
+        data={"csrf_token": csrf(page.text), "forbid": f"{person}|{need}"},
+        follow_redirects=False,
+    )
+    assert banned.status_code == 303
+    banned_id = int(banned.headers["location"].rsplit("/", 1)[1])
+    page = client.get(f"/allocations/{banned_id}")
+    before = runs(session)
+
+    # Pinning the banned pair: the engine's "also_forbidden".
+    both = client.post(
+        f"/allocations/{banned_id}/relancer",
+        data={"csrf_token": csrf(page.text), "pin": f"{person}|{need}"},
+    )
+    assert both.status_code == 422
+    assert "Impossible d&#39;épingler" in both.text
+    assert "Une paire ne peut pas être à la fois épinglée et interdite" in both.text
+
+    # Someone outside the allocation: the engine's "unknown_person".
+    nobody = client.post(
+        f"/allocations/{banned_id}/relancer",
+        data={"csrf_token": csrf(page.text), "pin": f"PERSONNE-INCONNUE|{need}"},
+    )
+    assert nobody.status_code == 422
+    assert "Cette personne ne fait pas partie des étudiants et chercheurs" in nobody.text
+    assert runs(session) == before
+
+
+@pytest.mark.parametrize("code", get_args(AllocationCode))
+def test_the_refusal_depends_on_the_code_not_the_wording(code: AllocationCode) -> None:
+    french = Request({"type": "http", "headers": []})
+    english = Request({"type": "http", "headers": [(b"cookie", b"lang=en")]})
+    key = REFUSALS.get(code, "allocations.refusal.generic")
+    for wording in ("pinned pair ('P', 'N') is also forbidden", "un tout autre texte", ""):
+        refused = AllocationRefused(AllocationError(code, wording, person="P", need="N"))
+        assert refused.code == code and refused.status_code == 422
+        assert refusal_reason(french, refused) == FR[key]
+        assert refusal_reason(english, refused) == EN[key]

@@ -1,18 +1,18 @@
-"""Coordinators' tools: allocating places with two methods side by side, pins, bans, exports."""
+"""Coordinators' allocation pages (two methods side by side, pins, bans) and the tools index."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
+from api.allocations import service
+from api.allocations.schemas import AllocationRequest
+from api.allocations.service import METHODS, UNKNOWN, AllocationRefused
 from api.core.deps import SessionDep
-from api.core.errors import AppError
 from api.core.rendering import (
     Form,
     SignedIn,
@@ -24,38 +24,32 @@ from api.core.rendering import (
     text,
     tr,
 )
-from api.models import AllocationRun, Need, Person
-from api.routers.allocations import (
-    AllocationRequest,
-    get_run,
-    list_runs,
-    rerun_request,
-    run_allocation,
-    split_pairs,
-)
+from api.core.vocabulary import PLACED_NEED_KINDS, STAFF_ROLES
+from api.hackathons.service import count_hackathons
+from api.jobdating.service import count_events
+from api.models import AllocationRun, User
+from matching.errors import AllocationCode
 
 router = APIRouter(route_class=WebRoute)
 
-METHODS = ("stable", "welfare")
-KINDS = ("internship", "apprenticeship", "job", "rd")
 ATTRIBUTES = ("territory", "school")
-UNKNOWN = "?"  # the group of people without a territory or a school, as the engine names it
 RUNS_SHOWN = 50
 ACTIONS = ("pin", "forbid", "unpin", "unforbid")
 
-# Why the engine refused the constraints (its messages are English), as catalogue keys.
-_REFUSALS = (
-    ("names unknown person", "allocations.refusal.unknown_person"),
-    ("names unknown need", "allocations.refusal.unknown_need"),
-    ("is also forbidden", "allocations.refusal.also_forbidden"),
-    ("is pinned twice", "allocations.refusal.pinned_twice"),
-    ("pinned people but only", "allocations.refusal.too_many_pins"),
-    ("is unacceptable", "allocations.refusal.unacceptable"),
-)
+# Why the engine refused the constraints, by its error code, as catalogue keys; any other code
+# reads as the generic refusal.
+REFUSALS: dict[AllocationCode, str] = {
+    "unknown_person": "allocations.refusal.unknown_person",
+    "unknown_need": "allocations.refusal.unknown_need",
+    "also_forbidden": "allocations.refusal.also_forbidden",
+    "pinned_twice": "allocations.refusal.pinned_twice",
+    "too_many_pins": "allocations.refusal.too_many_pins",
+    "unacceptable": "allocations.refusal.unacceptable",
+}
 
 
-def _coordinator(user: Any) -> None:
-    require_role(user, "coordinator", "admin")
+def _coordinator(user: User) -> None:
+    require_role(user, *STAFF_ROLES)
 
 
 # ----------------------------------------------------------------------------- the list
@@ -64,12 +58,12 @@ def _coordinator(user: Any) -> None:
 def _runs_page(
     request: Request,
     session: Session,
-    user: Any,
+    user: User,
     status_code: int = 200,
     values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
 ) -> Response:
-    runs, total = list_runs(session, RUNS_SHOWN, 0)
+    runs, total = service.list_runs(session, RUNS_SHOWN, 0)
     rows = [
         {
             "run": run,
@@ -85,7 +79,7 @@ def _runs_page(
         status_code,
         runs=rows,
         total=total,
-        kinds=KINDS,
+        kinds=PLACED_NEED_KINDS,
         methods=METHODS,
         values=values or {"kinds": ["internship"], "candidates_per_person": "20"},
         errors=errors or {},
@@ -109,106 +103,11 @@ def launch(request: Request, session: SessionDep, user: SignedIn, form: Form) ->
         body = AllocationRequest.model_validate(values)
     except ValidationError as exc:
         return _runs_page(request, session, user, 422, values, field_errors(request, exc))
-    run = run_allocation(session, request.app.state.matching, body, user)
-    session.commit()
+    run = service.run_allocation(session, request.app.state.matching, body, user)
     return redirect(request, f"/allocations/{run.id}", "allocations.done")
 
 
 # ----------------------------------------------------------------------------- one run
-
-
-@dataclass
-class PairRow:
-    """One (person, need) pair chosen by one method or both, with what the page shows of it."""
-
-    person_ref: str
-    need_ref: str
-    score: float
-    methods: list[str] = field(default_factory=list)
-    person: Person | None = None
-    need: Need | None = None
-    pinned: bool = False
-
-    @property
-    def differs(self) -> bool:
-        return len(self.methods) < len(METHODS)
-
-    @property
-    def person_label(self) -> str:
-        return _person_label(self.person, self.person_ref)
-
-    @property
-    def need_label(self) -> str:
-        return self.need.title if self.need else self.need_ref
-
-    @property
-    def territory(self) -> str:
-        return (self.person.territory if self.person else None) or UNKNOWN
-
-    @property
-    def school(self) -> str:
-        organisation = self.person.organisation if self.person else None
-        return organisation.name if organisation else UNKNOWN
-
-
-def _person_label(person: Person | None, ref: str) -> str:
-    return f"{person.first_name} {person.last_name}" if person else ref
-
-
-def _people(session: Session, refs: set[str]) -> dict[str, Person]:
-    if not refs:
-        return {}
-    rows = session.scalars(
-        select(Person).options(selectinload(Person.organisation)).where(Person.ref.in_(refs))
-    )
-    return {p.ref: p for p in rows}
-
-
-def _needs(session: Session, refs: set[str]) -> dict[str, Need]:
-    if not refs:
-        return {}
-    rows = session.scalars(
-        select(Need).options(selectinload(Need.organisation)).where(Need.ref.in_(refs))
-    )
-    return {n.ref: n for n in rows}
-
-
-def _pair_rows(session: Session, run: AllocationRun) -> list[PairRow]:
-    by_pair: dict[tuple[str, str], PairRow] = {}
-    for pair in run.pairs:
-        key = (pair.person_ref, pair.need_ref)
-        row = by_pair.setdefault(key, PairRow(pair.person_ref, pair.need_ref, pair.score))
-        row.methods.append(pair.method)
-    pinned = set(split_pairs(run.pinned))
-    constrained = pinned | set(split_pairs(run.forbidden))
-    people = _people(session, {p for p, _ in by_pair} | {p for p, _ in constrained})
-    needs = _needs(session, {n for _, n in by_pair} | {n for _, n in constrained})
-    for (person_ref, need_ref), row in by_pair.items():
-        row.person = people.get(person_ref)
-        row.need = needs.get(need_ref)
-        row.pinned = (person_ref, need_ref) in pinned
-        row.methods.sort(key=METHODS.index)
-
-    def order(row: PairRow) -> tuple[str, str, str, int]:
-        last, first = (row.person.last_name, row.person.first_name) if row.person else ("", "")
-        return (last.lower(), first.lower(), row.person_ref, METHODS.index(row.methods[0]))
-
-    return sorted(by_pair.values(), key=order)
-
-
-def _constraints(session: Session, values: list[str]) -> list[dict[str, Any]]:
-    pairs = split_pairs(values)
-    people = _people(session, {p for p, _ in pairs})
-    needs = _needs(session, {n for _, n in pairs})
-    return [
-        {
-            "person_ref": p,
-            "need_ref": n,
-            "person_label": _person_label(people.get(p), p),
-            "need_label": needs[n].title if n in needs else n,
-        }
-        for p, n in pairs
-    ]
 
 
 def _balance(report_rows: dict[str, dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -236,7 +135,7 @@ def _gaps(report_rows: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]
 def _run_page(
     request: Request,
     session: Session,
-    user: Any,
+    user: User,
     run: AllocationRun,
     status_code: int = 200,
     refusal: dict[str, str] | None = None,
@@ -246,7 +145,7 @@ def _run_page(
     school = request.query_params.get("ecole", "")
     only_differences = request.query_params.get("ecarts") == "1"
     report_rows = {r["method"]: r for r in run.report.get("rows", [])}
-    rows = _pair_rows(session, run)
+    rows = service.pair_rows(session, run)
     shown = [
         r
         for r in rows
@@ -273,8 +172,8 @@ def _run_page(
         filters={"territoire": territory, "ecole": school, "ecarts": only_differences},
         territories=[b["group"] for b in balance["territory"]],
         schools=[b["group"] for b in balance["school"]],
-        pinned=_constraints(session, run.pinned),
-        forbidden=_constraints(session, run.forbidden),
+        pinned=service.constraints(session, run.pinned),
+        forbidden=service.constraints(session, run.forbidden),
         refusal=refusal,
         manual=manual or {},
     )
@@ -283,24 +182,32 @@ def _run_page(
 @router.get("/allocations/{run_id}")
 def run_page(request: Request, session: SessionDep, user: SignedIn, run_id: int) -> Response:
     _coordinator(user)
-    return _run_page(request, session, user, get_run(session, run_id))
+    return _run_page(request, session, user, service.get_run(session, run_id))
+
+
+def refusal_reason(request: Request, exc: AllocationRefused) -> str:
+    """Why the engine refused, in the page's language, chosen by the error's code alone."""
+    return tr(request, REFUSALS.get(exc.code, "allocations.refusal.generic"))
 
 
 def _refusal(
-    request: Request, session: Session, exc: AppError, action: str, person_ref: str, need_ref: str
+    request: Request,
+    session: Session,
+    exc: AllocationRefused,
+    action: str,
+    person_ref: str,
+    need_ref: str,
 ) -> dict[str, str]:
     """The engine's refusal in the page's language, naming the pair the way the page does."""
-    person = _people(session, {person_ref}).get(person_ref) if person_ref else None
-    need = _needs(session, {need_ref}).get(need_ref) if need_ref else None
-    reason = next((key for part, key in _REFUSALS if part in exc.message), None)
+    person, need = service.pair_labels(session, person_ref, need_ref)
     return {
         "title": tr(
             request,
             f"allocations.refused.{action}",
-            person=_person_label(person, person_ref) if person_ref else "…",
-            need=need.title if need else need_ref or "…",
+            person=person if person_ref else "…",
+            need=need or "…",
         ),
-        "reason": tr(request, reason or "allocations.refusal.generic"),
+        "reason": refusal_reason(request, exc),
     }
 
 
@@ -322,7 +229,7 @@ def rerun(
     request: Request, session: SessionDep, user: SignedIn, form: Form, run_id: int
 ) -> Response:
     _coordinator(user)
-    previous = get_run(session, run_id)
+    previous = service.get_run(session, run_id)
     action, person, need = _requested(form)
     manual = {"person_ref": person, "need_ref": need} if text(form, "action") else {}
     if action in ("pin", "forbid") and not (person and need):
@@ -332,20 +239,29 @@ def rerun(
         }
         return _run_page(request, session, user, previous, 422, refusal, manual)
     pair = [(person, need)]
-    body = rerun_request(
-        previous,
-        pinned=pair if action == "pin" else [],
-        forbidden=pair if action == "forbid" else [],
-        # A saved run never has a pair both pinned and banned: dropping it from both is exact.
-        dropped=frozenset(pair) if action in ("unpin", "unforbid") else frozenset(),
-    )
     try:
-        run = run_allocation(session, request.app.state.matching, body, user)
-    except AppError as exc:
-        session.rollback()
-        if exc.field != "pinned":
-            raise
+        run = service.rerun(
+            session,
+            request.app.state.matching,
+            previous,
+            user,
+            pinned=pair if action == "pin" else [],
+            forbidden=pair if action == "forbid" else [],
+            # A saved run never has a pair both pinned and banned: dropping it from both is exact.
+            dropped=frozenset(pair) if action in ("unpin", "unforbid") else frozenset(),
+        )
+    except AllocationRefused as exc:
         refusal = _refusal(request, session, exc, action, person, need)
         return _run_page(request, session, user, previous, 422, refusal, manual)
-    session.commit()
     return redirect(request, f"/allocations/{run.id}", "allocations.rerun_done")
+
+
+# ----------------------------------------------------------------------------- tools index
+
+
+@router.get("/outils")
+def tools_index(request: Request, session: SessionDep, user: SignedIn) -> Response:
+    """The coordinators' tools on one page (the navigation groups them under one entry)."""
+    _coordinator(user)
+    counts = {"jobdating": count_events(session), "hackathons": count_hackathons(session)}
+    return render(request, "web/outils.html", user, counts=counts)

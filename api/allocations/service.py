@@ -1,0 +1,305 @@
+"""Allocation rules: build the engine's instance, run both methods, save, rerun, export.
+
+The engine refuses impossible pins and bans with an `AllocationError` carrying a code and the
+pair concerned; `AllocationRefused` keeps both, so the JSON API and the pages say why without
+reading the engine's message.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from api.allocations import repository
+from api.allocations.schemas import AllocationRequest
+from api.core.audit import actor_label, record
+from api.core.errors import AppError, NotFound
+from api.engine.service import MatchingService, to_need, to_profile
+from api.models import AllocationPair, AllocationRun, Need, Person
+from matching.allocation import (
+    AllocationInstance,
+    Candidacy,
+    Opening,
+    compare,
+    stable_allocation,
+    welfare_allocation,
+)
+from matching.errors import AllocationCode, AllocationError
+
+METHODS = ("stable", "welfare")
+UNKNOWN = "?"  # the group of people without a territory or a school, as the engine names it
+
+
+class AllocationRefused(AppError):
+    """The engine refused the pins and bans asked for (422); `code` says why."""
+
+    def __init__(self, error: AllocationError) -> None:
+        super().__init__(str(error), 422, field="pinned")
+        self.code: AllocationCode = error.code
+        self.person = error.person
+        self.need = error.need
+
+
+def _scores(z: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Per-query z-scores to (0, 1): the solvers add scores, so they must be positive."""
+    out: np.ndarray[Any, Any] = 1.0 / (1.0 + np.exp(-z))
+    return out
+
+
+def build_instance(
+    session: Session, matching: MatchingService, body: AllocationRequest
+) -> tuple[AllocationInstance, dict[str, dict[str, str]], dict[tuple[str, str], float]]:
+    fitted = matching.fitted(session)
+    needs = repository.open_needs_with_places(session, body.kinds)
+    people = repository.people_to_place(session)
+    if not needs or not people or fitted.needs is None or fitted.people is None:
+        empty = AllocationInstance((), (), ())
+        return empty, {}, {}
+    profiles = [to_profile(p) for p in people]
+    engine_needs = [to_need(n) for n in needs]
+    # Both sides' view: the person's score for each need, and the need's score for each person.
+    person_side, _, codes = fitted.needs.score_matrix(profiles)
+    need_side, _, _ = fitted.people.score_matrix(engine_needs)
+    need_col = {d.id: j for j, d in enumerate(fitted.needs.documents_)}
+    person_col = {d.id: j for j, d in enumerate(fitted.people.documents_)}
+    cols = np.array([need_col[n.ref] for n in needs])
+    p_scores = _scores(person_side[:, cols])
+    ok = codes[:, cols] == 0
+    n_scores = _scores(need_side[:, [person_col[p.ref] for p in people]]).T
+    pinned = {tuple(p) for p in body.pinned}
+    candidacies: list[Candidacy] = []
+    combined: dict[tuple[str, str], float] = {}
+    for i, person in enumerate(people):
+        allowed = np.flatnonzero(ok[i])
+        best = allowed[np.argsort(-p_scores[i, allowed])][: body.candidates_per_person]
+        chosen = set(best.tolist()) | {
+            j for j, n in enumerate(needs) if (person.ref, n.ref) in pinned
+        }
+        for j in sorted(chosen):
+            pair = (person.ref, needs[j].ref)
+            candidacies.append(
+                Candidacy(pair[0], pair[1], float(p_scores[i, j]), float(n_scores[i, j]))
+            )
+            combined[pair] = float(p_scores[i, j] + n_scores[i, j])
+    instance = AllocationInstance(
+        people=tuple(p.ref for p in people),
+        openings=tuple(Opening(n.ref, n.places) for n in needs),
+        candidacies=tuple(candidacies),
+        pinned=tuple(body.pinned),
+        forbidden=tuple(body.forbidden),
+    )
+    groups = {
+        "territory": {p.ref: p.territory or UNKNOWN for p in people},
+        "school": {p.ref: p.organisation.name if p.organisation else UNKNOWN for p in people},
+    }
+    return instance, groups, combined
+
+
+def run_allocation(
+    session: Session, matching: MatchingService, body: AllocationRequest, actor: Any
+) -> AllocationRun:
+    """Run both methods and save them side by side; AllocationRefused saves nothing."""
+    try:
+        instance, groups, combined = build_instance(session, matching, body)
+        results = {"stable": stable_allocation(instance), "welfare": welfare_allocation(instance)}
+    except AllocationError as exc:
+        raise AllocationRefused(exc) from None
+    report = compare(instance, results, groups=groups)
+    run = AllocationRun(
+        created_by=actor_label(actor),
+        settings={"kinds": body.kinds, "candidates_per_person": body.candidates_per_person},
+        pinned=[f"{p}|{n}" for p, n in body.pinned],
+        forbidden=[f"{p}|{n}" for p, n in body.forbidden],
+        report={"rows": [asdict(r) | {"unplaced": len(r.unplaced)} for r in report.rows]},
+    )
+    run.pairs = [
+        AllocationPair(method=method, person_ref=p, need_ref=n, score=combined.get((p, n), 0.0))
+        for method, allocation in results.items()
+        for p, n in allocation.pairs
+    ]
+    session.add(run)
+    session.flush()
+    record(
+        session,
+        actor,
+        "allocate",
+        "allocation",
+        str(run.id),
+        placed={m: a.placed for m, a in results.items()},
+    )
+    return run
+
+
+def list_runs(session: Session, limit: int, offset: int) -> tuple[list[AllocationRun], int]:
+    """Saved runs, newest first, without their pairs, and how many there are in all."""
+    return repository.runs(session, limit, offset), repository.count_runs(session)
+
+
+def get_run(session: Session, run_id: int) -> AllocationRun:
+    run = repository.run(session, run_id)
+    if run is None:
+        raise NotFound("Allocation", str(run_id))
+    return run
+
+
+def split_pairs(values: list[str]) -> list[tuple[str, str]]:
+    """Stored "person|need" strings back to pairs."""
+    return [(person, need) for person, _, need in (v.partition("|") for v in values)]
+
+
+def rerun_request(
+    previous: AllocationRun,
+    pinned: list[tuple[str, str]],
+    forbidden: list[tuple[str, str]],
+    *,
+    dropped: frozenset[tuple[str, str]] = frozenset(),
+) -> AllocationRequest:
+    """The settings of ``previous`` with its pins and bans kept, new ones added, ``dropped`` removed."""
+
+    def merge(kept: list[str], added: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        pairs = split_pairs(kept) + [(person, need) for person, need in added]
+        return [p for p in dict.fromkeys(pairs) if p not in dropped]
+
+    return AllocationRequest(
+        kinds=previous.settings.get("kinds", ["internship"]),
+        candidates_per_person=previous.settings.get("candidates_per_person", 20),
+        pinned=merge(previous.pinned, pinned),
+        forbidden=merge(previous.forbidden, forbidden),
+    )
+
+
+def rerun(
+    session: Session,
+    matching: MatchingService,
+    previous: AllocationRun,
+    actor: Any,
+    *,
+    pinned: list[tuple[str, str]],
+    forbidden: list[tuple[str, str]],
+    dropped: frozenset[tuple[str, str]] = frozenset(),
+) -> AllocationRun:
+    """A new run with the settings, pins and bans of ``previous``, changed as asked."""
+    body = rerun_request(previous, pinned, forbidden, dropped=dropped)
+    return run_allocation(session, matching, body, actor)
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    content: bytes
+    media_type: str
+    filename: str
+
+
+def export_run(run: AllocationRun, fmt: Literal["csv", "xlsx"]) -> ExportFile:
+    """The run's pairs as a CSV or XLSX file with a French header."""
+    frame = pd.DataFrame(
+        [
+            {"methode": p.method, "personne": p.person_ref, "besoin": p.need_ref, "score": p.score}
+            for p in run.pairs
+        ],
+        columns=["methode", "personne", "besoin", "score"],
+    )
+    name = f"allocation-{run.id}.{fmt}"
+    if fmt == "csv":
+        return ExportFile(
+            frame.to_csv(index=False).encode("utf-8"), "text/csv; charset=utf-8", name
+        )
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False)
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return ExportFile(buffer.getvalue(), media, name)
+
+
+# -- what the run's page shows -------------------------------------------------------------------
+
+
+def person_label(person: Person | None, ref: str) -> str:
+    return f"{person.first_name} {person.last_name}" if person else ref
+
+
+@dataclass
+class PairRow:
+    """One (person, need) pair chosen by one method or both, with what the page shows of it."""
+
+    person_ref: str
+    need_ref: str
+    score: float
+    methods: list[str] = field(default_factory=list)
+    person: Person | None = None
+    need: Need | None = None
+    pinned: bool = False
+
+    @property
+    def differs(self) -> bool:
+        return len(self.methods) < len(METHODS)
+
+    @property
+    def person_label(self) -> str:
+        return person_label(self.person, self.person_ref)
+
+    @property
+    def need_label(self) -> str:
+        return self.need.title if self.need else self.need_ref
+
+    @property
+    def territory(self) -> str:
+        return (self.person.territory if self.person else None) or UNKNOWN
+
+    @property
+    def school(self) -> str:
+        organisation = self.person.organisation if self.person else None
+        return organisation.name if organisation else UNKNOWN
+
+
+def pair_rows(session: Session, run: AllocationRun) -> list[PairRow]:
+    """The run's pairs, one row per pair (with the methods that chose it), by person name."""
+    by_pair: dict[tuple[str, str], PairRow] = {}
+    for pair in run.pairs:
+        key = (pair.person_ref, pair.need_ref)
+        row = by_pair.setdefault(key, PairRow(pair.person_ref, pair.need_ref, pair.score))
+        row.methods.append(pair.method)
+    pinned = set(split_pairs(run.pinned))
+    constrained = pinned | set(split_pairs(run.forbidden))
+    people = repository.people_by_ref(
+        session, {p for p, _ in by_pair} | {p for p, _ in constrained}
+    )
+    needs = repository.needs_by_ref(session, {n for _, n in by_pair} | {n for _, n in constrained})
+    for (person_ref, need_ref), row in by_pair.items():
+        row.person = people.get(person_ref)
+        row.need = needs.get(need_ref)
+        row.pinned = (person_ref, need_ref) in pinned
+        row.methods.sort(key=METHODS.index)
+
+    def order(row: PairRow) -> tuple[str, str, str, int]:
+        last, first = (row.person.last_name, row.person.first_name) if row.person else ("", "")
+        return (last.lower(), first.lower(), row.person_ref, METHODS.index(row.methods[0]))
+
+    return sorted(by_pair.values(), key=order)
+
+
+def constraints(session: Session, values: list[str]) -> list[dict[str, Any]]:
+    """Stored pins or bans with the names a coordinator reads (the ref when a row is gone)."""
+    pairs = split_pairs(values)
+    people = repository.people_by_ref(session, {p for p, _ in pairs})
+    needs = repository.needs_by_ref(session, {n for _, n in pairs})
+    return [
+        {
+            "person_ref": p,
+            "need_ref": n,
+            "person_label": person_label(people.get(p), p),
+            "need_label": needs[n].title if n in needs else n,
+        }
+        for p, n in pairs
+    ]
+
+
+def pair_labels(session: Session, person_ref: str, need_ref: str) -> tuple[str, str]:
+    """(person's name, need's title) for a typed pair; the ref where nothing matches."""
+    person = repository.people_by_ref(session, {person_ref}).get(person_ref) if person_ref else None
+    need = repository.needs_by_ref(session, {need_ref}).get(need_ref) if need_ref else None
+    return person_label(person, person_ref), need.title if need else need_ref

@@ -1,0 +1,1 @@
+"""Hackathon teams formed by coordinators from skills, schools and levels."""

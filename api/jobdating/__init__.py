@@ -1,0 +1,1 @@
+"""Job-dating evenings: company tables, attendees, a schedule of interviews and agendas."""
