@@ -10,6 +10,7 @@ that only look at parameters are run as they are; the others are restated for do
 from __future__ import annotations
 
 import inspect
+from typing import Any
 
 import pytest
 from sklearn.base import clone
@@ -53,7 +54,7 @@ def _top(ranker: HybridRanker) -> str:
 
 def test_get_params_returns_the_constructor_arguments(encoder: HashingEncoder) -> None:
     vocabulary = SkillVocabulary.builtin()
-    given = {
+    given: dict[str, Any] = {
         "encoder": encoder,
         "vocabulary": vocabulary,
         "taxonomy": None,
