@@ -115,7 +115,7 @@ class HybridRanker(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships n
     ``get_params``/``set_params``/``sklearn.base.clone`` work. The fusion weights and
     ``exclude_violations`` are read when ranking, so ``set_params`` changes the next ranking;
     the other parameters (encoder, vocabulary, taxonomy, ``occupation_k`` and the weights'
-    ``title_share``) shape what ``fit`` computes and take effect at the next ``fit``.
+    ``title_share``) shape what ``fit`` computes: after changing them, fit again.
     """
 
     def __init__(
@@ -140,8 +140,8 @@ class HybridRanker(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships n
         taxonomy.
 
         scikit-learn's clone deep-copies parameters that are not estimators: that would copy a
-        loaded model (hundreds of megabytes) and fails on the locks encoders hold. These
-        are read-only resources, so sharing them is what a copy of the settings means.
+        loaded model, and it fails on the locks encoders hold. These are read-only resources,
+        so sharing them is what a copy of the settings means.
         """
         return type(self)(**self.get_params(deep=False))
 
