@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -10,7 +11,9 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
+from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import ThreadpoolController
 
 from matching.constraints import NeedArrays, PersonArrays, violations
@@ -29,6 +32,8 @@ Progress = Callable[[str, int, int], None]
 # Inspecting the loaded BLAS libraries costs ~1.5 ms: done once, reused by every request.
 _BLAS = ThreadpoolController()
 LARGE_CORPUS = 5000
+
+_NOT_FITTED = "This %(name)s is not fitted yet: call fit(documents) first."
 
 COMPONENTS = ("semantic", "lexical", "skills", "reciprocal", "occupation", "occupation_group")
 
@@ -49,7 +54,7 @@ class Weights:
     reciprocal: float = 0.0
     occupation: float = 0.5
     occupation_group: float = 3.0  # same ISCO-08 unit group: related jobs
-    title_share: float = 0.5  # share of the title in an item's dense vector (vs its skills)
+    title_share: float = 0.5  # title vs skills in an item's dense vector; fixed by fit
 
     def of(self, name: str) -> float:
         return float(getattr(self, name))
@@ -102,11 +107,15 @@ class _Side:
     occupations: sp.csr_matrix | None
 
 
-class HybridRanker:
+class HybridRanker(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no types
     """Ranks documents (profiles or needs) for queries of the other side.
 
-    Follows scikit-learn's conventions: ``__init__`` stores parameters, ``fit`` learns from
-    the documents and returns ``self``, learned state ends in ``_``.
+    A scikit-learn estimator: ``__init__`` stores its parameters untouched, ``fit`` learns
+    from the documents and returns ``self``, learned state ends in ``_``, and
+    ``get_params``/``set_params``/``sklearn.base.clone`` work. The fusion weights and
+    ``exclude_violations`` are read when ranking, so ``set_params`` changes the next ranking;
+    the other parameters (encoder, vocabulary, taxonomy, ``occupation_k`` and the weights'
+    ``title_share``) shape what ``fit`` computes: after changing them, fit again.
     """
 
     def __init__(
@@ -115,16 +124,26 @@ class HybridRanker:
         *,
         vocabulary: SkillVocabulary | None = None,
         taxonomy: EscoTaxonomy | None = None,
-        weights: Weights | None = None,
+        weights: Weights = Weights(),  # frozen: one shared default is safe
         exclude_violations: bool = True,
         occupation_k: int = 20,
     ) -> None:
         self.encoder = encoder
         self.vocabulary = vocabulary
         self.taxonomy = taxonomy
-        self.weights = weights or Weights()
+        self.weights = weights
         self.exclude_violations = exclude_violations
         self.occupation_k = occupation_k
+
+    def __sklearn_clone__(self) -> HybridRanker:
+        """An unfitted ranker with the same parameters, sharing the encoder, vocabulary and
+        taxonomy.
+
+        scikit-learn's clone deep-copies parameters that are not estimators: that would copy a
+        loaded model, and it fails on the locks encoders hold. These are read-only resources,
+        so sharing them is what a copy of the settings means.
+        """
+        return type(self)(**self.get_params(deep=False))
 
     # ----------------------------------------------------------------- fitting
     def fit(self, documents: Sequence[Item], progress: Progress | None = None) -> HybridRanker:
@@ -133,6 +152,11 @@ class HybridRanker:
         kinds = {isinstance(d, Need) for d in documents}
         if len(kinds) != 1:
             raise ValueError("documents must be all needs or all profiles")
+        # A refit starts afresh: nothing learned from earlier documents may survive it.
+        for name in [n for n in vars(self) if n.endswith("_") and not n.startswith("__")]:
+            delattr(self, name)
+        # Documents and queries must mix title and skills alike: the share is fixed by fit.
+        self.title_share_ = self.weights.title_share
         self.documents_ = list(documents)
         self.docs_are_needs_ = kinds.pop()
         self.index_ = {d.id: i for i, d in enumerate(self.documents_)}
@@ -164,8 +188,7 @@ class HybridRanker:
         return self
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "documents_"):
-            raise RuntimeError("HybridRanker is not fitted: call fit(documents) first")
+        check_is_fitted(self, "documents_", msg=_NOT_FITTED)
 
     def _skill_rows(self, labels: Sequence[str], progress: Progress | None = None) -> list[int]:
         """Rows of the skill table for these labels, embedding the new ones."""
@@ -193,7 +216,7 @@ class HybridRanker:
             else (lambda t: self._encode_documents(t, "titres / titles", progress))
         )
         title_vectors = encode(titles)
-        share = self.weights.title_share
+        share = self.title_share_
         dense = np.zeros((len(views), self.encoder.dim), dtype=np.float32)
         for i, (v, ids) in enumerate(zip(views, skill_ids, strict=True)):
             has_title = bool(v.title or v.core)
@@ -482,11 +505,13 @@ class HybridRanker:
         return self._explain(query, j, components, codes, side)
 
     def with_weights(self, **changes: float) -> HybridRanker:
-        """The same fitted ranker with other weights (cheap: nothing is recomputed)."""
-        clone = HybridRanker.__new__(HybridRanker)
-        clone.__dict__.update(self.__dict__)
-        clone.weights = replace(self.weights, **changes)
-        return clone
+        """The same fitted ranker with other fusion weights (cheap: nothing is recomputed).
+
+        A shallow copy: it shares this ranker's learned state, which ranking only reads.
+        """
+        shallow = copy.copy(self)
+        shallow.set_params(weights=replace(self.weights, **changes))
+        return shallow
 
 
 def _row_normalise(matrix: sp.spmatrix) -> sp.csr_matrix:

@@ -7,6 +7,7 @@ from datetime import date
 
 import numpy as np
 import pytest
+from sklearn.exceptions import NotFittedError
 
 from matching.encoders import CachedEncoder
 from matching.geo import find_place
@@ -192,7 +193,7 @@ def test_weights_change_the_order(profiles_ranker: HybridRanker, demo_needs: lis
 
 
 def test_unfitted_ranker_says_so(use_encoder: CachedEncoder) -> None:
-    with pytest.raises(RuntimeError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted"):
         HybridRanker(use_encoder).rank(Need(id="N", title="x"))
     with pytest.raises(ValueError, match="empty"):
         HybridRanker(use_encoder).fit([])
