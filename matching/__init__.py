@@ -22,6 +22,15 @@ from matching.encoders import (
     load_encoder,
     text_key,
 )
+from matching.errors import (
+    AllocationCode,
+    AllocationError,
+    JobDatingCode,
+    JobDatingError,
+    MatchingError,
+    TeamsCode,
+    TeamsError,
+)
 from matching.evaluation import (
     BASELINES,
     ComponentCache,
@@ -68,6 +77,14 @@ from matching.types import (
 )
 
 __all__ = [
+    # typed errors, with stable codes
+    "AllocationCode",
+    "AllocationError",
+    "JobDatingCode",
+    "JobDatingError",
+    "MatchingError",
+    "TeamsCode",
+    "TeamsError",
     # values the engine works on
     "LEVELS",
     "Explanation",

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.core.rendering import WebRoute
 from api.engine.service import MatchingService
-from api.importing import DEMO_ACCOUNTS, DEMO_PASSWORD
+from api.imports.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from api.models import (
     AllocationRun,
     HackathonEvent,
