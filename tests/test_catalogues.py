@@ -10,6 +10,10 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 
 from api.core.i18n import LANGUAGES, catalogue, gettext, ngettext, placeholders, translator
+from api.engine.explanations import written
+from matching.messages import Listing, Term, phrase
+from matching.ranker import COMPONENTS
+from matching.types import Explanation, NeedKind
 
 ROOT = Path(__file__).resolve().parents[1]
 MessageId = str | tuple[str, str]
@@ -19,7 +23,7 @@ def used_ids() -> Iterator[tuple[MessageId, str]]:
     """Each message id written literally in code or templates, with where it is used.
 
     Babel's extractors read babel.cfg, the same mapping `pybabel extract` uses: `_`, `gettext`,
-    `ngettext`, `t(key)`, `tr(request, key)` and the engine's `Phrase(key, ...)`.
+    `ngettext`, `t(key)`, `tr(request, key)` and the engine's `phrase(key, ...)`.
     """
     with (ROOT / "babel.cfg").open() as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
@@ -121,3 +125,53 @@ def test_unknown_keys_and_missing_values() -> None:
     assert gettext("en", "no.such.key") == "no.such.key"
     assert gettext("de", "nav.home") == "Accueil"  # unknown languages read French
     assert gettext("en", "agenda.caption") == "Agenda of {name}"  # no values: text as written
+
+
+def test_the_engine_vocabulary_is_named_in_both_catalogues() -> None:
+    for lang in LANGUAGES:
+        known = ids(lang)
+        for code in [*NeedKind, *COMPONENTS]:
+            group = "kind" if code in set(NeedKind) else "component"
+            assert Term(group, code).id in known, (lang, code)
+
+
+def test_explanations_are_written_out_in_french_and_english() -> None:
+    ruled_out = (
+        phrase(
+            "explain.violation.kind",
+            kind=Term("kind", "job"),
+            wanted=Listing((Term("kind", "internship"),)),
+        ),
+        phrase("explain.violation.distance", distance=41.6, mobility=15),
+    )
+    explanation = written(
+        Explanation(
+            reasons=(
+                phrase("explain.covered_list", matched=1, required=2, skills=Listing(("python",))),
+                phrase("explain.missing", skills=Listing(("sql",))),
+                phrase(
+                    "explain.strongest",
+                    components=Listing((Term("component", "skills"), Term("component", "new"))),
+                ),
+                phrase(
+                    "explain.ruled_out", reasons=Listing(ruled_out, "explain.separator.reasons")
+                ),
+            ),
+            ruled_out=ruled_out,
+        )
+    )
+    assert explanation.text_fr == (
+        "Compétences demandées couvertes : 1/2 (python). À acquérir : sql. Points forts : "
+        "compétences demandées couvertes, new. Écarté par : type de contrat : emploi ; "
+        "recherché : stage ; distance : 42 km pour une mobilité de 15 km."
+    )
+    assert explanation.text_en == (
+        "Required skills covered: 1/2 (python). Missing: sql. Strongest evidence: required "
+        "skills covered, new. Ruled out by: kind of contract: job; looking for: internship; "
+        "distance: 42 km for a mobility of 15 km."
+    )
+    assert explanation.violations == (
+        "type de contrat : emploi ; recherché : stage",
+        "distance : 42 km pour une mobilité de 15 km",
+    )
+    assert written(Explanation()).text_fr == ""
