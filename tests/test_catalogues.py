@@ -124,6 +124,7 @@ def test_a_plural_key_asked_by_its_singular_picks_the_form_from_its_count() -> N
 def test_unknown_keys_and_missing_values() -> None:
     assert gettext("en", "no.such.key") == "no.such.key"
     assert gettext("de", "nav.home") == "Accueil"  # unknown languages read French
+    assert gettext("fr", "") == ""
     assert gettext("en", "agenda.caption") == "Agenda of {name}"  # no values: text as written
 
 

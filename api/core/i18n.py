@@ -101,6 +101,8 @@ def gettext(lang: str, key: str, /, **values: Any) -> str:
     A plural entry asked for by its singular key takes its form from `count` (or the first
     number among the values), so `t("review.total", total=n)` reads right for every `n`.
     """
+    if not key:
+        return ""  # gettext's empty msgid is the catalogue's header
     lang = pick_language(lang)
     plural = plural_ids().get(key)
     if plural is not None:
