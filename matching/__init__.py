@@ -58,6 +58,7 @@ from matching.jobdating import (
     student_agenda,
     swap,
 )
+from matching.messages import Listing, Phrase, Term, Value
 from matching.ranker import COMPONENTS, HybridRanker, Weights
 from matching.records import need_from_record, profile_from_record
 from matching.skills import SkillVocabulary, skill_key
@@ -77,6 +78,11 @@ from matching.types import (
 )
 
 __all__ = [
+    # explanations as message ids with typed values (the service writes them out)
+    "Listing",
+    "Phrase",
+    "Term",
+    "Value",
     # typed errors, with stable codes
     "AllocationCode",
     "AllocationError",

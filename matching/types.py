@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from matching.messages import Phrase
+
 
 class NeedKind(StrEnum):
     INTERNSHIP = "internship"
@@ -110,15 +112,22 @@ class ComponentScore:
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
-    """Why a suggestion was made, in terms a person can check."""
+    """Why a suggestion was made, in terms a person can check.
+
+    The engine says it in catalogue messages (`reasons`, `ruled_out`, `notes`); the service
+    writes them out in French and English (`text_fr`, `text_en`, `violations`), which the
+    engine leaves empty.
+    """
 
     matched_skills: tuple[str, ...] = ()
     missing_skills: tuple[str, ...] = ()
     nice_matched: tuple[str, ...] = ()
     inferred_skills: tuple[str, ...] = ()
     components: tuple[ComponentScore, ...] = ()
-    violations: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
+    reasons: tuple[Phrase, ...] = ()  # the sentences of the explanation, in order
+    ruled_out: tuple[Phrase, ...] = ()  # one per hard constraint the pair breaks
+    notes: tuple[Phrase, ...] = ()
+    violations: tuple[str, ...] = ()  # `ruled_out` in French, as written by the service
     text_fr: str = ""
     text_en: str = ""
 

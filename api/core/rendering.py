@@ -10,16 +10,21 @@ from typing import Annotated, Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal, format_percent
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from api.core.deps import SessionDep
 from api.core.errors import AppError
-from api.core.i18n import pick_language, translator
+from api.core.i18n import DEFAULT_LANGUAGE, LOCALES, gettext, ngettext, pick_language, translator
 from api.core.security import csrf_for, csrf_matches, read_token
 from api.models import User
 
@@ -29,6 +34,26 @@ CSRF_COOKIE = "passerelle_csrf"
 LANG_COOKIE = "lang"
 CSRF_FIELD = "csrf_token"
 ONE_YEAR = 365 * 24 * 3600
+
+
+@pass_context
+def _gettext(context: Context, key: str, /, **values: Any) -> str:
+    """`_("key", name=...)` and `gettext(...)` in templates, in the page's language."""
+    return gettext(context.get("lang", DEFAULT_LANGUAGE), key, **values)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int, /, **values: Any) -> str:
+    """`ngettext("key", "key_plural", n, name=...)` in templates, in the page's language."""
+    return ngettext(context.get("lang", DEFAULT_LANGUAGE), singular, plural, n, **values)
+
+
+# Jinja's i18n extension gives templates `_` (which calls the `gettext` global) and the trans
+# tag; the callables are ours so that they read the language of the request being rendered
+# (one shared environment serves every request) and fill `{name}` placeholders.
+TEMPLATES.env.add_extension("jinja2.ext.i18n")
+TEMPLATES.env.globals.update(gettext=_gettext, ngettext=_ngettext)
+TEMPLATES.env.newstyle_gettext = True  # type: ignore[attr-defined]
 
 
 class CsrfRejected(Exception):
@@ -173,33 +198,28 @@ PARIS = ZoneInfo("Europe/Paris")  # where the network lives and its events take 
 
 
 def formatters(lang: str) -> dict[str, Callable[..., str]]:
-    """Numbers, shares and dates the way a French (or English) reader writes them."""
+    """Numbers, shares and dates the way a French (or English) reader writes them (CLDR data)."""
+    lang = pick_language(lang)
+    locale = LOCALES[lang]
     t = translator(lang)
 
     def num(value: float, digits: int = 0) -> str:
-        out = f"{value:,.{digits}f}"
-        return out.replace(",", "\u202f").replace(".", ",") if lang == "fr" else out
+        return format_decimal(value, format="#,##0" + _decimals(digits), locale=locale)
 
     def pct(share: float, digits: int = 0) -> str:
-        return num(100 * share, digits) + ("\u202f%" if lang == "fr" else "%")
+        pattern = _percent_pattern(locale).replace("0", "0" + _decimals(digits), 1)
+        return format_percent(share, format=pattern, locale=locale)
 
     def long_date(day: dt.date) -> str:
-        weekdays = t("date.weekdays").split(",")
-        months = t("date.months").split(",")
-        return t(
-            "date.long",
-            weekday=weekdays[day.weekday()],
-            day=day.day,
-            month=months[day.month - 1],
-            year=day.year,
-        )
+        return format_date(day, "EEEE d MMMM y", locale=locale)
 
     def short_date(day: dt.date) -> str:
-        return day.strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
+        return format_date(day, "dd/MM/y" if lang == "fr" else "y-MM-dd", locale=locale)
 
     def when(moment: dt.datetime) -> str:
         local = (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(PARIS)
-        return t("date.when", date=short_date(local.date()), time=local.strftime("%H:%M"))
+        time = format_datetime(local, "HH:mm", tzinfo=PARIS, locale=locale)
+        return t("date.when", date=short_date(local.date()), time=time)
 
     return {
         "num": num,
@@ -208,6 +228,15 @@ def formatters(lang: str) -> dict[str, Callable[..., str]]:
         "short_date": short_date,
         "when": when,
     }
+
+
+def _decimals(digits: int) -> str:
+    return "." + "0" * digits if digits > 0 else ""
+
+
+def _percent_pattern(locale: str) -> str:
+    """The locale's own percent pattern (`#,##0\u00a0%` in French, `#,##0%` in English)."""
+    return str(Locale.parse(locale).percent_formats[None].pattern)
 
 
 # ----------------------------------------------------------------------------- rendering

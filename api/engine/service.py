@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from sqlalchemy import select
@@ -13,13 +14,14 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.engine import corpus
+from api.engine.explanations import written
 from api.models import Embedding, Need, Person
 from matching.constraints import CONSTRAINTS, PersonArrays, violations
 from matching.encoders import CachedEncoder, Encoder, Vectors, load_encoder
 from matching.ranker import HybridRanker
 from matching.skills import SkillVocabulary
 from matching.types import Need as EngineNeed
-from matching.types import Place
+from matching.types import Place, Suggestion
 from matching.types import Profile as EngineProfile
 
 log = logging.getLogger(__name__)
@@ -154,6 +156,23 @@ class DatabaseStore:
         return len(new)
 
 
+class ExplainedRanker(HybridRanker):
+    """The engine's ranker, its explanations written out in French and English.
+
+    The engine explains in catalogue message ids; every ranking the service serves goes through
+    here, so each explanation reaches the endpoints and pages with its texts.
+    """
+
+    def rank(self, *args: Any, **kwargs: Any) -> list[Suggestion]:
+        return [
+            replace(s, explanation=written(s.explanation)) if s.explanation is not None else s
+            for s in super().rank(*args, **kwargs)
+        ]
+
+    def explain(self, *args: Any, **kwargs: Any) -> Any:
+        return written(super().explain(*args, **kwargs))
+
+
 @dataclass
 class Fitted:
     version: int
@@ -206,10 +225,10 @@ class MatchingService:
             people = [to_profile(p) for p in session.scalars(select(Person))]
             self._fitted = Fitted(
                 version=version,
-                needs=HybridRanker(self.encoder, vocabulary=vocabulary).fit(needs)
+                needs=ExplainedRanker(self.encoder, vocabulary=vocabulary).fit(needs)
                 if needs
                 else None,
-                people=HybridRanker(self.encoder, vocabulary=vocabulary).fit(people)
+                people=ExplainedRanker(self.encoder, vocabulary=vocabulary).fit(people)
                 if people
                 else None,
             )

@@ -29,7 +29,7 @@ def test_candidates_come_best_first_with_explanations(
     assert all(s.explanation is not None for s in ranked[:20])
     assert all(s.explanation is None for s in ranked[20:])
     first = ranked[0].explanation
-    assert first is not None and first.text_fr.startswith("Compétences demandées couvertes")
+    assert first is not None and first.reasons[0].id.startswith("explain.covered")
     assert set(first.matched_skills) | set(first.missing_skills) <= set(need.skills)
 
 
@@ -124,17 +124,17 @@ def test_hard_constraints_rule_out_and_say_why(small_ranker: HybridRanker) -> No
     ranked = {s.doc_id for s in small_ranker.rank(person, k=10)}
     assert ranked == {"Y1", "REMOTE"}
     reasons = {
-        "FAR": "distance",
-        "JOB": "type de contrat",
-        "LATE": "dates",
-        "PHD": "niveau",
-        "NL": "langues",
+        "FAR": "explain.violation.distance",
+        "JOB": "explain.violation.kind",
+        "LATE": "explain.violation.dates",
+        "PHD": "explain.violation.level",
+        "NL": "explain.violation.languages",
     }
     needs = {n.id: n for n in small_ranker.documents_}
-    for need_id, word in reasons.items():
+    for need_id, message_id in reasons.items():
         explanation = small_ranker.explain(needs[need_id], person)  # type: ignore[arg-type]
-        assert any(v.startswith(word) for v in explanation.violations), (need_id, explanation)
-        assert "Écarté par" in explanation.text_fr
+        assert any(v.id == message_id for v in explanation.ruled_out), (need_id, explanation)
+        assert explanation.reasons[-1].id == "explain.ruled_out"
 
 
 def test_unknown_values_never_rule_out(small_ranker: HybridRanker) -> None:

@@ -364,7 +364,7 @@ def test_dashboard_numbers_match_the_database(client: TestClient, session: Sessi
     assert figure(page, "suggestions") == str(len(suggestions))
     rate = f"{100 / len(suggestions):.1f}".rstrip("0").rstrip(".").replace(".", ",")
     assert figure(page, "introduction-rate") == f"{rate}\u00a0%"
-    assert "1 présentée(s) ou embauche(s)" in page
+    assert f"1 présentée ou embauche sur {len(suggestions)} suggestions" in page
 
     # The weekly chart: accessible title and description, and its data as a table.
     assert '<svg class="chart chart-activity"' in page
@@ -493,7 +493,7 @@ def test_empty_recommendations_say_which_constraint_excludes_what(
     assert "Pourquoi aucune recommandation ?" in page.text
     assert f"Les {open_needs} besoins ouverts sont tous écartés par vos contraintes" in page.text
     assert (
-        f"{open_needs} besoin(s) commencent hors de vos disponibilités (du 01/01/2031 au 01/03/2031)"
+        f"{open_needs} besoins commencent hors de vos disponibilités (du 01/01/2031 au 01/03/2031)"
         in page.text
     )
     assert 'href="/profil#f-available_from"' in page.text
@@ -531,9 +531,10 @@ def test_the_last_page_says_what_the_constraints_left_out(
     refs = re.findall(r'id="besoin-([^"]+)"', last.text)
     assert len(refs) == remote - 12
     open_needs = session.scalar(select(func.count()).select_from(Need).where(Need.is_open))
-    assert f"<summary>Pourquoi seulement {remote} recommandation(s) ?</summary>" in last.text
+    assert f"<summary>Pourquoi seulement {remote} recommandations ?</summary>" in last.text
     assert f"{open_needs - remote} des {open_needs} besoins ouverts sont écartés" in last.text
-    assert f"{open_needs - remote} besoin(s) sont au-delà de votre mobilité (20 km)" in last.text
+    beyond = "besoins sont" if open_needs - remote > 1 else "besoin est"
+    assert f"{open_needs - remote} {beyond} au-delà de votre mobilité (20 km)" in last.text
 
 
 PEOPLE_BAD = (
@@ -566,7 +567,7 @@ def test_import_with_errors_shows_rows_and_columns_and_writes_nothing(
     people_before = session.scalar(select(func.count()).select_from(Person))
     page = upload(client, "people", "etudiants.csv", PEOPLE_BAD)
     assert page.status_code == 422
-    assert "erreur(s) : rien ne sera importé" in page.text
+    assert "erreurs : rien ne sera importé" in page.text
     rows = re.findall(
         r"<tr><td>(\d+)</td><td><code>([^<]+)</code></td><td lang=\"fr\">([^<]+)</td></tr>",
         page.text,
@@ -593,9 +594,9 @@ def test_import_previews_then_writes_on_confirmation(
     page = upload(client, "organisations", "entreprises.csv", ORGS_GOOD)
     assert page.status_code == 200, page.text
     assert "Aperçu de ce qui sera écrit" in page.text
-    assert "2 ligne(s) seront ajoutées aux Organisations" in page.text
+    assert "2 lignes seront ajoutées aux Organisations" in page.text
     assert "<td>Opale Robotique</td>" in page.text and "<td>Digue Numérique</td>" in page.text
-    assert "Confirmer l&#39;import de 2 ligne(s)" in page.text
+    assert "Confirmer l&#39;import de 2 lignes" in page.text
     assert session.scalar(select(Organisation).where(Organisation.ref == "IMP-O1")) is None
     token = re.search(r'name="token" value="([0-9a-f]{32})"', page.text).group(1)  # type: ignore[union-attr]
 
@@ -611,7 +612,7 @@ def test_import_previews_then_writes_on_confirmation(
 
     done = client.post("/imports/confirmer", data={"csrf_token": csrf(page.text), "token": token})
     assert done.status_code == 200
-    assert "2 ligne(s) importée(s) : Organisations." in done.text
+    assert "2 lignes importées : Organisations." in done.text
     created = session.scalars(select(Organisation).where(Organisation.ref.like("IMP-O%"))).all()
     assert sorted(o.name for o in created) == ["Digue Numérique", "Opale Robotique"]
     again = client.post("/imports/confirmer", data={"csrf_token": csrf(page.text), "token": token})
