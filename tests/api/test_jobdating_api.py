@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.core.i18n import FR
+from api.core.i18n import translator
 from api.engine.service import MatchingService
 from api.jobdating.service import ChangeRefused
 from api.models import AuditEntry, Need, Organisation, Person
@@ -408,7 +408,7 @@ def test_a_refused_change_names_each_rule_from_the_catalogue_by_code() -> None:
     )
     assert refused.status_code == 409
     assert [e["field"] for e in refused.errors] == ["student_double_booked", "no_fit"]
-    wording = FR["jobdating.api.violation.student_double_booked"]
+    wording = translator("fr")("jobdating.api.violation.student_double_booked")
     assert refused.errors[0]["message"] == f"{wording} (S1, 2)"
     assert refused.errors[1]["message"] == "no_fit (S1, C1, 0)"  # no words for it: its code
     assert refused.message.startswith("Échange impossible / swap refused : " + wording)
