@@ -15,7 +15,7 @@ from starlette.requests import Request
 
 from api.allocations.pages import REFUSALS, refusal_reason
 from api.allocations.service import AllocationRefused
-from api.core.i18n import EN, FR
+from api.core.i18n import translator
 from api.models import AllocationRun
 from matching.errors import AllocationCode, AllocationError
 from tests.web.test_pages import account, csrf, form_token, sign_in, student_without_account
@@ -280,6 +280,7 @@ def test_the_refusal_depends_on_the_code_not_the_wording(code: AllocationCode) -
     key = REFUSALS.get(code, "allocations.refusal.generic")
     for wording in ("pinned pair ('P', 'N') is also forbidden", "un tout autre texte", ""):
         refused = AllocationRefused(AllocationError(code, wording, person="P", need="N"))
-        assert refused.code == code and refused.status_code == 422
-        assert refusal_reason(french, refused) == FR[key]
-        assert refusal_reason(english, refused) == EN[key]
+        assert refused.reason == code and refused.status_code == 422
+        assert refused.code == "allocation_refused"
+        assert refusal_reason(french, refused) == translator("fr")(key)
+        assert refusal_reason(english, refused) == translator("en")(key)
