@@ -16,6 +16,7 @@ from typing import Any, Union, get_args, get_origin
 import pandas as pd
 from pydantic import BaseModel
 
+from api.core.errors import Key, message_key
 from api.imports.errors import ImportFailed, UnreadableFile
 from api.imports.schemas import FORMATS, MODELS, Format, Kind, RowError
 
@@ -71,7 +72,9 @@ def format_of(filename: str, explicit: str | None = None) -> Format:
         return explicit
     suffix = PurePath(filename or "").suffix.lower()
     if suffix not in EXTENSIONS:
-        raise UnreadableFile("unknown_extension", 415, extension=suffix or "—")
+        raise UnreadableFile(
+            "unknown_extension", 415, extension=suffix or Key(message_key("no_extension"))
+        )
     return EXTENSIONS[suffix]
 
 
