@@ -10,9 +10,8 @@ from api.accounts import service
 from api.accounts.schemas import SignUp
 from api.core.deps import SessionDep
 from api.core.errors import AppError
-from api.core.i18n import LANGUAGES
+from api.core.i18n import LANG_COOKIE, LANGUAGES
 from api.core.rendering import (
-    LANG_COOKIE,
     ONE_YEAR,
     TOKEN_COOKIE,
     Form,

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from api.accounts import repository
 from api.accounts.schemas import Me, SignUp
 from api.core.audit import record
-from api.core.errors import AppError
+from api.core.errors import Conflict, Invalid, Unauthorized
 from api.core.repository import count, new_ref
 from api.core.security import hash_password, verify_password
 from api.models import Consent, Organisation, Person, User
@@ -19,16 +19,12 @@ def create_account(session: Session, body: SignUp) -> User:
     """A new student, researcher or company account, with its profile or organisation."""
     email = body.email.lower()
     if repository.account_exists(session, email):
-        raise AppError("Adresse déjà utilisée / email already registered", 409, field="email")
+        raise Conflict("email_taken", field="email")
     place = find_place(body.town) if body.town else None
     user = User(email=email, password_hash=hash_password(body.password), role=body.role)
     if body.role == "company":
         if not body.organisation_name:
-            raise AppError(
-                "Nom de l'organisation requis / organisation name required",
-                422,
-                field="organisation_name",
-            )
+            raise Invalid("organisation_name_required", field="organisation_name")
         org = Organisation(
             ref=new_ref(session, Organisation, "ORG"),
             kind="company",
@@ -43,7 +39,7 @@ def create_account(session: Session, body: SignUp) -> User:
         user.organisation = org
     else:
         if repository.profile_exists(session, email):
-            raise AppError("Adresse déjà utilisée / email already registered", 409, field="email")
+            raise Conflict("email_taken", field="email")
         person = Person(
             ref=new_ref(session, Person, "PER"),
             kind=body.role,
@@ -78,7 +74,7 @@ def authenticate(session: Session, email: str, password: str) -> User:
     """The active account these credentials open (401 otherwise, without saying which failed)."""
     user = repository.user_by_email(session, email)
     if user is None or not user.is_active or not verify_password(user.password_hash, password):
-        raise AppError("Adresse ou mot de passe incorrect / wrong email or password", 401)
+        raise Unauthorized("wrong_credentials")
     return user
 
 

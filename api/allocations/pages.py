@@ -187,7 +187,7 @@ def run_page(request: Request, session: SessionDep, user: SignedIn, run_id: int)
 
 def refusal_reason(request: Request, exc: AllocationRefused) -> str:
     """Why the engine refused, in the page's language, chosen by the error's code alone."""
-    return tr(request, REFUSALS.get(exc.code, "allocations.refusal.generic"))
+    return tr(request, REFUSALS.get(exc.reason, "allocations.refusal.generic"))
 
 
 def _refusal(

@@ -36,11 +36,14 @@ UNKNOWN = "?"  # the group of people without a territory or a school, as the eng
 
 
 class AllocationRefused(AppError):
-    """The engine refused the pins and bans asked for (422); `code` says why."""
+    """The engine refused the pins and bans asked for (422); `reason` is the engine's code."""
+
+    code = "allocation_refused"
+    status_code = 422
 
     def __init__(self, error: AllocationError) -> None:
-        super().__init__(str(error), 422, field="pinned")
-        self.code: AllocationCode = error.code
+        super().__init__(field="pinned", reason=error.code, cause=str(error))
+        self.reason: AllocationCode = error.code
         self.person = error.person
         self.need = error.need
 
@@ -143,7 +146,7 @@ def list_runs(session: Session, limit: int, offset: int) -> tuple[list[Allocatio
 def get_run(session: Session, run_id: int) -> AllocationRun:
     run = repository.run(session, run_id)
     if run is None:
-        raise NotFound("Allocation", str(run_id))
+        raise NotFound("allocation", str(run_id))
     return run
 
 

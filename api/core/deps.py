@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from api.core.db import session_scope
-from api.core.errors import AppError
+from api.core.errors import Forbidden, Unauthorized
 from api.core.security import csrf_matches, read_token
 from api.models import User
 
@@ -66,24 +66,19 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
             sent = request.headers.get(CSRF_HEADER)
             seed = request.cookies.get("passerelle_csrf")
             if not csrf_matches(sent, seed, request.app.state.settings.secret_key):
-                raise AppError(
-                    "Jeton anti-falsification manquant ou invalide / missing or invalid "
-                    f"anti-forgery token: send the {CSRF_HEADER} header or a bearer token",
-                    403,
-                    field=CSRF_HEADER,
-                )
+                raise Forbidden("csrf_missing", field=CSRF_HEADER, header=CSRF_HEADER)
     if not token:
         return None
     user_id = read_token(token, request.app.state.settings.secret_key)
     user = session.get(User, user_id) if user_id is not None else None
     if user is None or not user.is_active:
-        raise AppError("Jeton invalide ou expiré / invalid or expired token", 401)
+        raise Unauthorized("token_invalid")
     return user
 
 
 def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
     if user is None:
-        raise AppError("Connexion requise / sign-in required", 401)
+        raise Unauthorized("signin_required")
     return user
 
 
@@ -94,7 +89,7 @@ CurrentUser = Annotated[User, Depends(current_user)]
 def require(*roles: str) -> Callable[[User], User]:
     def check(user: CurrentUser) -> User:
         if user.role not in roles:
-            raise AppError("Accès réservé / access restricted: " + ", ".join(roles), 403)
+            raise Forbidden("role_required", roles=", ".join(roles))
         return user
 
     return check

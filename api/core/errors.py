@@ -1,7 +1,16 @@
-"""One error type carrying its HTTP status, rendered once as application/problem+json (RFC 9457)."""
+"""Typed errors with stable codes, rendered once as application/problem+json (RFC 9457).
+
+An `AppError` carries its HTTP status, a machine-readable `code` that never changes with the
+wording, and the values its message needs. Its words live in the catalogues under
+`error.api.<code>`: the JSON layer writes them in the caller's language (`detail`), the pages
+pick their own catalogue key by code. No code path reads an error's text to decide anything.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -9,56 +18,207 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.core.i18n import (
+    DEFAULT_LANGUAGE,
+    LANG_COOKIE,
+    accepted_language,
+    pick_language,
+    translator,
+)
+
 PROBLEM = "application/problem+json"
 
 
+def message_key(code: str) -> str:
+    """The catalogue key of the message of an error code."""
+    return f"error.api.{code}"
+
+
+class Key(str):
+    """A message value that is itself a catalogue key, written out in the message's language."""
+
+    __slots__ = ()
+
+
+class _Blanks(dict[str, Any]):
+    """Values for a message; a placeholder without one stays as written rather than raising."""
+
+    def __missing__(self, name: str) -> str:
+        return "{" + name + "}"
+
+
+def _written(lang: str, key: str, values: Mapping[str, Any]) -> str:
+    t = translator(lang)
+    filled = {k: t(v) if isinstance(v, Key) else v for k, v in values.items()}
+    return t(key).format_map(_Blanks(filled))
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One field's refusal inside a larger one: where, which code, and the message's values."""
+
+    field: str
+    code: str
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    def text(self, lang: str) -> str:
+        return _written(lang, message_key(self.code), self.params)
+
+
 class AppError(Exception):
+    """A refusal the caller can act on.
+
+    `code` (class default, or given per instance) names it for programs and pages; `params`
+    fill its catalogue message; `field` or `errors` say which input is at fault.
+    """
+
+    code: str = "bad_request"
+    status_code: int = 400
+
     def __init__(
         self,
-        message: str,
-        status_code: int = 400,
+        code: str | None = None,
+        status_code: int | None = None,
         *,
         field: str | None = None,
-        errors: list[dict[str, Any]] | None = None,
+        errors: Sequence[FieldError] = (),
+        **params: Any,
     ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status_code = status_code
+        if code is not None:
+            self.code = code
+        if status_code is not None:
+            self.status_code = status_code
         self.field = field
-        self.errors = errors or []
+        self.errors: list[FieldError] = list(errors)
+        self.params: dict[str, Any] = params
+        super().__init__(self.text(DEFAULT_LANGUAGE))
+
+    @property
+    def message(self) -> str:
+        """The message in French, as logs and the command line show it."""
+        return self.text(DEFAULT_LANGUAGE)
+
+    def text(self, lang: str) -> str:
+        """The message in `lang`; `{problems}` in it lists the field errors, if any."""
+        values: dict[str, Any] = dict(self.params)
+        if self.errors:
+            values.setdefault("problems", "; ".join(e.text(lang) for e in self.errors))
+        return _written(lang, self.message_id(), values)
+
+    def message_id(self) -> str:
+        """The catalogue key of the message: `error.api.<code>`."""
+        return message_key(self.code)
+
+    def field_errors(self, lang: str) -> list[dict[str, str]]:
+        """The problem document's `errors`: each field at fault, its code and message."""
+        if self.errors:
+            return [
+                {"field": e.field, "code": e.code, "message": e.text(lang)} for e in self.errors
+            ]
+        if self.field:
+            return [{"field": self.field, "code": self.code, "message": self.text(lang)}]
+        return []
+
+
+class Invalid(AppError):
+    """Input that is well-formed but refused (422)."""
+
+    code = "invalid"
+    status_code = 422
+
+
+class Unauthorized(AppError):
+    """No valid credentials (401)."""
+
+    code = "unauthorized"
+    status_code = 401
+
+
+class Forbidden(AppError):
+    """Credentials are fine, the action is not theirs to take (403)."""
+
+    code = "forbidden"
+    status_code = 403
+
+
+class Conflict(AppError):
+    """The action clashes with the current state (409)."""
+
+    code = "conflict"
+    status_code = 409
 
 
 class NotFound(AppError):
-    def __init__(self, what: str, ref: str) -> None:
-        super().__init__(f"{what} introuvable : {ref}", 404, field="ref")
+    """Nothing with this reference (404): `what` is an entity code (`person`, `need`...) whose
+    name is `error.api.entity.<what>` in the catalogues."""
+
+    code = "not_found"
+    status_code = 404
+
+    def __init__(
+        self, what: str | None = None, ref: str | None = None, *, code: str | None = None
+    ) -> None:
+        if what is None:
+            super().__init__(code)
+        else:
+            self.what = what
+            entity = Key(message_key(f"entity.{what}"))
+            super().__init__(code, field="ref", what=entity, ref=ref or "")
+
+    def message_id(self) -> str:
+        """`error.api.not_found.named` ("{what} introuvable : {ref}") when a reference is named."""
+        return message_key("not_found.named") if "what" in self.params else super().message_id()
 
 
-TITLES = {
-    400: "Requête invalide",
-    401: "Authentification requise",
-    403: "Accès refusé",
-    404: "Introuvable",
-    405: "Méthode non autorisée",
-    409: "Conflit",
-    413: "Requête trop volumineuse",
-    415: "Format non pris en charge",
-    422: "Données invalides",
-    500: "Erreur interne",
+# The code and title of an HTTP status that no AppError produced (routing, methods, bodies).
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    500: "internal",
 }
 
 
+def request_language(request: Request) -> str:
+    """The caller's language: the site's `lang` cookie, else Accept-Language, else French."""
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen:
+        return pick_language(chosen)
+    return accepted_language(request.headers.get("accept-language"))
+
+
+def title(status: int, lang: str) -> str:
+    key = f"problem.title.{status}" if status in HTTP_CODES else "problem.title"
+    return translator(lang)(key)
+
+
 def problem(
-    status: int, detail: str, request: Request, errors: list[dict[str, Any]] | None = None
+    status: int,
+    code: str,
+    detail: str,
+    request: Request,
+    errors: list[dict[str, str]] | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
+    """A problem document; `extra` adds members of the endpoint's own (a row report...)."""
     body: dict[str, Any] = {
         "type": "about:blank",
-        "title": TITLES.get(status, "Erreur"),
+        "title": title(status, request_language(request)),
         "status": status,
+        "code": code,
         "detail": detail,
         "instance": request.url.path,
     }
     if errors:
         body["errors"] = errors
+    body.update(extra or {})
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
@@ -76,32 +236,44 @@ def install_error_handlers(app: FastAPI) -> None:
                 page = getattr(request.app.state, "error_page", None)
                 if page is not None:
                     return page(request, 413, "error.too_large")
+            lang = request_language(request)
+            t = translator(lang)
             return problem(
                 413,
-                f"Corps de requête trop volumineux (maximum {limit // 1024} Kio) "
-                f"/ request body too large",
+                "too_large",
+                t(message_key("too_large"), limit_kib=limit // 1024),
                 request,
-                [{"field": "body", "message": f"maximum {limit} octets / bytes"}],
+                [
+                    {
+                        "field": "body",
+                        "code": "too_large",
+                        "message": t(message_key("too_large.bytes"), limit=limit),
+                    }
+                ],
             )
         return await call_next(request)
 
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
-        errors = exc.errors or ([{"field": exc.field, "message": exc.message}] if exc.field else [])
-        return problem(exc.status_code, exc.message, request, errors)
+        lang = request_language(request)
+        return problem(exc.status_code, exc.code, exc.text(lang), request, exc.field_errors(lang))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
             {
                 "field": ".".join(str(p) for p in err["loc"] if p not in ("body",)),
+                "code": str(err["type"]),
                 "message": err["msg"],
             }
             for err in exc.errors()
         ]
-        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-        return problem(422, detail, request, errors)
+        fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
+        detail = translator(request_language(request))(message_key("invalid"), fields=fields)
+        return problem(422, "invalid", detail, request, errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem(exc.status_code, str(exc.detail), request)
+        code = HTTP_CODES.get(exc.status_code, "http_error")
+        detail = translator(request_language(request))(message_key(code))
+        return problem(exc.status_code, code, detail, request)

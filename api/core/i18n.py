@@ -32,10 +32,32 @@ LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 DOMAIN = "messages"
 PLURAL_SUFFIX = "_plural"
+# The cookie in which the site keeps the language a reader chose.
+LANG_COOKIE = "lang"
 
 
 def pick_language(value: str | None) -> str:
     return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def accepted_language(header: str | None) -> str:
+    """The language an Accept-Language header prefers among ours (French when none is)."""
+    best, best_q = DEFAULT_LANGUAGE, 0.0
+    for item in (header or "").split(","):
+        tag, _, rest = item.strip().partition(";")
+        primary = tag.strip().split("-")[0].lower()
+        q = 1.0
+        for param in rest.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        # Strictly greater: of equal weights the earlier entry wins, as the header ranks them.
+        if primary in LANGUAGES and q > best_q:
+            best, best_q = primary, q
+    return best
 
 
 def po_path(lang: str) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from api.core.errors import AppError
+from api.core.errors import Forbidden, NotFound, Unauthorized
 from api.models import Consent, Need, Person, Suggestion, User
 
 STAFF = ("coordinator", "admin")
@@ -63,22 +63,22 @@ def visible_people_clause(user: User | None):  # type: ignore[no-untyped-def]
 
 def ensure_view_person(session: Session, user: User | None, person: Person) -> None:
     if user is None:
-        raise AppError("Connexion requise / sign-in required", 401)
+        raise Unauthorized("signin_required")
     if not can_view_person(session, user, person):
         # 404 rather than 403: whether a profile exists is itself personal data.
-        raise AppError(f"Personne introuvable : {person.ref}", 404, field="ref")
+        raise NotFound("person", person.ref)
 
 
 def ensure_own_person(user: User, person: Person) -> None:
     if user.person_id != person.id and user.role != "admin":
-        raise AppError("Seule la personne concernée peut modifier ce profil", 403)
+        raise Forbidden("own_profile_only")
 
 
 def ensure_own_need(user: User, need: Need) -> None:
     if user.role == "admin":
         return
     if user.role != "company" or user.organisation_id != need.organisation_id:
-        raise AppError("Seule l'organisation qui a publié ce besoin peut le modifier", 403)
+        raise Forbidden("own_need_only")
 
 
 def ensure_need_owner_or_staff(user: User, need: Need) -> None:

@@ -23,15 +23,22 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from api.core.deps import SessionDep
-from api.core.errors import AppError
-from api.core.i18n import DEFAULT_LANGUAGE, LOCALES, gettext, ngettext, pick_language, translator
+from api.core.errors import AppError, Forbidden
+from api.core.i18n import (
+    DEFAULT_LANGUAGE,
+    LANG_COOKIE,
+    LOCALES,
+    gettext,
+    ngettext,
+    pick_language,
+    translator,
+)
 from api.core.security import csrf_for, csrf_matches, read_token
 from api.models import User
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
 TOKEN_COOKIE = "passerelle_token"
 CSRF_COOKIE = "passerelle_csrf"
-LANG_COOKIE = "lang"
 CSRF_FIELD = "csrf_token"
 ONE_YEAR = 365 * 24 * 3600
 
@@ -63,10 +70,6 @@ class CsrfRejected(Exception):
 class LoginRequired(Exception):
     def __init__(self, next_path: str) -> None:
         self.next_path = next_path
-
-
-class Forbidden(Exception):
-    pass
 
 
 def language(request: Request) -> str:
@@ -174,7 +177,7 @@ SignedIn = Annotated[User, Depends(signed_in)]
 
 def require_role(user: User, *roles: str) -> None:
     if user.role not in roles:
-        raise Forbidden()
+        raise Forbidden("role_required", roles=", ".join(roles))
 
 
 def safe_next(value: str | None, default: str = "/") -> str:
@@ -307,14 +310,19 @@ _TYPES = {
     "less_than_equal": "error.le",
 }
 
-# Messages of the services (AppError) turned into catalogue keys by the field they name.
+# The services' refusals (AppError) a form shows next to a field, by code.
 _APP_ERRORS = {
-    ("email", 409): "error.email_taken",
-    ("organisation_name", 422): "error.organisation_required",
-    ("town", 422): "error.unknown_town",
-    ("available_until", 422): "error.dates_order",
-    ("reason", 422): "error.reason_required",
-    ("action", 409): "error.transition",
+    "email_taken": "error.email_taken",
+    "organisation_name_required": "error.organisation_required",
+    "unknown_town": "error.unknown_town",
+    "dates_order": "error.dates_order",
+    "reason_required": "error.reason_required",
+    "transition_refused": "error.transition",
+}
+# Refusals that have a page message of their own; others read as not found or forbidden.
+_PAGE_ERRORS = {
+    "csrf_missing": "error.csrf",
+    "file_too_large": "error.too_large",
 }
 
 
@@ -322,7 +330,7 @@ def field_errors(request: Request, exc: ValidationError | AppError) -> dict[str,
     """Field name -> message in the page's language, for errors shown next to their field."""
     t = translator(language(request))
     if isinstance(exc, AppError):
-        key = _APP_ERRORS.get((exc.field or "", exc.status_code), "error.invalid")
+        key = _APP_ERRORS.get(exc.code, "error.invalid")
         return {exc.field or "form": t(key)}
     out: dict[str, str] = {}
     for err in exc.errors():
@@ -365,10 +373,9 @@ class WebRoute(APIRoute):
                 return redirect(request, url, "signin.required")
             except CsrfRejected:
                 return render(request, "web/error.html", None, 403, message_key="error.csrf")
-            except Forbidden:
-                return render(request, "web/error.html", None, 403, message_key="error.forbidden")
             except AppError as exc:
-                key = "error.not_found" if exc.status_code == 404 else "error.forbidden"
+                fallback = "error.not_found" if exc.status_code == 404 else "error.forbidden"
+                key = _PAGE_ERRORS.get(exc.code, fallback)
                 return render(request, "web/error.html", None, exc.status_code, message_key=key)
 
         return page_handler

@@ -15,7 +15,8 @@ from matching.skills import skill_key
 M = TypeVar("M", Organisation, Person, Need)
 
 # What a 404 calls each kind of row (the message names it to the reader).
-_LABELS = {"Organisation": "Organisation", "Person": "Personne", "Need": "Besoin"}
+# The entity codes of the 404s (`error.api.entity.<code>` names them in the catalogues).
+_LABELS = {"Organisation": "organisation", "Person": "person", "Need": "need"}
 
 
 def get_by_ref(session: Session, model: type[M], ref: str) -> M | None:

@@ -87,7 +87,7 @@ def _refusal(exc: InvalidHackathon | NoParticipant | TeamsRefused) -> tuple[str,
             else "hackathons.error.no_participant"
         )
         return "participants", key
-    named = (exc.errors[0].get("field") if exc.errors else exc.field) or "form"
+    named = (exc.errors[0].field if exc.errors else exc.field) or "form"
     field = str(named).split(".")[0]
     return field, "hackathons.error.need" if field == "need" else "hackathons.error.participants"
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api.core.audit import actor_label, record
-from api.core.errors import AppError, NotFound
+from api.core.errors import AppError, FieldError, NotFound
 from api.hackathons import repository
 from api.hackathons.schemas import HackathonCreate, MemberOut, TeamOut
 from api.models import HackathonEvent, HackathonMember, Need, Person, User
@@ -27,34 +27,44 @@ from matching.types import NeedKind
 class InvalidHackathon(AppError):
     """Unknown or repeated participants, or a need that is not a hackathon (422, per field)."""
 
-    def __init__(self, errors: list[dict[str, str]]) -> None:
-        super().__init__("; ".join(e["message"] for e in errors), 422, errors=errors)
+    code = "invalid_hackathon"
+    status_code = 422
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__(errors=errors)
 
 
 class NoParticipant(AppError):
     """Nobody to form teams with (422); `need_given`: a need was named but nobody is interested."""
 
+    status_code = 422
+
     def __init__(self, *, need_given: bool) -> None:
-        message = "Aucun participant / no participant"
-        if need_given:
-            message += " : personne ne s'est déclaré intéressé par ce hackathon"
-        super().__init__(message, 422, field="participants")
+        super().__init__(
+            "no_one_interested" if need_given else "no_participant", field="participants"
+        )
         self.need_given = need_given
 
 
 class TeamsRefused(AppError):
-    """The team former refused the participants (422); `code` is its code."""
+    """The team former refused the participants (422); `reason` is its code."""
+
+    code = "teams_refused"
+    status_code = 422
 
     def __init__(self, error: TeamsError) -> None:
-        super().__init__(str(error), 422, field="participants")
-        self.code: TeamsCode = error.code
+        super().__init__(field="participants", reason=error.code, cause=str(error))
+        self.reason: TeamsCode = error.code
 
 
 class TeamsInvalid(AppError):
     """The teams formed fail their own checker: nothing is saved (500)."""
 
+    code = "teams_invalid"
+    status_code = 500
+
     def __init__(self, violation: Violation) -> None:
-        super().__init__("Équipes invalides / invalid teams: " + str(violation), 500)
+        super().__init__(violation=str(violation))
         self.violation = violation
 
 
@@ -80,28 +90,24 @@ def _families(people: list[Person]) -> dict[str, str]:
 def _people(session: Session, body: HackathonCreate) -> tuple[Need | None, list[Person]]:
     """The hackathon need (if any) and the participants in order; InvalidHackathon names each
     bad field, NoParticipant says nobody is left."""
-    errors: list[dict[str, str]] = []
+    errors: list[FieldError] = []
     need: Need | None = None
     interested: list[Person] = []
     if body.need is not None:
         need = repository.need(session, body.need)
         if need is None:
-            errors.append({"field": "need", "message": f"Besoin introuvable : {body.need}"})
+            errors.append(FieldError("need", "unknown_need", {"ref": body.need}))
         elif need.kind != NeedKind.HACKATHON:
-            errors.append(
-                {"field": "need", "message": f"Ce besoin n'est pas un hackathon : {body.need}"}
-            )
+            errors.append(FieldError("need", "not_a_hackathon", {"ref": body.need}))
         else:
             interested = repository.interested_in(session, need.id)
     found = repository.people_by_ref(session, body.participants)
     seen: set[str] = set()
     for i, ref in enumerate(body.participants):
         if ref not in found:
-            errors.append(
-                {"field": f"participants.{i}", "message": f"Personne introuvable : {ref}"}
-            )
+            errors.append(FieldError(f"participants.{i}", "unknown_person", {"ref": ref}))
         elif ref in seen:
-            errors.append({"field": f"participants.{i}", "message": f"Personne en double : {ref}"})
+            errors.append(FieldError(f"participants.{i}", "person_twice", {"ref": ref}))
         seen.add(ref)
     if errors:
         raise InvalidHackathon(errors)
@@ -191,7 +197,7 @@ def count_hackathons(session: Session) -> int:
 def get_hackathon(session: Session, hackathon_id: int) -> HackathonEvent:
     event = repository.hackathon(session, hackathon_id)
     if event is None:
-        raise NotFound("Hackathon", str(hackathon_id))
+        raise NotFound("hackathon", str(hackathon_id))
     return event
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from api.core.deps import Coordinator, SessionDep
-from api.core.errors import PROBLEM, TITLES
+from api.core.errors import message_key, problem, request_language
+from api.core.i18n import translator
 from api.imports.exports import CONTENT_TYPES, ExportFormat, ExportName, export
 from api.imports.readers import format_of
 from api.imports.schemas import BulkReportOut, Format, Kind
@@ -45,19 +46,9 @@ def import_upload(
     report = run_import(session, user, kind, data, source=source, fmt=fmt, dry_run=dry_run)
     body = report.as_dict()
     if report.errors and not dry_run:
-        status = 422
-        return JSONResponse(
-            {
-                "type": "about:blank",
-                "title": TITLES[status],
-                "status": status,
-                "detail": f"{len(report.errors)} erreur(s) : rien n'a été importé / nothing imported",
-                "instance": request.url.path,
-                **body,
-            },
-            status_code=status,
-            media_type=PROBLEM,
-        )
+        t = translator(request_language(request))
+        detail = t(message_key("import_rejected"), count=len(report.errors))
+        return problem(422, "import_rejected", detail, request, extra=body)
     return body
 
 

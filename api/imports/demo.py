@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from api.core.errors import AppError
+from api.core.errors import Conflict, Invalid
 from api.core.security import hash_password
 from api.core.vocabulary import STAFF_ROLES
 from api.imports import repository
@@ -26,19 +26,19 @@ DEMO_ACCOUNTS = (
 MIN_PASSWORD = 10
 
 
-class PasswordTooShort(AppError):
+class PasswordTooShort(Invalid):
+    code = "password_too_short"
+
     def __init__(self) -> None:
-        super().__init__(
-            f"Mot de passe trop court : {MIN_PASSWORD} caractères minimum / password too short",
-            422,
-            field="password",
-        )
+        super().__init__(field="password", minimum=MIN_PASSWORD)
 
 
-class AccountExists(AppError):
+class AccountExists(Conflict):
+    code = "account_exists"
+
     def __init__(self, email: str) -> None:
         self.email = email
-        super().__init__(f"Compte déjà existant / account exists: {email}", 409, field="email")
+        super().__init__(field="email", email=email)
 
 
 def demo_loaded(session: Session) -> bool:
@@ -94,7 +94,7 @@ def create_staff_account(session: Session, email: str, password: str, role: str)
     case) already has an account.
     """
     if role not in STAFF_ROLES:
-        raise AppError(f"Rôle réservé au personnel attendu / staff role expected: {role}", 422)
+        raise Invalid("staff_role_expected", role=role)
     if len(password) < MIN_PASSWORD:
         raise PasswordTooShort()
     email = email.strip().lower()

@@ -3,45 +3,50 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from api.core.errors import AppError
 from api.imports.schemas import ImportReport, RowError
 
 
 class UnreadableFile(AppError):
-    """The file cannot be read as the format it claims; nothing was validated or written."""
+    """The file cannot be read as the format it claims; nothing was validated or written.
 
-    def __init__(self, message: str, status_code: int = 400) -> None:
-        super().__init__(message, status_code, field="file")
+    `code` says why (`unknown_format`, `csv_unreadable`...), `params` what the message shows.
+    """
+
+    code = "unreadable_file"
+
+    def __init__(self, code: str, status_code: int = 400, **params: Any) -> None:
+        super().__init__(code, status_code, field="file", **params)
 
 
 class FileTooLarge(AppError):
     """The upload is over the configured request size; it was not read further."""
 
+    code = "file_too_large"
+    status_code = 413
+
     def __init__(self, limit: int) -> None:
-        super().__init__(
-            f"Fichier trop volumineux (maximum {limit // 1024} Kio) / file too large; "
-            "découpez-le ou utilisez la commande « passerelle import »",
-            413,
-            field="file",
-        )
+        super().__init__(field="file", limit_kib=limit // 1024)
 
 
 class EmptyFile(AppError):
     """The upload holds nothing but whitespace."""
 
+    code = "empty_file"
+
     def __init__(self) -> None:
-        super().__init__("Fichier vide / empty file", 400, field="file")
+        super().__init__(field="file")
 
 
 class WriteFailed(AppError):
     """Validated rows could not be written (the database changed meanwhile, or failed); none was."""
 
+    code = "write_failed"
+
     def __init__(self, conflict: bool) -> None:
-        super().__init__(
-            "L'écriture a échoué, rien n'a été importé / the write failed, nothing was imported",
-            409 if conflict else 500,
-        )
+        super().__init__(status_code=409 if conflict else 500)
 
 
 class ImportFailed(ValueError):

@@ -146,7 +146,12 @@ def check_upload(request: Request, session: SessionDep, user: SignedIn, form: Fo
         shown = _preview(data, fmt, kind, source) if report.ok else None
     except UnreadableFile as exc:
         return _page(
-            request, user, 422, kind=kind, error="imports.error.unreadable", detail=exc.message
+            request,
+            user,
+            422,
+            kind=kind,
+            error="imports.error.unreadable",
+            detail=exc.text(language(request)),
         )
     token = None
     if report.ok:

@@ -16,6 +16,7 @@ from typing import Any, Union, get_args, get_origin
 import pandas as pd
 from pydantic import BaseModel
 
+from api.core.errors import Key, message_key
 from api.imports.errors import ImportFailed, UnreadableFile
 from api.imports.schemas import FORMATS, MODELS, Format, Kind, RowError
 
@@ -67,16 +68,12 @@ def format_of(filename: str, explicit: str | None = None) -> Format:
     """The format named explicitly, or the one the file's extension says."""
     if explicit:
         if explicit not in FORMATS:
-            raise UnreadableFile(
-                f"format inconnu : {explicit!r} ; formats acceptés : csv, xlsx, jsonl", 415
-            )
+            raise UnreadableFile("unknown_format", 415, format=explicit)
         return explicit
     suffix = PurePath(filename or "").suffix.lower()
     if suffix not in EXTENSIONS:
         raise UnreadableFile(
-            f"extension non reconnue : {suffix or '(aucune)'} ; "
-            "attendu .csv, .xlsx ou .jsonl (ou le paramètre format)",
-            415,
+            "unknown_extension", 415, extension=suffix or Key(message_key("no_extension"))
         )
     return EXTENSIONS[suffix]
 
@@ -204,15 +201,12 @@ def _frame(data: bytes, fmt: Format, source: str, warnings: list[RowError]) -> p
             io.BytesIO(data), sheet_name=0, dtype=object, keep_default_na=False, engine="openpyxl"
         )
     except pd.errors.EmptyDataError:
-        raise UnreadableFile("fichier vide : aucune ligne d'en-tête") from None
+        raise UnreadableFile("no_header") from None
     except (pd.errors.ParserError, UnicodeError) as exc:
-        raise UnreadableFile(f"CSV illisible : {str(exc).strip().splitlines()[0]}") from None
+        raise UnreadableFile("csv_unreadable", cause=str(exc).strip().splitlines()[0]) from None
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
         if fmt == "xlsx":
-            raise UnreadableFile(
-                f"classeur XLSX illisible ({type(exc).__name__}) : "
-                "enregistrez le fichier au format Excel .xlsx"
-            ) from None
+            raise UnreadableFile("xlsx_unreadable", cause=type(exc).__name__) from None
         raise
 
 
@@ -236,10 +230,7 @@ def _read_table(data: bytes, fmt: Format, kind: Kind, source: str) -> Parsed:
             warnings.append(RowError(source, 1, name, "colonne inconnue, ignorée"))
         seen.add(name)
     if not known:
-        raise UnreadableFile(
-            "aucune colonne reconnue dans l'en-tête ; colonnes attendues : " + ", ".join(shapes),
-            422,
-        )
+        raise UnreadableFile("no_known_column", 422, expected=", ".join(shapes))
     required = [n for n, f in model.model_fields.items() if f.is_required()]
     for name in required:
         if name not in seen:
@@ -261,7 +252,7 @@ def _read_jsonl(data: bytes, kind: Kind, source: str) -> Parsed:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(f"JSON Lines illisible : UTF-8 attendu ({exc.reason})") from None
+        raise UnreadableFile("jsonl_not_utf8", cause=exc.reason) from None
     rows, errors = parse_jsonl(text.splitlines(), source)
     fields = MODELS[kind].model_fields
     warnings: list[RowError] = []
@@ -277,7 +268,7 @@ def _read_jsonl(data: bytes, kind: Kind, source: str) -> Parsed:
 def read_file(data: bytes, fmt: Format, kind: Kind, source: str) -> Parsed:
     """Every row of `data` as raw records of `kind`; UnreadableFile when it cannot be read."""
     if not data.strip():
-        raise UnreadableFile("fichier vide")
+        raise UnreadableFile("empty_file")
     if fmt == "jsonl":
         return _read_jsonl(data, kind, source)
     return _read_table(data, fmt, kind, source)

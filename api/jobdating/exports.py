@@ -68,7 +68,7 @@ def my_agenda(event: JobDatingEvent, user: User) -> MyAgendaOut:
         mine = next((a for a in all_agendas.companies if a.ref == ref), None)
     if mine is None:
         # 404 rather than 403: who takes part in an event is not everyone's business.
-        raise NotFound("Job dating", str(event.id))
+        raise NotFound("jobdating", str(event.id))
     return MyAgendaOut(
         event_id=event.id, event_name=event.name, date=event.day, place=event.place, agenda=mine
     )

@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from api.core.deps import SessionDep
-from api.core.errors import AppError
+from api.core.errors import AppError, NotFound
 from api.core.rendering import (
     Form,
     SignedIn,
     WebRoute,
     field_errors,
+    language,
     redirect,
     render,
     require_role,
@@ -145,7 +146,7 @@ def _event_errors(request: Request, exc: InvalidEvent) -> dict[str, str]:
     """create_event's refusals, field by field, in the page's language."""
     out: dict[str, str] = {}
     for error in exc.errors:
-        name = str(error.get("field") or "form").split(".")[0]
+        name = str(error.field or "form").split(".")[0]
         out.setdefault(name, tr(request, EVENT_ERRORS.get(name, "error.invalid")))
     return out
 
@@ -339,7 +340,7 @@ def _reasons(request: Request, event: JobDatingEvent, exc: Refusal) -> list[str]
         time = labels[slot] if slot is not None and 0 <= slot < len(labels) else ""
         message = tr(request, key, who=who, time=time)
         # A rule the pages have no words for reads as the API's description of it.
-        out.append(message if message != key else error["message"])
+        out.append(message if message != key else error.text(language(request)))
     return out
 
 
@@ -525,7 +526,7 @@ def printable_agendas(
 ) -> Response:
     _coordinator(user)
     if who not in ("etudiants", "entreprises"):
-        raise AppError("", 404)
+        raise NotFound(code="agenda_not_found")
     event = service.get_event(session, event_id)
     all_agendas = exports.agendas(event)
     numbers = _numbers(event)
@@ -558,7 +559,7 @@ def one_agenda(
         )
     if agenda is None or not allowed:
         # Who takes part in an event is not everyone's business: the same 404 either way.
-        raise AppError("", 404)
+        raise NotFound(code="agenda_not_found")
     sheet = _sheet(event, agenda, _numbers(event))
     back = f"/job-dating/{event.id}" if staff else "/mon-agenda"
     return _print_page(request, user, event, [sheet], agenda.name, back)

@@ -2,8 +2,8 @@
 
 Refusals are `AppError` subclasses: `InvalidEvent` names each bad field, `MeetingNotFound` the
 field naming a meeting, `ChangeRefused` carries the schedule checker's violations (code and ids),
-`PinsClash` the engine's code. The JSON API shows their French message; the pages choose their
-catalogue text by type and code.
+`PinsClash` the engine's code. The JSON API writes their catalogue message in the caller's
+language; the pages choose their catalogue text by type and code.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from api.core.audit import actor_label, record
-from api.core.errors import AppError, NotFound
+from api.core.errors import AppError, FieldError, NotFound
 from api.core.i18n import translator
 from api.engine.service import MatchingService, to_need, to_profile
 from api.jobdating import repository
@@ -62,49 +62,69 @@ CONSTRAINT_PENALTY = 0.5
 class InvalidEvent(AppError):
     """An event that cannot be created (422); `errors` names each bad field."""
 
-    def __init__(self, errors: list[dict[str, str]]) -> None:
-        super().__init__("; ".join(e["message"] for e in errors), 422, errors=errors)
+    code = "invalid_event"
+    status_code = 422
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__(errors=errors)
 
 
 class MeetingNotFound(AppError):
     """A meeting id that is not one of the event's (422, on the field that named it)."""
 
+    code = "unknown_meeting"
+    status_code = 422
+
     def __init__(self, meeting_id: int, field: str) -> None:
-        super().__init__(
-            f"Entretien introuvable dans cet événement : {meeting_id}", 422, field=field
-        )
+        super().__init__(field=field, meeting=meeting_id)
         self.meeting_id = meeting_id
 
 
-def _violation_text(violation: Violation) -> str:
-    """The API's French wording of a broken rule (the code itself where none is written)."""
-    key = f"jobdating.api.violation.{violation.code}"
-    wording = translator("fr")(key)
-    return f"{violation.code if wording == key else wording} ({', '.join(violation.subject)})"
+class BrokenRule(FieldError):
+    """A rule of the event a change would break: the checker's code and the ids concerned."""
+
+    def text(self, lang: str) -> str:
+        """The API's wording of the rule (the code itself where none is written), with ids."""
+        key = f"jobdating.api.violation.{self.code}"
+        wording = translator(lang)(key)
+        subject = ", ".join(self.params.get("subject", ()))
+        return f"{self.code if wording == key else wording} ({subject})"
 
 
 class ChangeRefused(AppError):
-    """A swap or pin that would break the event's rules (409); `violations` says which."""
+    """A swap or pin that would break the event's rules (409); `violations` says which.
 
-    def __init__(self, what: str, violations: tuple[Violation, ...] | list[Violation]) -> None:
-        errors = [{"field": v.code, "message": _violation_text(v)} for v in violations]
-        super().__init__(f"{what} : " + "; ".join(e["message"] for e in errors), 409, errors=errors)
+    `code` says which change: `swap_refused` or `pin_refused`.
+    """
+
+    status_code = 409
+
+    def __init__(self, code: str, violations: tuple[Violation, ...] | list[Violation]) -> None:
+        errors = [BrokenRule(v.code, v.code, {"subject": tuple(v.subject)}) for v in violations]
+        super().__init__(code, errors=errors)
         self.violations = tuple(violations)
 
 
 class PinsClash(AppError):
-    """The pinned meetings cannot all be kept when scheduling (409); `code` is the engine's."""
+    """The pinned meetings cannot all be kept when scheduling (409); `reason` is the engine's
+    code."""
+
+    code = "pins_clash"
+    status_code = 409
 
     def __init__(self, error: JobDatingError) -> None:
-        super().__init__(f"Épinglages incompatibles / pins clash: {error}", 409)
-        self.code: JobDatingCode = error.code
+        super().__init__(reason=error.code, cause=str(error))
+        self.reason: JobDatingCode = error.code
 
 
 class ScheduleInvalid(AppError):
     """The solver's schedule fails its own checker: nothing is saved (500)."""
 
+    code = "schedule_invalid"
+    status_code = 500
+
     def __init__(self, violation: Violation) -> None:
-        super().__init__("Planning invalide / invalid schedule: " + str(violation), 500)
+        super().__init__(violation=str(violation))
         self.violation = violation
 
 
@@ -145,32 +165,26 @@ def end_of(event: JobDatingEvent) -> str:
 def create_event(session: Session, body: EventCreate, actor: User | None) -> JobDatingEvent:
     """A new event with its tables and attendees (no schedule yet); InvalidEvent names each
     bad field."""
-    errors: list[dict[str, str]] = []
+    errors: list[FieldError] = []
     hours, minutes = (int(x) for x in body.start_time.split(":"))
     if hours * 60 + minutes + body.slots * body.slot_minutes > 24 * 60:
-        errors.append(
-            {"field": "slots", "message": "Les créneaux dépassent minuit / slots run past midnight"}
-        )
+        errors.append(FieldError("slots", "past_midnight"))
     orgs = repository.organisations_by_ref(session, [t.organisation for t in body.companies])
     seen: set[str] = set()
     for i, table in enumerate(body.companies):
         name = f"companies.{i}.organisation"
         if table.organisation not in orgs:
-            errors.append(
-                {"field": name, "message": f"Organisation introuvable : {table.organisation}"}
-            )
+            errors.append(FieldError(name, "unknown_organisation", {"ref": table.organisation}))
         elif table.organisation in seen:
-            errors.append(
-                {"field": name, "message": f"Organisation en double : {table.organisation}"}
-            )
+            errors.append(FieldError(name, "organisation_twice", {"ref": table.organisation}))
         seen.add(table.organisation)
     people = repository.people_by_ref(session, body.attendees)
     seen = set()
     for i, ref in enumerate(body.attendees):
         if ref not in people:
-            errors.append({"field": f"attendees.{i}", "message": f"Personne introuvable : {ref}"})
+            errors.append(FieldError(f"attendees.{i}", "unknown_person", {"ref": ref}))
         elif ref in seen:
-            errors.append({"field": f"attendees.{i}", "message": f"Personne en double : {ref}"})
+            errors.append(FieldError(f"attendees.{i}", "person_twice", {"ref": ref}))
         seen.add(ref)
     if errors:
         raise InvalidEvent(errors)
@@ -222,7 +236,7 @@ def count_events(session: Session) -> int:
 def get_event(session: Session, event_id: int) -> JobDatingEvent:
     event = repository.event(session, event_id)
     if event is None:
-        raise NotFound("Job dating", str(event_id))
+        raise NotFound("jobdating", str(event_id))
     return event
 
 
@@ -527,7 +541,7 @@ def swap_meetings(
     try:
         changed = swap(schedule, _engine_meeting(first), _engine_meeting(second))
     except ScheduleError as exc:
-        raise ChangeRefused("Échange impossible / swap refused", exc.violations) from None
+        raise ChangeRefused("swap_refused", exc.violations) from None
     first.slot, second.slot = second.slot, first.slot
     event.report = {**event.report, **_report(changed)}
     session.flush()
@@ -558,7 +572,7 @@ def pin_meeting(
         found = [Violation("pin_clash", exc.subject)]
     if found:
         meeting.slot, meeting.pinned = before
-        raise ChangeRefused("Épinglage impossible / pin refused", found)
+        raise ChangeRefused("pin_refused", found)
     changed = _report(saved_schedule(event, engine_event)) if slot is not None else {}
     event.report = {**event.report, **changed, "pinned": sum(m.pinned for m in event.meetings)}
     session.flush()

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from api.core.deps import SessionDep
-from api.core.errors import AppError
+from api.core.errors import AppError, NotFound
 from api.core.rendering import (
     TEMPLATES,
     Form,
@@ -53,7 +53,7 @@ TEMPLATES.env.globals["skill_hints"] = skill_hints
 def _company(user: User) -> None:
     require_role(user, "company")
     if user.organisation is None:
-        raise AppError("Organisation introuvable", 404)
+        raise NotFound(code="no_organisation")
 
 
 def _body(values: dict[str, Any], town: str | None) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from api.core.audit import record
-from api.core.errors import AppError
+from api.core.errors import Forbidden, Invalid
 from api.core.policy import ensure_own_need
 from api.core.repository import get_by_ref, get_or_404, new_ref
 from api.core.skills import SkillResolver
@@ -61,22 +61,15 @@ def _publisher(session: Session, user: User, ref: str | None) -> Organisation:
     """The organisation a new need belongs to: the user's own, or any one for an admin."""
     if user.role == "admin":
         if not ref:
-            raise AppError(
-                "Organisation requise / organisation required", 422, field="organisation"
-            )
+            raise Invalid("organisation_required", field="organisation")
         found = get_by_ref(session, Organisation, ref)
         if found is None:
-            raise AppError(
-                f"Organisation inconnue / unknown organisation : {ref}", 422, field="organisation"
-            )
+            raise Invalid("unknown_organisation", field="organisation", ref=ref)
         return found
     if user.role != "company" or user.organisation is None:
-        raise AppError("Réservé aux entreprises / companies only", 403)
+        raise Forbidden("companies_only")
     if ref and ref != user.organisation.ref:
-        raise AppError(
-            "Une entreprise ne publie que pour elle-même / a company publishes for itself only",
-            403,
-        )
+        raise Forbidden("own_organisation_only")
     return user.organisation
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from api.core import policy
 from api.core.audit import actor_label, record
-from api.core.errors import AppError
+from api.core.errors import Forbidden, Invalid, NotFound
 from api.core.policy import ensure_own_person
 from api.core.repository import get_or_404
 from api.core.skills import SkillResolver
@@ -48,16 +48,16 @@ def locate(town: str | None, field: str = "town") -> dict[str, Any]:
         return {"town": None, "territory": None, "lat": None, "lon": None}
     place = find_place(town)
     if place is None:
-        raise AppError(f"Commune inconnue / unknown town : {town}", 422, field=field)
+        raise Invalid("unknown_town", field=field, town=town)
     return {"town": place.town, "territory": territory_of(town), "lat": place.lat, "lon": place.lon}
 
 
 def person_of(user: User) -> Person:
     """The profile a student's or researcher's account speaks for (403 for other roles)."""
     if user.role not in PERSON_ROLES:
-        raise AppError("Réservé aux étudiants et chercheurs / for students and researchers", 403)
+        raise Forbidden("people_only")
     if user.person is None:
-        raise AppError("Profil introuvable", 404)
+        raise NotFound(code="profile_missing")
     return user.person
 
 
@@ -134,11 +134,7 @@ def update_profile(session: Session, user: User, ref: str, body: ProfileUpdate) 
         and person.available_until is not None
         and person.available_until < person.available_from
     ):
-        raise AppError(
-            "La fin de disponibilité précède son début / availability ends before it starts",
-            422,
-            field="available_until",
-        )
+        raise Invalid("dates_order", field="available_until")
     session.flush()
     record(
         session, user, "profile.update", "person", person.ref, fields=sorted(body.model_fields_set)
@@ -152,11 +148,7 @@ def set_consent(session: Session, user: User, ref: str, body: ConsentIn) -> Cons
     person = get_or_404(session, Person, ref)
     # Consent is the person's own choice: not even an administrator may give it for them.
     if user.person_id != person.id:
-        raise AppError(
-            "Seule la personne concernée peut donner ou retirer son consentement "
-            "/ only the person may give or withdraw consent",
-            403,
-        )
+        raise Forbidden("consent_own_only")
     if person.consent is None:
         person.consent = Consent(companies_may_view=False)
     previous = person.consent.companies_may_view
@@ -178,9 +170,9 @@ def set_consent(session: Session, user: User, ref: str, body: ConsentIn) -> Cons
 # --------------------------------------------------------------------------- personal data
 
 
-def _ensure_self_or_admin(user: User, person: Person, message: str) -> None:
+def _ensure_export_allowed(user: User, person: Person) -> None:
     if user.person_id != person.id and user.role != "admin":
-        raise AppError(message, 403)
+        raise Forbidden("export_own_only")
 
 
 def _brief(need: Need) -> NeedBrief:
@@ -228,12 +220,7 @@ def _job_datings_of(session: Session, person: Person) -> list[JobDatingAbout]:
 def export_person(session: Session, user: User, ref: str) -> PersonExport:
     """Everything held about the person (right of access): for them or an administrator."""
     person = get_or_404(session, Person, ref)
-    _ensure_self_or_admin(
-        user,
-        person,
-        "Seule la personne concernée ou un administrateur peut exporter ces données "
-        "/ only the person or an administrator may export this data",
-    )
+    _ensure_export_allowed(user, person)
     account = repository.user_of_person(session, person.id)
     refs = [person.ref, person.email] + ([account.email] if account else [])
     actors = [actor_label(account)] if account else []

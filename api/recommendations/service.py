@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from api.core.errors import AppError
+from api.core.errors import Forbidden, Invalid
 from api.core.policy import (
     ensure_need_owner_or_staff,
     ensure_view_person,
@@ -75,7 +75,7 @@ def _rank(
             query, k=offset + limit, explain=offset + limit, mask=_mask(ranker, allowed)
         )
     except ValueError as exc:
-        raise AppError(f"Rien à comparer : {exc}", 422, field="q") from None
+        raise Invalid("nothing_to_compare", field="q", cause=str(exc)) from None
     return ranked[offset:]
 
 
@@ -147,7 +147,7 @@ def needs_for_person(
     person = get_or_404(session, Person, ref)
     ensure_view_person(session, user, person)
     if user.person_id != person.id and not is_staff(user):
-        raise AppError("Recommandations réservées à la personne et aux coordinateurs", 403)
+        raise Forbidden("recommendations_restricted")
     ranker = matching.fitted(session).needs
     if ranker is None:
         return RecommendationPage(items=[], limit=limit, offset=offset)
@@ -215,7 +215,7 @@ def search_people(
 ) -> RecommendationPage:
     """People ranked against free text: for staff, and companies (consenting profiles)."""
     if not (is_staff(user) or user.role == "company"):
-        raise AppError("Recherche de profils réservée / people search restricted", 403)
+        raise Forbidden("people_search_restricted")
     ranker = matching.fitted(session).people
     if ranker is None:
         return RecommendationPage(items=[], limit=limit, offset=offset)

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from api.core.audit import actor_label, record
-from api.core.errors import AppError, NotFound
+from api.core.errors import Conflict, Forbidden, Invalid, NotFound
 from api.core.policy import ensure_own_need, ensure_view_person
 from api.core.repository import get_or_404
 from api.engine.service import MatchingService, to_need
@@ -137,7 +137,7 @@ def queue(
 def _suggestion(session: Session, suggestion_id: int) -> Suggestion:
     row = repository.get_suggestion(session, suggestion_id)
     if row is None:
-        raise NotFound("Suggestion", str(suggestion_id))
+        raise NotFound("suggestion", str(suggestion_id))
     return row
 
 
@@ -145,14 +145,10 @@ def decide(session: Session, user: User, suggestion_id: int, body: Decision) -> 
     """Move a suggestion to the status the decision leads to; a rejection needs a reason."""
     row = _suggestion(session, suggestion_id)
     if body.action == "reject" and not body.reason.strip():
-        raise AppError(
-            "Un motif est requis pour rejeter / a reason is required", 422, field="reason"
-        )
+        raise Invalid("reason_required", field="reason")
     target = TRANSITIONS[body.action].get(row.status)
     if target is None:
-        raise AppError(
-            f"Impossible de passer de « {row.status} » par « {body.action} »", 409, field="action"
-        )
+        raise Conflict("transition_refused", field="action", status=row.status, action=body.action)
     row.events.append(
         SuggestionEvent(
             actor=actor_label(user), from_status=row.status, to_status=target, reason=body.reason
@@ -175,7 +171,7 @@ def edit(session: Session, user: User, suggestion_id: int, body: SuggestionEdit)
 
 def _own_person(user: User) -> int:
     if user.person_id is None:
-        raise AppError("Réservé aux étudiants et chercheurs / for students and researchers", 403)
+        raise Forbidden("people_only")
     return user.person_id
 
 

@@ -202,6 +202,7 @@ def test_swap_exchanges_slots_and_an_invalid_swap_changes_nothing(
     )
     assert refused.status_code == 409
     assert refused.json()["errors"][0]["field"] == "student_double_booked"
+    assert refused.json()["code"] == "swap_refused"
     assert "même créneau" in refused.json()["detail"]
     unchanged = client.get(f"/api/v1/job-dating/{event_id}", headers=coordinator).json()
     assert unchanged["meetings"] == before["meetings"]
@@ -403,12 +404,17 @@ def test_a_persons_data_export_lists_their_interviews_and_team(
 
 def test_a_refused_change_names_each_rule_from_the_catalogue_by_code() -> None:
     refused = ChangeRefused(
-        "Échange impossible / swap refused",
+        "swap_refused",
         [Violation("student_double_booked", ("S1", "2")), Violation("no_fit", ("S1", "C1", "0"))],
     )
-    assert refused.status_code == 409
-    assert [e["field"] for e in refused.errors] == ["student_double_booked", "no_fit"]
+    assert refused.status_code == 409 and refused.code == "swap_refused"
+    errors = refused.field_errors("fr")
+    assert [e["field"] for e in errors] == ["student_double_booked", "no_fit"]
+    assert [e["code"] for e in errors] == ["student_double_booked", "no_fit"]
     wording = translator("fr")("jobdating.api.violation.student_double_booked")
-    assert refused.errors[0]["message"] == f"{wording} (S1, 2)"
-    assert refused.errors[1]["message"] == "no_fit (S1, C1, 0)"  # no words for it: its code
-    assert refused.message.startswith("Échange impossible / swap refused : " + wording)
+    assert errors[0]["message"] == f"{wording} (S1, 2)"
+    assert errors[1]["message"] == "no_fit (S1, C1, 0)"  # no words for it: its code
+    assert refused.message.startswith("Échange impossible : " + wording)
+    english = translator("en")("jobdating.api.violation.student_double_booked")
+    assert refused.field_errors("en")[0]["message"] == f"{english} (S1, 2)"
+    assert refused.text("en").startswith("Swap refused: " + english)

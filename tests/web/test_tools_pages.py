@@ -280,6 +280,7 @@ def test_the_refusal_depends_on_the_code_not_the_wording(code: AllocationCode) -
     key = REFUSALS.get(code, "allocations.refusal.generic")
     for wording in ("pinned pair ('P', 'N') is also forbidden", "un tout autre texte", ""):
         refused = AllocationRefused(AllocationError(code, wording, person="P", need="N"))
-        assert refused.code == code and refused.status_code == 422
+        assert refused.reason == code and refused.status_code == 422
+        assert refused.code == "allocation_refused"
         assert refusal_reason(french, refused) == translator("fr")(key)
         assert refusal_reason(english, refused) == translator("en")(key)
