@@ -109,7 +109,6 @@ def token_for(user: User, settings: Settings) -> tuple[str, datetime]:
 def sign_out(session: Session, user: User) -> None:
     """Revoke every token of the account (on every device: tokens carry no device)."""
     repository.bump_token_version(session, user)
-    record(session, user, "signout", "user", user.email)
 
 
 def change_password(

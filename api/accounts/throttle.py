@@ -16,6 +16,9 @@ to be right must not be told apart. The price is that anyone can lock a known ad
 at most one window; the per-address limit (20 in 15 min) bounds how many accounts one client
 can do that to or guess at. A success clears its own account's count, never the address's
 (else an attacker with an account of their own could reset it between guesses).
+Attempts in flight at the same instant all pass the check before any of them is counted, so
+a burst of k parallel guesses may overshoot a limit by up to k - 1: the limit bounds sustained
+guessing, which is what it is for.
 """
 
 from __future__ import annotations
