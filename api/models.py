@@ -310,6 +310,9 @@ class User(Base):
     )
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Written into every token (claim `ver`); signing out or changing the password bumps it,
+    # which revokes every token issued before without keeping a list of them.
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     person: Mapped[Person | None] = relationship(lazy="joined")
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
@@ -535,3 +538,17 @@ class HackathonMember(Base):
     team: Mapped[int] = mapped_column(Integer)
 
     person: Mapped[Person] = relationship(lazy="joined")
+
+
+class RateLimit(Base):
+    """One fixed-window counter of the rate limiter (failed sign-ins), shared by every worker.
+
+    `key` is the limiter's key (its identifiers hashed: no e-mail or address in clear);
+    `expires_at` counts seconds since the epoch, as the `limits` library does.
+    """
+
+    __tablename__ = "rate_limits"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)

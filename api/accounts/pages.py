@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from api.accounts import service
 from api.accounts.schemas import SignUp
+from api.accounts.throttle import Throttle, TooManyAttempts, client_address
 from api.core.deps import SessionDep
 from api.core.errors import AppError
 from api.core.i18n import LANG_COOKIE, LANGUAGES
@@ -19,6 +20,7 @@ from api.core.rendering import (
     WebUser,
     field_errors,
     home_of,
+    language,
     optional,
     redirect,
     render,
@@ -27,7 +29,6 @@ from api.core.rendering import (
     text,
     tr,
 )
-from api.core.security import issue_token
 from api.people.service import locate
 
 router = APIRouter(route_class=WebRoute)
@@ -104,9 +105,25 @@ def signin_page(request: Request, user: WebUser, next: str = "", email: str = ""
 def signin(request: Request, session: SessionDep, form: Form) -> Response:
     email = text(form, "email")
     next_path = safe_next(text(form, "next"), "")
+    settings = request.app.state.settings
+    throttle = Throttle.from_settings(settings)
+    password = str(form.get("password") or "")
     try:
-        account = service.authenticate(session, email, str(form.get("password") or ""))
+        account = service.authenticate(session, throttle, email, password, client_address(request))
+    except TooManyAttempts as exc:
+        refused = render(
+            request,
+            "web/signin.html",
+            None,
+            429,
+            values={"email": email},
+            errors={"password": exc.text(language(request))},
+            next=next_path,
+        )
+        refused.headers["Retry-After"] = str(exc.retry_after)
+        return refused
     except AppError:
+        # Rendered, not raised: the failure the throttle counted commits with the request.
         return render(
             request,
             "web/signin.html",
@@ -116,10 +133,7 @@ def signin(request: Request, session: SessionDep, form: Form) -> Response:
             errors={"password": tr(request, "error.credentials")},
             next=next_path,
         )
-    settings = request.app.state.settings
-    token, _expires = issue_token(
-        account.id, account.role, settings.secret_key, settings.access_token_minutes
-    )
+    token, _expires = service.token_for(account, settings)
     rotate_csrf(request)
     response = redirect(request, next_path or home_of(account))
     response.set_cookie(
@@ -134,7 +148,11 @@ def signin(request: Request, session: SessionDep, form: Form) -> Response:
 
 
 @router.post("/deconnexion")
-def signout(request: Request, form: Form) -> Response:
+def signout(request: Request, session: SessionDep, user: WebUser, form: Form) -> Response:
+    """Sign out: the session's token is revoked (with every other token of the account), not
+    just forgotten by this browser."""
+    if user is not None:
+        service.sign_out(session, user)
     rotate_csrf(request)
     response = redirect(request, "/", "signout.done")
     response.delete_cookie(TOKEN_COOKIE)

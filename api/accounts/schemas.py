@@ -1,4 +1,4 @@
-"""Shapes of signing up and signing in."""
+"""Shapes of signing up, signing in and changing a password."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from pydantic import BaseModel, Field
 
 from api.core.vocabulary import SelfServiceRole
 
+PASSWORD_MIN_LENGTH = 10
+
 
 class SignUp(BaseModel):
     email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    password: str = Field(min_length=10, max_length=200)
+    password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=200)
     role: SelfServiceRole
     first_name: str = Field(default="", max_length=120)
     last_name: str = Field(default="", max_length=120)
@@ -32,3 +34,8 @@ class Me(BaseModel):
     role: str
     person_ref: str | None
     organisation_ref: str | None
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(max_length=200)
+    new_password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=200)

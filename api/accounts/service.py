@@ -1,15 +1,19 @@
-"""Rules of accounts: who may sign up as what, with which profile, and signing in."""
+"""Rules of accounts: signing up (who as what, with which profile), in and out, passwords."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from api.accounts import repository
-from api.accounts.schemas import Me, SignUp
+from api.accounts.schemas import Me, PasswordChange, SignUp
+from api.accounts.throttle import Throttle
 from api.core.audit import record
-from api.core.errors import Conflict, Invalid, Unauthorized
+from api.core.errors import Conflict, Forbidden, Invalid, Unauthorized
 from api.core.repository import count, new_ref
-from api.core.security import hash_password, verify_password
+from api.core.security import hash_password, issue_token, verify_password
+from api.core.settings import Settings
 from api.models import Consent, Organisation, Person, User
 from api.needs.repository import count_open
 from matching.geo import find_place, territory_of
@@ -70,11 +74,60 @@ def me_of(user: User) -> Me:
     )
 
 
-def authenticate(session: Session, email: str, password: str) -> User:
-    """The active account these credentials open (401 otherwise, without saying which failed)."""
+def authenticate(
+    session: Session, throttle: Throttle, email: str, password: str, address: str
+) -> User:
+    """The active account these credentials open (401 otherwise, without saying which failed).
+
+    Refused with TooManyAttempts (429) before any hashing once the account or the address has
+    used up its failures. Every attempt past that check does one argon2 verification, against
+    a dummy hash when the account does not exist, so the time taken does not tell. The failure
+    is counted in the session: the caller must answer without raising for it to commit.
+    """
+    gate = throttle.gate(session)
+    gate.check(email, address)
     user = repository.user_by_email(session, email)
-    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+    matches = verify_password(user.password_hash if user else None, password)
+    if user is None or not matches or not user.is_active:
+        gate.failed(email, address)
         raise Unauthorized("wrong_credentials")
+    gate.succeeded(email)
+    return user
+
+
+def token_for(user: User, settings: Settings) -> tuple[str, datetime]:
+    """A bearer token for the account, at its current token version, and when it expires."""
+    return issue_token(
+        user.id,
+        user.role,
+        settings.secret_key,
+        settings.access_token_minutes,
+        version=user.token_version,
+    )
+
+
+def sign_out(session: Session, user: User) -> None:
+    """Revoke every token of the account (on every device: tokens carry no device)."""
+    repository.bump_token_version(session, user)
+
+
+def change_password(
+    session: Session, throttle: Throttle, user: User, body: PasswordChange, address: str
+) -> User:
+    """A new password, once the current one is proven; every token issued before is revoked.
+
+    The current password is checked under the sign-in throttle: a stolen token must not turn
+    this endpoint into an unlimited password oracle (nor a free supply of argon2 work).
+    """
+    gate = throttle.gate(session)
+    gate.check(user.email, address)
+    if not verify_password(user.password_hash, body.current_password):
+        gate.failed(user.email, address)
+        raise Forbidden("wrong_password", field="current_password")
+    gate.succeeded(user.email)
+    user.password_hash = hash_password(body.new_password)
+    repository.bump_token_version(session, user)
+    record(session, user, "password_change", "user", user.email)
     return user
 
 

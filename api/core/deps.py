@@ -69,10 +69,24 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
                 raise Forbidden("csrf_missing", field=CSRF_HEADER, header=CSRF_HEADER)
     if not token:
         return None
-    user_id = read_token(token, request.app.state.settings.secret_key)
-    user = session.get(User, user_id) if user_id is not None else None
-    if user is None or not user.is_active:
+    user = user_of_token(session, token, request.app.state.settings.secret_key)
+    if user is None:
         raise Unauthorized("token_invalid")
+    return user
+
+
+def user_of_token(session: Session, token: str, secret: str) -> User | None:
+    """The active account a token speaks for, unless the token was revoked; None otherwise.
+
+    A token is revoked when the account's token version moved on since it was issued (sign-out
+    or password change): one integer per account instead of a list of revoked tokens.
+    """
+    claims = read_token(token, secret)
+    if claims is None:
+        return None
+    user = session.get(User, claims.user_id)
+    if user is None or not user.is_active or user.token_version != claims.version:
+        return None
     return user
 
 

@@ -22,7 +22,7 @@ from jinja2.runtime import Context
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from api.core.deps import SessionDep
+from api.core.deps import SessionDep, user_of_token
 from api.core.errors import AppError, Forbidden
 from api.core.i18n import (
     DEFAULT_LANGUAGE,
@@ -33,7 +33,7 @@ from api.core.i18n import (
     pick_language,
     translator,
 )
-from api.core.security import csrf_for, csrf_matches, read_token
+from api.core.security import csrf_for, csrf_matches
 from api.models import User
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
@@ -158,9 +158,7 @@ def web_user(request: Request, session: SessionDep) -> User | None:
     token = request.cookies.get(TOKEN_COOKIE)
     if not token:
         return None
-    user_id = read_token(token, request.app.state.settings.secret_key)
-    user = session.get(User, user_id) if user_id is not None else None
-    return user if user is not None and user.is_active else None
+    return user_of_token(session, token, request.app.state.settings.secret_key)
 
 
 WebUser = Annotated[User | None, Depends(web_user)]

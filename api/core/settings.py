@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     embedding_model: str = "use-multilingual"
     max_request_bytes: int = 5 * 1024 * 1024
     access_token_minutes: int = Field(default=60 * 8, ge=1, le=60 * 24 * 30)
+    # Failed sign-ins allowed per account and per client address in one window, after which
+    # sign-in answers 429 until the window ends (api/accounts/throttle.py).
+    signin_failures_per_account: int = Field(default=5, ge=1, le=1000)
+    signin_failures_per_address: int = Field(default=20, ge=1, le=100000)
+    signin_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
 
     @field_validator("database_url")
     @classmethod
