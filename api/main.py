@@ -12,10 +12,11 @@ from api.accounts import api as accounts_api
 from api.accounts import pages as accounts_pages
 from api.allocations import api as allocations_api
 from api.allocations import pages as allocations_pages
-from api.core import health
+from api.core import docs, health
 from api.core.db import check_connection, make_engine, session_factory
 from api.core.errors import install_error_handlers
 from api.core.rendering import error_page
+from api.core.security_headers import SecurityHeaders
 from api.core.settings import Settings, get_settings
 from api.dashboard import pages as dashboard_pages
 from api.engine.service import MatchingService
@@ -75,6 +76,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "Mise en relation des étudiants, chercheurs et entreprises de la Côte d'Opale. "
             "/ Matchmaking for the Côte d'Opale innovation network."
         ),
+        docs_url=None,  # served by api.core.docs from vendored files, not from a CDN
+        redoc_url=None,
     )
     engine = make_engine(settings.database_url)
     app.state.settings = settings
@@ -83,10 +86,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.matching = MatchingService(app.state.sessions, settings.embedding_model)
     app.state.error_page = error_page
     install_error_handlers(app)
+    app.add_middleware(SecurityHeaders, trust_forwarded_proto=settings.trust_forwarded_proto)
     for module in API_ROUTERS:
         app.include_router(module.router)
     for module in PAGE_ROUTERS:
         app.include_router(module.router, include_in_schema=False)
+    app.include_router(docs.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 

@@ -26,6 +26,7 @@ from api.core.rendering import (
     render,
     rotate_csrf,
     safe_next,
+    secure_cookies,
     text,
     tr,
 )
@@ -43,7 +44,15 @@ def home(request: Request, session: SessionDep, user: WebUser) -> Response:
 def switch_language(request: Request, code: str, next: str = "/") -> Response:
     response = redirect(request, safe_next(next))
     if code in LANGUAGES:
-        response.set_cookie(LANG_COOKIE, code, max_age=ONE_YEAR, samesite="lax")
+        # httponly: no script of ours reads the language; the server renders in it.
+        response.set_cookie(
+            LANG_COOKIE,
+            code,
+            max_age=ONE_YEAR,
+            httponly=True,
+            samesite="lax",
+            secure=secure_cookies(request),
+        )
     return response
 
 
@@ -141,7 +150,7 @@ def signin(request: Request, session: SessionDep, form: Form) -> Response:
         token,
         httponly=True,
         samesite="lax",
-        secure=settings.environment == "production",
+        secure=secure_cookies(request),
         max_age=settings.access_token_minutes * 60,
     )
     return response
@@ -155,5 +164,7 @@ def signout(request: Request, session: SessionDep, user: WebUser, form: Form) ->
         service.sign_out(session, user)
     rotate_csrf(request)
     response = redirect(request, "/", "signout.done")
-    response.delete_cookie(TOKEN_COOKIE)
+    response.delete_cookie(
+        TOKEN_COOKIE, httponly=True, samesite="lax", secure=secure_cookies(request)
+    )
     return response

@@ -34,6 +34,7 @@ from api.core.i18n import (
     translator,
 )
 from api.core.security import csrf_for, csrf_matches
+from api.core.security_headers import served_over_https
 from api.models import User
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
@@ -80,8 +81,13 @@ def tr(request: Request, key: str, **values: Any) -> str:
     return translator(language(request))(key, **values)
 
 
-def _secure(request: Request) -> bool:
-    return bool(request.app.state.settings.environment == "production")
+def secure_cookies(request: Request) -> bool:
+    """Whether cookies carry `Secure`: over HTTPS (directly or via a trusted proxy), and always in
+    production, where a plain-HTTP hop must never carry the session."""
+    settings = request.app.state.settings
+    return settings.environment == "production" or served_over_https(
+        request.scope, settings.trust_forwarded_proto
+    )
 
 
 # ----------------------------------------------------------------------------- CSRF
@@ -119,7 +125,7 @@ def _store_csrf(request: Request, response: Response) -> None:
             request.state.csrf_seed,
             httponly=True,
             samesite="lax",
-            secure=_secure(request),
+            secure=secure_cookies(request),
             max_age=ONE_YEAR,
         )
 
@@ -243,9 +249,9 @@ def _percent_pattern(locale: str) -> str:
 # ----------------------------------------------------------------------------- rendering
 
 
-def flash(response: Response, key: str) -> None:
+def flash(response: Response, key: str, *, secure: bool = False) -> None:
     """A one-shot message shown by the next page (a catalogue key, never free text)."""
-    response.set_cookie("flash", key, max_age=60, httponly=True, samesite="lax")
+    response.set_cookie("flash", key, max_age=60, httponly=True, samesite="lax", secure=secure)
 
 
 def render(
@@ -274,7 +280,9 @@ def render(
         status_code=status_code,
     )
     if flash_key:
-        response.delete_cookie("flash")
+        response.delete_cookie(
+            "flash", httponly=True, samesite="lax", secure=secure_cookies(request)
+        )
     _store_csrf(request, response)
     return response
 
@@ -282,7 +290,7 @@ def render(
 def redirect(request: Request, url: str, flash_key: str | None = None) -> RedirectResponse:
     response = RedirectResponse(url, status_code=303)
     if flash_key:
-        flash(response, flash_key)
+        flash(response, flash_key, secure=secure_cookies(request))
     _store_csrf(request, response)
     return response
 

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 ROOT = Path(__file__).resolve().parents[2]
-PLACEHOLDER_SECRETS = {"", "changethis", "change-me", "secret", "dev-secret-not-for-production"}
+# Secrets that appear in examples, tutorials or an earlier version of this source: whoever knows
+# them can sign an admin token, so production refuses them (compared without case or spaces).
+PLACEHOLDER_SECRETS = frozenset(
+    {"changeme", "change-me", "changethis", "change-this", "secret", "x", "password"}
+)
+MIN_SECRET_BYTES = 32
 
 
 class SettingsError(ValueError):
@@ -24,7 +32,10 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = Field(default=f"sqlite:///{ROOT / 'var' / 'passerelle.db'}")
-    secret_key: str = "dev-secret-not-for-production"
+    # Empty means "not set": development then uses a per-install secret kept in a file (see
+    # `per_install_secret`); production refuses to start. No secret is ever written here.
+    secret_key: str = Field(default="", validate_default=True)
+    secret_key_file: Path | None = None
     demo_data_dir: Path = ROOT / "data" / "demo"
     esco_dir: Path | None = None
     embedding_model: str = "use-multilingual"
@@ -35,6 +46,9 @@ class Settings(BaseSettings):
     signin_failures_per_account: int = Field(default=5, ge=1, le=1000)
     signin_failures_per_address: int = Field(default=20, ge=1, le=100000)
     signin_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips the client's own):
+    # HSTS and Secure cookies then follow that header. Off by default: a client could forge it.
+    trust_forwarded_proto: bool = False
 
     @field_validator("database_url")
     @classmethod
@@ -51,13 +65,81 @@ class Settings(BaseSettings):
             )
         return value
 
-    @model_validator(mode="after")
-    def _no_placeholder_secret_outside_development(self) -> Settings:
-        if self.environment == "production" and self.secret_key in PLACEHOLDER_SECRETS:
+    @field_validator("secret_key")
+    @classmethod
+    def _strong_secret_in_production(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("environment") != "production":
+            return value
+        if not value:
             raise ValueError(
-                "SECRET_KEY garde une valeur d'exemple : choisissez un secret en production"
+                f"requis en production (au moins {MIN_SECRET_BYTES} octets aléatoires)"
             )
+        if is_placeholder_secret(value):
+            raise ValueError("valeur d'exemple refusée : choisissez un secret en production")
+        if len(value.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"trop court : au moins {MIN_SECRET_BYTES} octets en production")
+        return value
+
+    @model_validator(mode="after")
+    def _secret_when_none_is_set(self) -> Settings:
+        if not self.secret_key:
+            # Tests that set no secret get one for this process only; development keeps one
+            # per install so sessions survive a restart and every worker signs alike.
+            if self.environment != "development":
+                self.secret_key = secrets.token_urlsafe(48)
+                return self
+            path = self.secret_key_path()
+            try:
+                self.secret_key = per_install_secret(path)
+            except OSError as exc:
+                raise ValueError(
+                    f"SECRET_KEY_FILE: impossible de lire ou créer {path} ({exc.strerror}) ;"
+                    " définissez SECRET_KEY ou SECRET_KEY_FILE"
+                ) from None
         return self
+
+    def secret_key_path(self) -> Path:
+        """Where development keeps its generated secret: SECRET_KEY_FILE, else beside the data."""
+        if self.secret_key_file is not None:
+            return self.secret_key_file
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            return Path(url.database).resolve().parent / "secret_key"
+        return ROOT / "var" / "secret_key"
+
+
+def is_placeholder_secret(value: str) -> bool:
+    """A secret anyone could guess: an example value, or a development default of any version."""
+    folded = value.strip().lower()
+    return folded in PLACEHOLDER_SECRETS or folded.startswith("dev-secret")
+
+
+def per_install_secret(path: Path) -> str:
+    """The secret stored at `path`, created once (random, mode 0600) if the file is missing.
+
+    The file is written aside and linked into place, so concurrent workers starting together
+    all read the same complete secret and none overwrites another's.
+    """
+    with contextlib.suppress(FileNotFoundError):
+        return _read_secret(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(48) + "\n")
+        with contextlib.suppress(FileExistsError):  # another worker won the race: use its secret
+            os.link(draft, path)
+    finally:
+        draft.unlink(missing_ok=True)
+    return _read_secret(path)
+
+
+def _read_secret(path: Path) -> str:
+    secret = path.read_text().strip()
+    if not secret:
+        raise ValueError(f"SECRET_KEY_FILE: {path} est vide ; supprimez-le pour en créer un")
+    return secret
 
 
 def load_settings() -> Settings:
@@ -68,9 +150,10 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = ".".join(str(p) for p in first["loc"]).upper() or "SETTINGS"
+        name = ".".join(str(p) for p in first["loc"]).upper()
         message = first["msg"].removeprefix("Value error, ")
-        raise SettingsError(f"{name}: {message}") from None
+        # Checks across settings have no single field: their message names the setting.
+        raise SettingsError(f"{name}: {message}" if name else message) from None
 
 
 @lru_cache

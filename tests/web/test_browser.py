@@ -120,9 +120,9 @@ def test_student_journey_in_chromium(server: str) -> None:
         )
         skills = page.get_by_label("Compétences", exact=True)
         skills.fill("Python, SQL, Java")
-        page.wait_for_function(
-            "document.querySelectorAll('#skills-list option').length > 0", timeout=5000
-        )
+        # A selector, not wait_for_function: Playwright evaluates that string with eval, which
+        # the page's CSP refuses (script-src 'self').
+        page.wait_for_selector("#skills-list option", state="attached", timeout=5000)
         skills.fill("Python, SQL, JavaScript")
         page.get_by_label("Mobilité (km)").fill("60")
         page.get_by_label("Les entreprises peuvent voir mon profil").check()
