@@ -9,6 +9,7 @@ import math
 import re
 import types
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -43,6 +44,10 @@ MAX_XLSX_BYTES = 200 * MIB  # every part of the workbook, decompressed
 MAX_XLSX_PARTS = 10_000
 MAX_XLSX_RATIO = 100  # how many times larger a part may grow when decompressed...
 RATIO_FROM_BYTES = MIB  # ...once it is larger than this (small parts compress as they like)
+MAX_CELLS_PER_ROW = 16_384  # XLSX's own column count: a row of more cells is no spreadsheet
+SHEETS = "xl/worksheets/"
+_ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)[\s/>]")
+_TAG_MAX = 256  # longer than any "<prefix:row " a tag may start with
 
 _FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _MISSING = object()
@@ -228,8 +233,22 @@ def check_archive(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+            _check_parts(parts)
+            for part in parts:
+                if part.filename.startswith(SHEETS):
+                    _check_row_widths(archive, part)
+    except (
+        zipfile.BadZipFile,
+        ValueError,
+        EOFError,
+        OSError,
+        NotImplementedError,
+        zlib.error,
+    ) as exc:
         raise UnreadableFile("xlsx_unreadable", cause=type(exc).__name__) from None
+
+
+def _check_parts(parts: list[zipfile.ZipInfo]) -> None:
     total = sum(part.file_size for part in parts)
     if total > MAX_XLSX_BYTES or len(parts) > MAX_XLSX_PARTS:
         raise UnreadableFile(
@@ -246,6 +265,36 @@ def check_archive(data: bytes) -> None:
                 ratio=part.file_size // max(part.compress_size, 1),
                 limit=MAX_XLSX_RATIO,
             )
+
+
+def _check_row_widths(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
+    """Refuse a sheet with a row of more cells than XLSX allows, before openpyxl parses it.
+
+    openpyxl holds a whole row while it parses it; a row of millions of cells (a few MiB once
+    compressed) would fill memory before any limit on the values could be checked.
+    """
+    rows = cells = 0
+    carried = b""
+    with archive.open(part) as xml:
+        while True:
+            chunk = xml.read(MIB)
+            text = carried + chunk
+            # A tag cut at the chunk's end is counted with the next chunk.
+            cut = len(text) - _TAG_MAX if chunk else len(text)
+            for match in _ROW_OR_CELL.finditer(text):
+                if match.start() >= cut:
+                    break
+                if match.group(1) == b"row":
+                    rows, cells = rows + 1, 0
+                else:
+                    cells += 1
+                    if cells > MAX_CELLS_PER_ROW:
+                        raise UnreadableFile(
+                            "too_many_columns", 422, row=rows, column=cells, limit=MAX_COLUMNS
+                        )
+            if not chunk:
+                return
+            carried = text[cut:]
 
 
 def _xlsx_rows(data: bytes) -> Rows:

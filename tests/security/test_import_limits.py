@@ -146,6 +146,11 @@ def test_rows_columns_and_cells_past_the_limits_are_named(
     refused = upload(client, coordinator, "large.xlsx", rezipped(data, undeclared))
     assert refused["code"] == "too_many_columns"
     assert "ligne 3" in str(refused["detail"]) and str(MAX_COLUMNS) in str(refused["detail"])
+    # A row of more cells than XLSX has columns is refused before openpyxl holds it.
+    row = b"".join(b'<c t="inlineStr"><is><t>x</t></is></c>' for _ in range(20_000))
+    crowded = undeclared.replace(b"</sheetData>", b'<row r="4">' + row + b"</row></sheetData>")
+    refused = upload(client, coordinator, "large.xlsx", rezipped(data, crowded))
+    assert refused["code"] == "too_many_columns" and "ligne 4" in str(refused["detail"])
 
     # openpyxl cuts a cell to Excel's 32,767 characters when it writes; the file is crafted.
     data = saved(workbook(["LIM-O2", "company", "y" * 100]))
