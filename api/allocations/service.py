@@ -7,7 +7,6 @@ reading the engine's message.
 
 from __future__ import annotations
 
-import io
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -19,6 +18,7 @@ from api.allocations import repository
 from api.allocations.schemas import AllocationRequest
 from api.core.audit import actor_label, record
 from api.core.errors import AppError, NotFound
+from api.core.spreadsheets import frame_csv, frame_xlsx
 from api.engine.service import MatchingService, to_need, to_profile
 from api.models import AllocationPair, AllocationRun, Need, Person
 from matching.allocation import (
@@ -209,13 +209,9 @@ def export_run(run: AllocationRun, fmt: Literal["csv", "xlsx"]) -> ExportFile:
     )
     name = f"allocation-{run.id}.{fmt}"
     if fmt == "csv":
-        return ExportFile(
-            frame.to_csv(index=False).encode("utf-8"), "text/csv; charset=utf-8", name
-        )
-    buffer = io.BytesIO()
-    frame.to_excel(buffer, index=False)
+        return ExportFile(frame_csv(frame).encode("utf-8"), "text/csv; charset=utf-8", name)
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return ExportFile(buffer.getvalue(), media, name)
+    return ExportFile(frame_xlsx(frame), media, name)
 
 
 # -- what the run's page shows -------------------------------------------------------------------

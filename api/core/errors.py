@@ -15,8 +15,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope
 
 from api.core.i18n import (
     DEFAULT_LANGUAGE,
@@ -25,6 +26,7 @@ from api.core.i18n import (
     pick_language,
     translator,
 )
+from api.core.limits import BodyLimit
 
 PROBLEM = "application/problem+json"
 
@@ -222,36 +224,40 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
+def _body_limit(scope: Scope) -> int:
+    limit: int = scope["app"].state.settings.max_request_bytes
+    return limit
+
+
+def _too_large(request: Request, limit: int) -> Response:
+    """413 for a body over `limit` bytes: the error page for a page, else a problem document."""
+    if not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
+        "accept", ""
+    ):
+        # The pages register how they show an error; this module knows no template.
+        page = getattr(request.app.state, "error_page", None)
+        if page is not None:
+            response: Response = page(request, 413, "error.too_large")
+            return response
+    t = translator(request_language(request))
+    return problem(
+        413,
+        "too_large",
+        t(message_key("too_large"), limit_kib=limit // 1024),
+        request,
+        [
+            {
+                "field": "body",
+                "code": "too_large",
+                "message": t(message_key("too_large.bytes"), limit=limit),
+            }
+        ],
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def _size_limit(request: Request, call_next: Any) -> Any:
-        """Refuse bodies over the configured size before reading them (413)."""
-        limit = request.app.state.settings.max_request_bytes
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > limit):
-            if not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
-                "accept", ""
-            ):
-                # The pages register how they show an error; this module knows no template.
-                page = getattr(request.app.state, "error_page", None)
-                if page is not None:
-                    return page(request, 413, "error.too_large")
-            lang = request_language(request)
-            t = translator(lang)
-            return problem(
-                413,
-                "too_large",
-                t(message_key("too_large"), limit_kib=limit // 1024),
-                request,
-                [
-                    {
-                        "field": "body",
-                        "code": "too_large",
-                        "message": t(message_key("too_large.bytes"), limit=limit),
-                    }
-                ],
-            )
-        return await call_next(request)
+    """Problem documents for every error, and the body size limit enforced while streaming."""
+    app.add_middleware(BodyLimit, limit_of=_body_limit, refuse=_too_large)
 
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:

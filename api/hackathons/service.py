@@ -6,8 +6,6 @@ Refusals are typed: `InvalidHackathon` names each bad field, `NoParticipant` say
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import asdict
 from typing import Any
 
@@ -15,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from api.core.audit import actor_label, record
 from api.core.errors import AppError, FieldError, NotFound
+from api.core.spreadsheets import csv_text
 from api.hackathons import repository
 from api.hackathons.schemas import HackathonCreate, MemberOut, TeamOut
 from api.models import HackathonEvent, HackathonMember, Need, Person, User
@@ -240,22 +239,19 @@ CSV_COLUMNS = ("equipe", "personne", "nom", "ecole", "niveau", "competences")
 
 def teams_csv(event: HackathonEvent) -> str:
     """One member a row, team by team, with a French header."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for team in teams_of(event):
-        for m in team.members:
-            writer.writerow(
-                (
-                    team.number,
-                    m.person,
-                    m.name,
-                    m.school_name or "",
-                    m.level or "",
-                    " ; ".join(m.skills),
-                )
-            )
-    return buffer.getvalue()
+    rows = [
+        (
+            team.number,
+            m.person,
+            m.name,
+            m.school_name or "",
+            m.level or "",
+            " ; ".join(m.skills),
+        )
+        for team in teams_of(event)
+        for m in team.members
+    ]
+    return csv_text([CSV_COLUMNS, *rows])
 
 
 def hackathon_needs(session: Session) -> list[dict[str, Any]]:

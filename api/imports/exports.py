@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -11,6 +10,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from api.core import audit
+from api.core.spreadsheets import frame_csv, frame_xlsx
 from api.imports import repository
 from api.models import User
 
@@ -69,18 +69,18 @@ def decisions_frame(session: Session) -> pd.DataFrame:
 
 
 def to_bytes(frame: pd.DataFrame, fmt: ExportFormat, sheet: str) -> bytes:
-    """CSV (UTF-8 with BOM, so Excel shows accents) or an XLSX workbook of one sheet."""
+    """CSV (UTF-8 with BOM, so Excel shows accents) or an XLSX workbook of one sheet.
+
+    No cell can run as a formula, whatever the text someone typed (see api.core.spreadsheets).
+    """
     if fmt == "csv":
-        return frame.to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S%z").encode("utf-8-sig")
+        return frame_csv(frame, date_format="%Y-%m-%dT%H:%M:%S%z").encode("utf-8-sig")
     # Excel has no time zones: the workbook holds UTC wall time, the CSV says +0000.
     out = frame.copy()
     for column in out.columns:
         if isinstance(out[column].dtype, pd.DatetimeTZDtype):
             out[column] = out[column].dt.tz_convert(UTC).dt.tz_localize(None)
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        out.to_excel(writer, sheet_name=sheet, index=False)
-    return buffer.getvalue()
+    return frame_xlsx(out, sheet)
 
 
 def filename(name: str, fmt: ExportFormat, now: datetime | None = None) -> str:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
 import re
 import types
-from collections.abc import Iterable
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path, PurePath
 from typing import Any, Union, get_args, get_origin
 
+import openpyxl
 import pandas as pd
 from pydantic import BaseModel
 
@@ -29,6 +33,21 @@ EXTENSIONS: dict[str, Format] = {
 LIST_SEPARATOR = ";"
 TRUE_WORDS = {"true", "vrai", "oui", "yes", "1"}
 FALSE_WORDS = {"false", "faux", "non", "no", "0"}
+
+# What one import may hold: beyond these, a file is refused before its rows are read (a sheet's
+# declared dimension, an XLSX's decompressed size) or where the reading passes the limit.
+MAX_ROWS = 100_000  # rows of data, the header not counted
+MAX_COLUMNS = 60
+MAX_CELL_CHARS = 32 * 1024
+MIB = 1024 * 1024
+MAX_XLSX_BYTES = 200 * MIB  # every part of the workbook, decompressed
+MAX_XLSX_PARTS = 10_000
+MAX_XLSX_RATIO = 100  # how many times larger a part may grow when decompressed...
+RATIO_FROM_BYTES = MIB  # ...once it is larger than this (small parts compress as they like)
+MAX_CELLS_PER_ROW = 16_384  # XLSX's own column count: a row of more cells is no spreadsheet
+SHEETS = "xl/worksheets/"
+_ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)[\s/>]")
+_TAG_MAX = 256  # longer than any "<prefix:row " a tag may start with
 
 _FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _MISSING = object()
@@ -186,65 +205,226 @@ def _separator(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _frame(data: bytes, fmt: Format, source: str, warnings: list[RowError]) -> pd.DataFrame:
+# A table's rows as (row number, cells), the header row included; read lazily, so that a limit
+# stops the reading where it is passed.
+Rows = Iterator[tuple[int, Sequence[Any]]]
+
+
+def _csv_rows(data: bytes, source: str, warnings: list[RowError]) -> Rows:
+    text = _decode(data, source, warnings)
+    # The csv module's own field limit (128 KiB by default, process-wide) stops a huge field
+    # before it is held in full; MAX_CELL_CHARS, checked per cell, is the limit users see.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
+    number = 0
     try:
-        if fmt == "csv":
-            text = _decode(data, source, warnings)
-            return pd.read_csv(
-                io.StringIO(text),
-                sep=_separator(text),
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=False,
-            )
-        return pd.read_excel(
-            io.BytesIO(data), sheet_name=0, dtype=object, keep_default_na=False, engine="openpyxl"
+        for number, fields in enumerate(reader, start=1):
+            yield number, fields
+    except csv.Error:
+        # With the default, non-strict dialect, only an over-long field raises.
+        raise UnreadableFile("field_too_large", 422, row=number + 1, limit=MAX_CELL_CHARS) from None
+
+
+def check_archive(data: bytes) -> None:
+    """Refuse an XLSX whose parts would decompress to too much, before anything reads them.
+
+    The sizes are those the ZIP's directory declares: Python's zipfile never inflates a part
+    past its declared size, so they bound what openpyxl can be made to read.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+            _check_parts(parts)
+            for part in parts:
+                if part.filename.startswith(SHEETS):
+                    _check_row_widths(archive, part)
+    except (
+        zipfile.BadZipFile,
+        ValueError,
+        EOFError,
+        OSError,
+        NotImplementedError,
+        zlib.error,
+    ) as exc:
+        raise UnreadableFile("xlsx_unreadable", cause=type(exc).__name__) from None
+
+
+def _check_parts(parts: list[zipfile.ZipInfo]) -> None:
+    total = sum(part.file_size for part in parts)
+    if total > MAX_XLSX_BYTES or len(parts) > MAX_XLSX_PARTS:
+        raise UnreadableFile(
+            "xlsx_too_large", 413, size_mib=-(-total // MIB), limit_mib=MAX_XLSX_BYTES // MIB
         )
-    except pd.errors.EmptyDataError:
-        raise UnreadableFile("no_header") from None
-    except (pd.errors.ParserError, UnicodeError) as exc:
-        raise UnreadableFile("csv_unreadable", cause=str(exc).strip().splitlines()[0]) from None
+    for part in parts:
+        if part.file_size > RATIO_FROM_BYTES and part.file_size > MAX_XLSX_RATIO * max(
+            part.compress_size, 1
+        ):
+            raise UnreadableFile(
+                "xlsx_compression",
+                413,
+                part=part.filename[:80],
+                ratio=part.file_size // max(part.compress_size, 1),
+                limit=MAX_XLSX_RATIO,
+            )
+
+
+def _check_row_widths(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
+    """Refuse a sheet with a row of more cells than XLSX allows, before openpyxl parses it.
+
+    openpyxl holds a whole row while it parses it; a row of millions of cells (a few MiB once
+    compressed) would fill memory before any limit on the values could be checked.
+    """
+    rows = cells = 0
+    carried = b""
+    with archive.open(part) as xml:
+        while True:
+            chunk = xml.read(MIB)
+            text = carried + chunk
+            # A tag cut at the chunk's end is counted with the next chunk.
+            cut = len(text) - _TAG_MAX if chunk else len(text)
+            for match in _ROW_OR_CELL.finditer(text):
+                if match.start() >= cut:
+                    break
+                if match.group(1) == b"row":
+                    rows, cells = rows + 1, 0
+                else:
+                    cells += 1
+                    if cells > MAX_CELLS_PER_ROW:
+                        raise UnreadableFile(
+                            "too_many_columns", 422, row=rows, column=cells, limit=MAX_COLUMNS
+                        )
+            if not chunk:
+                return
+            carried = text[cut:]
+
+
+def _xlsx_rows(data: bytes) -> Rows:
+    check_archive(data)
+    try:
+        book = openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=True, keep_links=False
+        )
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        if fmt == "xlsx":
-            raise UnreadableFile("xlsx_unreadable", cause=type(exc).__name__) from None
+        raise UnreadableFile("xlsx_unreadable", cause=type(exc).__name__) from None
+    try:
+        sheet = book.worksheets[0]
+        rows, columns = sheet.max_row, sheet.max_column
+        if (rows or 0) > MAX_ROWS + 1 or (columns or 0) > MAX_COLUMNS:
+            raise UnreadableFile(
+                "sheet_too_large",
+                422,
+                dimension=sheet.calculate_dimension(),
+                max_rows=MAX_ROWS,
+                max_columns=MAX_COLUMNS,
+            )
+        # Declared dimensions are often wrong (too small) and would cut data off: every row is
+        # read, the limits below hold whatever the sheet declares.
+        sheet.reset_dimensions()
+        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+    except UnreadableFile:
         raise
+    except Exception as exc:
+        raise UnreadableFile("xlsx_unreadable", cause=type(exc).__name__) from None
+    finally:
+        book.close()
+
+
+def _trimmed(values: Sequence[Any]) -> Sequence[Any]:
+    end = len(values)
+    while end and _is_blank(values[end - 1]):
+        end -= 1
+    return values[:end]
+
+
+def _column_name(header: Sequence[str], position: int) -> str:
+    name = header[position] if position < len(header) else ""
+    return name or f"#{position + 1}"
+
+
+def _within_limits(rows: Rows, header: Sequence[str]) -> Iterator[tuple[int, Sequence[Any]]]:
+    """Each row, trimmed of trailing blanks; UnreadableFile at the first limit passed."""
+    for number, raw in rows:
+        values = _trimmed(raw)
+        if not values:
+            continue
+        if number > MAX_ROWS + 1:  # the header is row 1
+            raise UnreadableFile("too_many_rows", 422, row=number, limit=MAX_ROWS)
+        if len(values) > MAX_COLUMNS:
+            raise UnreadableFile(
+                "too_many_columns", 422, row=number, column=len(values), limit=MAX_COLUMNS
+            )
+        for position, value in enumerate(values):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                column = _column_name(header, position)
+                raise UnreadableFile(
+                    "cell_too_large", 422, row=number, column=column, limit=MAX_CELL_CHARS
+                )
+        yield number, values
+
+
+def _header(value: Any) -> str:
+    return "" if _is_blank(value) else _as_text(value).lower()
 
 
 def _read_table(data: bytes, fmt: Format, kind: Kind, source: str) -> Parsed:
     warnings: list[RowError] = []
-    frame = _frame(data, fmt, source, warnings)
+    raw = _csv_rows(data, source, warnings) if fmt == "csv" else _xlsx_rows(data)
+    columns: list[str] = []  # filled from the first row; the limits name columns by it
+    table = _within_limits(raw, columns)
+    first = next(table, None)
+    if first is None:
+        raise UnreadableFile("no_header")
+    header_row, cells = first
+    columns.extend(_header(c) for c in cells)
     model = MODELS[kind]
     shapes = _field_types(model)
-    columns = [str(c).strip().lower() for c in frame.columns]
     errors: list[RowError] = []
     seen: set[str] = set()
     known: list[tuple[int, str]] = []
     for position, name in enumerate(columns):
+        if not name:
+            warnings.append(
+                RowError(source, header_row, f"#{position + 1}", "colonne sans nom, ignorée")
+            )
+            continue
         if name in seen:
-            errors.append(RowError(source, 1, name, "colonne en double"))
+            errors.append(RowError(source, header_row, name, "colonne en double"))
         elif name in shapes:
             known.append((position, name))
-        elif name.startswith("unnamed:"):
-            warnings.append(RowError(source, 1, f"#{position + 1}", "colonne sans nom, ignorée"))
         else:
-            warnings.append(RowError(source, 1, name, "colonne inconnue, ignorée"))
+            warnings.append(RowError(source, header_row, name, "colonne inconnue, ignorée"))
         seen.add(name)
     if not known:
         raise UnreadableFile("no_known_column", 422, expected=", ".join(shapes))
     required = [n for n, f in model.model_fields.items() if f.is_required()]
     for name in required:
         if name not in seen:
-            errors.append(RowError(source, 1, name, "colonne obligatoire absente de l'en-tête"))
+            errors.append(
+                RowError(source, header_row, name, "colonne obligatoire absente de l'en-tête")
+            )
 
     rows: list[tuple[int, dict[str, Any]]] = []
-    for index, values in enumerate(frame.itertuples(index=False, name=None)):
+    unnamed: set[int] = set()
+    for number, values in table:
+        if fmt == "csv" and len(values) > len(columns):
+            # A separator or a quote out of place: the cells after it would land in the wrong
+            # columns.
+            raise UnreadableFile(
+                "csv_extra_fields", 422, row=number, found=len(values), expected=len(columns)
+            )
+        for position in range(len(columns), len(values)):
+            if position not in unnamed and not _is_blank(values[position]):
+                unnamed.add(position)
+                warnings.append(
+                    RowError(source, number, f"#{position + 1}", "colonne sans nom, ignorée")
+                )
         record: dict[str, Any] = {}
         for position, name in known:
-            value = _cell(values[position], shapes[name])
-            if value is not _MISSING:
-                record[name] = value
+            if position < len(values):
+                value = _cell(values[position], shapes[name])
+                if value is not _MISSING:
+                    record[name] = value
         if record:  # a blank row is not a row of data
-            rows.append((index + 2, record))  # the header is row 1
+            rows.append((number, record))
     return Parsed(rows=rows, rows_read=len(rows), errors=errors, warnings=warnings)
 
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from api.core.errors import NotFound
+from api.core.spreadsheets import csv_text
 from api.jobdating.schemas import Agenda, AgendaItem, AgendasOut, MyAgendaOut
 from api.jobdating.service import full_name, saved_schedule, slot_ends, slot_labels
 from api.models import JobDatingEvent, User
@@ -90,21 +88,19 @@ CSV_COLUMNS = (
 def schedule_csv(event: JobDatingEvent) -> str:
     """The whole schedule, one interview a row, in slot order, with a French header."""
     labels, ends = slot_labels(event), slot_ends(event)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for m in sorted(event.meetings, key=lambda m: (m.slot, m.table.organisation.ref, m.id)):
-        writer.writerow(
-            (
-                m.slot + 1,
-                labels[m.slot],
-                ends[m.slot],
-                m.attendee.person.ref,
-                full_name(m.attendee.person),
-                m.table.organisation.ref,
-                m.table.organisation.name,
-                f"{m.score:g}",
-                "oui" if m.pinned else "non",
-            )
+    meetings = sorted(event.meetings, key=lambda m: (m.slot, m.table.organisation.ref, m.id))
+    rows = [
+        (
+            m.slot + 1,
+            labels[m.slot],
+            ends[m.slot],
+            m.attendee.person.ref,
+            full_name(m.attendee.person),
+            m.table.organisation.ref,
+            m.table.organisation.name,
+            f"{m.score:g}",
+            "oui" if m.pinned else "non",
         )
-    return buffer.getvalue()
+        for m in meetings
+    ]
+    return csv_text([CSV_COLUMNS, *rows])
