@@ -6,6 +6,12 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # The workers already fill the cores: one BLAS/OpenMP thread each, set before numpy loads,
+    # rather than threads spinning for a core another worker holds.
+    for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(_variable, "1")
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
@@ -25,10 +31,35 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 TEST_SECRET = "test-secret-key-not-for-production-0123"
 
 
+def _worker_database(base: str, worker: str) -> str:
+    """A PostgreSQL database of its own for one pytest-xdist worker, created empty."""
+    from sqlalchemy.engine import make_url
+
+    name = f"{make_url(base).database}_{worker}"
+    admin = make_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(base).set(database=name).render_as_string(hide_password=False)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files holding a slow test run first, the rest keep their order: under pytest-xdist
+    (--dist loadfile, one file per worker at a time) the notebook and the browser start at once
+    instead of running alone at the end."""
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """SQLite in this worker's temporary folder, or PostgreSQL (one database per xdist worker)."""
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        if worker:
+            url = _worker_database(url, worker)
         engine = make_engine(url)
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from api.models import AllocationRun
 from tests.web.test_pages import account, csrf, form_token, sign_in, student_without_account
 
-pytestmark = pytest.mark.db
+pytestmark = [pytest.mark.db, pytest.mark.slow]  # each run ranks and allocates the whole region
 
 
 def as_coordinator(client: TestClient, session: Session, email: str) -> None:
