@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 if os.environ.get("PYTEST_XDIST_WORKER"):
@@ -22,6 +23,7 @@ from api.core.settings import Settings
 from api.engine.service import MatchingService
 from api.importing import load_demo
 from api.main import create_app
+from matching.encoders import Vectors
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -96,12 +98,57 @@ def session(connection: sessionmaker[Session]) -> Iterator[Session]:
         yield s
 
 
-@pytest.fixture(scope="session")
-def matching_service() -> MatchingService:
-    """One engine for the whole run: vectors stay cached while each test's data rolls back."""
-    from matching.encoders import CachedEncoder, MemoryStore, UniversalSentenceEncoder
+class RunsVectorStore:
+    """Vectors kept between test runs and shared by xdist workers, in the machine's embedding
+    cache (matching.encoders.default_cache_path(), $PASSERELLE_CACHE, as the notebook does):
+    the demo region is embedded once per machine rather than once per process. Where another
+    process holds the file locked, the vectors stay in this process's memory."""
 
-    encoder = CachedEncoder(UniversalSentenceEncoder(), MemoryStore())
+    def __init__(self, path: Path) -> None:
+        import sqlite3
+
+        from matching.encoders import MemoryStore, SqliteStore
+
+        self._errors = (sqlite3.Error, OSError)
+        self._memory = MemoryStore()
+        self._file: SqliteStore | None
+        try:
+            self._file = SqliteStore(path)
+        except self._errors:
+            self._file = None
+
+    def get_many(self, model: str, keys: Sequence[str]) -> dict[str, Vectors]:
+        found = self._memory.get_many(model, keys)
+        missing = [key for key in keys if key not in found]
+        if missing and self._file is not None:
+            try:
+                stored = self._file.get_many(model, missing)
+            except self._errors:
+                stored = {}
+            self._memory.put_many(model, stored)
+            found.update(stored)
+        return found
+
+    def put_many(self, model: str, items: dict[str, Vectors]) -> None:
+        self._memory.put_many(model, items)
+        if self._file is not None:
+            with contextlib.suppress(*self._errors):
+                self._file.put_many(model, items)
+
+
+@pytest.fixture(scope="session")
+def vector_store() -> RunsVectorStore:
+    from matching.encoders import default_cache_path
+
+    return RunsVectorStore(default_cache_path())
+
+
+@pytest.fixture(scope="session")
+def matching_service(vector_store: RunsVectorStore) -> MatchingService:
+    """One engine for the whole run: vectors stay cached while each test's data rolls back."""
+    from matching.encoders import CachedEncoder, UniversalSentenceEncoder
+
+    encoder = CachedEncoder(UniversalSentenceEncoder(), vector_store)
     return MatchingService(None, "use-multilingual", encoder=encoder)  # type: ignore[arg-type]
 
 
