@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # The workers already fill the cores: one BLAS/OpenMP thread each, set before numpy loads,
+    # rather than threads spinning for a core another worker holds.
+    for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(_variable, "1")
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,6 +23,7 @@ from api.core.settings import Settings
 from api.engine.service import MatchingService
 from api.imports.demo import load_demo
 from api.main import create_app
+from matching.encoders import Vectors
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -25,10 +33,35 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 TEST_SECRET = "test-secret-key-not-for-production-0123"
 
 
+def _worker_database(base: str, worker: str) -> str:
+    """A PostgreSQL database of its own for one pytest-xdist worker, created empty."""
+    from sqlalchemy.engine import make_url
+
+    name = f"{make_url(base).database}_{worker}"
+    admin = make_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(base).set(database=name).render_as_string(hide_password=False)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files holding a slow test run first, the rest keep their order: under pytest-xdist
+    (--dist loadfile, one file per worker at a time) the notebook and the browser start at once
+    instead of running alone at the end."""
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """SQLite in this worker's temporary folder, or PostgreSQL (one database per xdist worker)."""
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        if worker:
+            url = _worker_database(url, worker)
         engine = make_engine(url)
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -65,12 +98,57 @@ def session(connection: sessionmaker[Session]) -> Iterator[Session]:
         yield s
 
 
-@pytest.fixture(scope="session")
-def matching_service() -> MatchingService:
-    """One engine for the whole run: vectors stay cached while each test's data rolls back."""
-    from matching.encoders import CachedEncoder, MemoryStore, UniversalSentenceEncoder
+class RunsVectorStore:
+    """Vectors kept between test runs and shared by xdist workers, in the machine's embedding
+    cache (matching.encoders.default_cache_path(), $PASSERELLE_CACHE, as the notebook does):
+    the demo region is embedded once per machine rather than once per process. Where another
+    process holds the file locked, the vectors stay in this process's memory."""
 
-    encoder = CachedEncoder(UniversalSentenceEncoder(), MemoryStore())
+    def __init__(self, path: Path) -> None:
+        import sqlite3
+
+        from matching.encoders import MemoryStore, SqliteStore
+
+        self._errors = (sqlite3.Error, OSError)
+        self._memory = MemoryStore()
+        self._file: SqliteStore | None
+        try:
+            self._file = SqliteStore(path)
+        except self._errors:
+            self._file = None
+
+    def get_many(self, model: str, keys: Sequence[str]) -> dict[str, Vectors]:
+        found = self._memory.get_many(model, keys)
+        missing = [key for key in keys if key not in found]
+        if missing and self._file is not None:
+            try:
+                stored = self._file.get_many(model, missing)
+            except self._errors:
+                stored = {}
+            self._memory.put_many(model, stored)
+            found.update(stored)
+        return found
+
+    def put_many(self, model: str, items: dict[str, Vectors]) -> None:
+        self._memory.put_many(model, items)
+        if self._file is not None:
+            with contextlib.suppress(*self._errors):
+                self._file.put_many(model, items)
+
+
+@pytest.fixture(scope="session")
+def vector_store() -> RunsVectorStore:
+    from matching.encoders import default_cache_path
+
+    return RunsVectorStore(default_cache_path())
+
+
+@pytest.fixture(scope="session")
+def matching_service(vector_store: RunsVectorStore) -> MatchingService:
+    """One engine for the whole run: vectors stay cached while each test's data rolls back."""
+    from matching.encoders import CachedEncoder, UniversalSentenceEncoder
+
+    encoder = CachedEncoder(UniversalSentenceEncoder(), vector_store)
     return MatchingService(None, "use-multilingual", encoder=encoder)  # type: ignore[arg-type]
 
 

@@ -27,6 +27,7 @@ CELL_TIMEOUT_S = 900
 NOTEBOOKS = sorted(p for p in NOTEBOOK_DIR.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not BENCHMARK.is_dir(),
     reason=f"benchmark esco-occupations absent ({BENCHMARK}): notebooks not executed",

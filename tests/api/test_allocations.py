@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from tests.api.test_recommendations_review import login
 
-pytestmark = pytest.mark.db
+pytestmark = [pytest.mark.db, pytest.mark.slow]  # each run ranks and allocates the whole region
 
 
 def test_allocation_compares_methods_and_keeps_pins(client: TestClient, session: Session) -> None:

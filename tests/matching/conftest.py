@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from matching.encoders import CachedEncoder, HashingEncoder, UniversalSentenceEncoder
+from matching.encoders import (
+    CachedEncoder,
+    EmbeddingStore,
+    HashingEncoder,
+    UniversalSentenceEncoder,
+)
 from matching.ranker import HybridRanker
 from matching.records import need_from_record, profile_from_record
 from matching.skills import SkillVocabulary
@@ -31,8 +36,8 @@ def demo_profiles() -> list[Profile]:
 
 
 @pytest.fixture(scope="session")
-def use_encoder() -> CachedEncoder:
-    return CachedEncoder(UniversalSentenceEncoder())
+def use_encoder(vector_store: EmbeddingStore) -> CachedEncoder:
+    return CachedEncoder(UniversalSentenceEncoder(), vector_store)
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ from api.models import AllocationRun
 from matching.errors import AllocationCode, AllocationError
 from tests.web.test_pages import account, csrf, form_token, sign_in, student_without_account
 
-pytestmark = pytest.mark.db
+pytestmark = [pytest.mark.db, pytest.mark.slow]  # each run ranks and allocates the whole region
 
 
 def as_coordinator(client: TestClient, session: Session, email: str) -> None:
