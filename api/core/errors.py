@@ -222,6 +222,10 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
+# Validation codes of the service's own types (api.core.inputs), with a catalogue message.
+TRANSLATED_VALIDATION = frozenset({"control_characters"})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.middleware("http")
     async def _size_limit(request: Request, call_next: Any) -> Any:
@@ -260,6 +264,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        t = translator(request_language(request))
         errors = [
             {
                 "field": ".".join(str(p) for p in err["loc"] if p not in ("body",)),
@@ -268,8 +273,11 @@ def install_error_handlers(app: FastAPI) -> None:
             }
             for err in exc.errors()
         ]
+        for error in errors:  # the service's own input checks speak the caller's language
+            if error["code"] in TRANSLATED_VALIDATION:
+                error["message"] = t(message_key(error["code"]), field=error["field"])
         fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
-        detail = translator(request_language(request))(message_key("invalid"), fields=fields)
+        detail = t(message_key("invalid"), fields=fields)
         return problem(422, "invalid", detail, request, errors)
 
     @app.exception_handler(StarletteHTTPException)
