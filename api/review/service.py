@@ -13,7 +13,7 @@ from api.core.content import LeftOut, has_content
 from api.core.errors import Conflict, Forbidden, Invalid, NotFound
 from api.core.policy import ensure_own_need, ensure_view_person
 from api.core.repository import get_or_404
-from api.engine.service import MatchingService, to_need
+from api.engine.service import MatchingService, to_need, to_profile
 from api.models import Interest, Need, Person, Shortlist, Suggestion, SuggestionEvent, User
 from api.people import repository as people_repository
 from api.recommendations.service import explanation_json
@@ -49,7 +49,7 @@ def propose(
     # Needs and profiles with nothing to compare are neither ranked nor proposed: the batch
     # goes on without them and its report names them.
     engine_needs = {n.id: to_need(n) for n in needs}
-    empty_people = {d.id for d in ranker.documents_ if not has_content(d)}
+    empty_people = {p.ref for p in repository.everyone(session) if not has_content(to_profile(p))}
     left_out = LeftOut.of(empty_people, (e.id for e in engine_needs.values() if not has_content(e)))
     needs = [n for n in needs if has_content(engine_needs[n.id])]
     people = {
