@@ -66,7 +66,7 @@ def test_anonymous_huge_offset_is_a_422(client: TestClient) -> None:
         response = client.get(url, params={"offset": HUGE})
         assert response.status_code in (401, 422), (url, response.text)
     response = client.get("/api/v1/needs", params={"offset": HUGE})
-    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "offset"
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "query.offset"
 
 
 def test_pages_answer_huge_ids_with_the_not_found_page(
@@ -214,4 +214,4 @@ def test_dates_are_days_not_naive_times(client: TestClient, session: Session) ->
         params={"start_from": "2027-01-01T00:00:00"},
         headers=mine,
     )
-    assert query.status_code == 422 and query.json()["errors"][0]["field"] == "start_from"
+    assert query.status_code == 422 and query.json()["errors"][0]["field"] == "query.start_from"
