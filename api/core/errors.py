@@ -223,7 +223,7 @@ def problem(
 
 
 # Validation codes of the service's own types (api.core.inputs), with a catalogue message.
-TRANSLATED_VALIDATION = frozenset({"control_characters"})
+TRANSLATED_VALIDATION = frozenset({"control_characters", "date_format"})
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -274,8 +274,9 @@ def install_error_handlers(app: FastAPI) -> None:
             for err in exc.errors()
         ]
         for error in errors:  # the service's own input checks speak the caller's language
-            if error["code"] in TRANSLATED_VALIDATION:
-                error["message"] = t(message_key(error["code"]), field=error["field"])
+            code = error["code"]
+            if code in TRANSLATED_VALIDATION:
+                error["message"] = t(message_key(code), field=error["field"])
         fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
         detail = t(message_key("invalid"), fields=fields)
         return problem(422, "invalid", detail, request, errors)

@@ -12,7 +12,7 @@ import re
 from typing import Annotated
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, PlainSerializer
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 # The largest value of the databases' INTEGER columns (PostgreSQL's int4).
@@ -23,10 +23,8 @@ DB_INT_MAX = 2**31 - 1
 DbId = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="identifiant / id")]
 """A row id in a URL path: out of range is a 422 (API) or the error page (pages), never a 500."""
 
-Offset = Annotated[int, Query(ge=0, le=DB_INT_MAX, description="Décalage / offset")]
 BodyId = Annotated[int, Field(ge=1, le=DB_INT_MAX)]
 """A row id in a request body (a meeting to swap or pin...)."""
-Count = Annotated[int, Field(ge=0, le=DB_INT_MAX)]
 
 # -- dates and times -------------------------------------------------------------------------------
 
@@ -48,16 +46,6 @@ Day = Annotated[dt.date, BeforeValidator(_day_only)]
 Instant = AwareDatetime
 """A point in time in a request: a time zone is required (a naive one is a 422 naming the field)."""
 
-
-def _as_utc(value: dt.datetime) -> dt.datetime:
-    # SQLite hands back the stored UTC instants without their offset.
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
-
-
-UtcDatetime = Annotated[
-    dt.datetime, AfterValidator(_as_utc), PlainSerializer(lambda v: v.isoformat(), str, "json")
-]
-"""A stored instant in a response, always with its offset."""
 
 # -- text ------------------------------------------------------------------------------------------
 

@@ -207,6 +207,8 @@ def test_dates_are_days_not_naive_times(client: TestClient, session: Session) ->
     )
     assert naive.status_code == 422
     assert naive.json()["errors"][0]["field"] == "available_from"
+    expected = "Date attendue au format AAAA-MM-JJ, sans heure, dans available_from."
+    assert naive.json()["errors"][0]["message"] == expected
     day = client.patch(f"/api/v1/people/{ref}", json={"available_from": "2027-03-18"}, headers=mine)
     assert day.status_code == 200
     query = client.get(
