@@ -7,8 +7,8 @@ run and list them in its report instead of failing the whole run.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Literal, TypeVar
+from collections.abc import Iterable
+from typing import Literal, get_args
 
 from pydantic import BaseModel, Field
 
@@ -18,8 +18,8 @@ from matching.types import Need, Profile
 # What a person fills in so that the engine has something to compare, in the order the
 # profile page shows it.
 ProfileField = Literal["headline", "summary", "skills"]
-
-Item = TypeVar("Item", Need, Profile)
+# The same for a need.
+NEED_FIELDS = ("title", "description", "skills")
 
 
 def has_content(item: Need | Profile) -> bool:
@@ -28,23 +28,11 @@ def has_content(item: Need | Profile) -> bool:
     return bool(seen.title or seen.body or seen.skills)
 
 
-def split_comparable(items: Sequence[Item]) -> tuple[list[Item], list[str]]:
-    """(items with content, ids of those without), in their order."""
-    kept: list[Item] = []
-    left_out: list[str] = []
-    for item in items:
-        if has_content(item):
-            kept.append(item)
-        else:
-            left_out.append(item.id)
-    return kept, left_out
-
-
 def missing_fields(profile: Profile) -> list[ProfileField]:
     """What an empty profile needs first; [] as soon as any of it is filled in."""
     if has_content(profile):
         return []
-    return ["headline", "summary", "skills"]
+    return list(get_args(ProfileField))
 
 
 class LeftOut(BaseModel):

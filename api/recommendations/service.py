@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from api.core.content import has_content, missing_fields
+from api.core.content import NEED_FIELDS, has_content, missing_fields
 from api.core.errors import Forbidden, Invalid
 from api.core.policy import (
     ensure_need_owner_or_staff,
@@ -157,7 +157,7 @@ def needs_for_person(
     if user.person_id != person.id and not is_staff(user):
         raise Forbidden("recommendations_restricted")
     profile = to_profile(person)
-    missing = profile_missing(person)
+    missing: list[str] = list(missing_fields(profile))
     if missing:  # a fresh sign-up: nothing to compare yet, say what to fill in
         return RecommendationPage(items=[], limit=limit, offset=offset, missing=missing)
     ranker = matching.fitted(session).needs
@@ -189,8 +189,8 @@ def candidates_for_need(
     """People ranked for a need, among those the user may see."""
     need = candidate_need(session, user, ref)
     engine_need = to_need(need)
-    if not has_content(engine_need):
-        missing = ["title", "description", "skills"]
+    if not has_content(engine_need):  # imported without title, text or skill
+        missing = list(NEED_FIELDS)
         return RecommendationPage(items=[], limit=limit, offset=offset, missing=missing)
     ranker = matching.fitted(session).people
     if ranker is None:
