@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from api.core.inputs import Line
 from api.core.vocabulary import SelfServiceRole
 
 PASSWORD_MIN_LENGTH = 10
@@ -15,11 +16,11 @@ class SignUp(BaseModel):
     email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=200)
     role: SelfServiceRole
-    first_name: str = Field(default="", max_length=120)
-    last_name: str = Field(default="", max_length=120)
-    organisation_name: str | None = Field(default=None, max_length=200)
-    sector: str | None = Field(default=None, max_length=120)
-    town: str | None = Field(default=None, max_length=120)
+    first_name: Line = Field(default="", max_length=120)
+    last_name: Line = Field(default="", max_length=120)
+    organisation_name: Line | None = Field(default=None, max_length=200)
+    sector: Line | None = Field(default=None, max_length=120)
+    town: Line | None = Field(default=None, max_length=120)
 
 
 class Token(BaseModel):

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from api.allocations import service
 from api.allocations.schemas import AllocationRequest, PairOut, Rerun, RunOut, RunSummary
 from api.core.deps import Coordinator, PageDep, SessionDep
+from api.core.inputs import DbId
 from api.core.pagination import Paginated
 from api.models import AllocationRun
 
@@ -56,13 +57,13 @@ def create(
 
 
 @router.get("/{run_id}", response_model=RunOut)
-def read(session: SessionDep, user: Coordinator, run_id: int) -> RunOut:
+def read(session: SessionDep, user: Coordinator, run_id: DbId) -> RunOut:
     return run_out(service.get_run(session, run_id))
 
 
 @router.post("/{run_id}/rerun", response_model=RunOut, status_code=201)
 def rerun(
-    request: Request, session: SessionDep, user: Coordinator, run_id: int, body: Rerun
+    request: Request, session: SessionDep, user: Coordinator, run_id: DbId, body: Rerun
 ) -> RunOut:
     """Relancer en gardant les épinglages (et en ajoutant ceux donnés) / rerun keeping pins."""
     previous = service.get_run(session, run_id)
@@ -79,7 +80,7 @@ def rerun(
 
 @router.get("/{run_id}/export.{fmt}")
 def export(
-    session: SessionDep, user: Coordinator, run_id: int, fmt: Literal["csv", "xlsx"]
+    session: SessionDep, user: Coordinator, run_id: DbId, fmt: Literal["csv", "xlsx"]
 ) -> Response:
     """Exporter les affectations / export the pairs (CSV or XLSX)."""
     file = service.export_run(service.get_run(session, run_id), fmt)

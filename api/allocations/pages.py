@@ -13,6 +13,7 @@ from api.allocations import service
 from api.allocations.schemas import AllocationRequest
 from api.allocations.service import METHODS, UNKNOWN, AllocationRefused
 from api.core.deps import SessionDep
+from api.core.inputs import DbId
 from api.core.rendering import (
     Form,
     SignedIn,
@@ -180,7 +181,7 @@ def _run_page(
 
 
 @router.get("/allocations/{run_id}")
-def run_page(request: Request, session: SessionDep, user: SignedIn, run_id: int) -> Response:
+def run_page(request: Request, session: SessionDep, user: SignedIn, run_id: DbId) -> Response:
     _coordinator(user)
     return _run_page(request, session, user, service.get_run(session, run_id))
 
@@ -226,7 +227,7 @@ def _requested(form: Any) -> tuple[str, str, str]:
 
 @router.post("/allocations/{run_id}/relancer")
 def rerun(
-    request: Request, session: SessionDep, user: SignedIn, form: Form, run_id: int
+    request: Request, session: SessionDep, user: SignedIn, form: Form, run_id: DbId
 ) -> Response:
     _coordinator(user)
     previous = service.get_run(session, run_id)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from api.allocations import repository
 from api.allocations.schemas import AllocationRequest
 from api.core.audit import actor_label, record
+from api.core.content import LeftOut, has_content
 from api.core.errors import AppError, NotFound
 from api.core.spreadsheets import frame_csv, frame_xlsx
 from api.engine.service import MatchingService, to_need, to_profile
@@ -54,17 +55,38 @@ def _scores(z: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     return out
 
 
+@dataclass(frozen=True)
+class Instance:
+    """What the solvers get, with what the page and report need beside it."""
+
+    instance: AllocationInstance
+    groups: dict[str, dict[str, str]]
+    combined: dict[tuple[str, str], float]
+    left_out: LeftOut
+
+
 def build_instance(
     session: Session, matching: MatchingService, body: AllocationRequest
-) -> tuple[AllocationInstance, dict[str, dict[str, str]], dict[tuple[str, str], float]]:
+) -> Instance:
     fitted = matching.fitted(session)
     needs = repository.open_needs_with_places(session, body.kinds)
     people = repository.people_to_place(session)
-    if not needs or not people or fitted.needs is None or fitted.people is None:
-        empty = AllocationInstance((), (), ())
-        return empty, {}, {}
+    # A profile or need with nothing to compare cannot be ranked: it sits this run out and the
+    # report names it, so one blank sign-up does not fail the region's allocation.
     profiles = [to_profile(p) for p in people]
     engine_needs = [to_need(n) for n in needs]
+    person_ok = [has_content(p) for p in profiles]
+    need_ok = [has_content(n) for n in engine_needs]
+    left_out = LeftOut.of(
+        [p.id for p, ok in zip(profiles, person_ok, strict=True) if not ok],
+        [n.id for n, ok in zip(engine_needs, need_ok, strict=True) if not ok],
+    )
+    people = [p for p, ok in zip(people, person_ok, strict=True) if ok]
+    profiles = [p for p, ok in zip(profiles, person_ok, strict=True) if ok]
+    needs = [n for n, ok in zip(needs, need_ok, strict=True) if ok]
+    engine_needs = [n for n, ok in zip(engine_needs, need_ok, strict=True) if ok]
+    if not needs or not people or fitted.needs is None or fitted.people is None:
+        return Instance(AllocationInstance((), (), ()), {}, {}, left_out)
     # Both sides' view: the person's score for each need, and the need's score for each person.
     person_side, _, codes = fitted.needs.score_matrix(profiles)
     need_side, _, _ = fitted.people.score_matrix(engine_needs)
@@ -100,7 +122,7 @@ def build_instance(
         "territory": {p.ref: p.territory or UNKNOWN for p in people},
         "school": {p.ref: p.organisation.name if p.organisation else UNKNOWN for p in people},
     }
-    return instance, groups, combined
+    return Instance(instance, groups, combined, left_out)
 
 
 def run_allocation(
@@ -108,17 +130,21 @@ def run_allocation(
 ) -> AllocationRun:
     """Run both methods and save them side by side; AllocationRefused saves nothing."""
     try:
-        instance, groups, combined = build_instance(session, matching, body)
+        built = build_instance(session, matching, body)
+        instance, combined = built.instance, built.combined
         results = {"stable": stable_allocation(instance), "welfare": welfare_allocation(instance)}
     except AllocationError as exc:
         raise AllocationRefused(exc) from None
-    report = compare(instance, results, groups=groups)
+    report = compare(instance, results, groups=built.groups)
     run = AllocationRun(
         created_by=actor_label(actor),
         settings={"kinds": body.kinds, "candidates_per_person": body.candidates_per_person},
         pinned=[f"{p}|{n}" for p, n in body.pinned],
         forbidden=[f"{p}|{n}" for p, n in body.forbidden],
-        report={"rows": [asdict(r) | {"unplaced": len(r.unplaced)} for r in report.rows]},
+        report={
+            "rows": [asdict(r) | {"unplaced": len(r.unplaced)} for r in report.rows],
+            "left_out": built.left_out.model_dump(),
+        },
     )
     run.pairs = [
         AllocationPair(method=method, person_ref=p, need_ref=n, score=combined.get((p, n), 0.0))

@@ -34,7 +34,7 @@ class Page(BaseModel):
 
 def pagination(
     limit: Annotated[int, Query(ge=1, le=200, description="Nombre d'éléments / page size")] = 20,
-    offset: Annotated[int, Query(ge=0, description="Décalage / offset")] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="Décalage / offset")] = 0,
 ) -> Page:
     return Page(limit=limit, offset=offset)
 

@@ -255,6 +255,10 @@ def _too_large(request: Request, limit: int) -> Response:
     )
 
 
+# Validation codes of the service's own types (api.core.inputs), with a catalogue message.
+TRANSLATED_VALIDATION = frozenset({"control_characters", "date_format"})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Problem documents for every error, and the body size limit enforced while streaming."""
     app.add_middleware(BodyLimit, limit_of=_body_limit, refuse=_too_large)
@@ -266,6 +270,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        t = translator(request_language(request))
         errors = [
             {
                 "field": ".".join(str(p) for p in err["loc"] if p not in ("body",)),
@@ -274,8 +279,12 @@ def install_error_handlers(app: FastAPI) -> None:
             }
             for err in exc.errors()
         ]
+        for error in errors:  # the service's own input checks speak the caller's language
+            code = error["code"]
+            if code in TRANSLATED_VALIDATION:
+                error["message"] = t(message_key(code), field=error["field"])
         fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
-        detail = translator(request_language(request))(message_key("invalid"), fields=fields)
+        detail = t(message_key("invalid"), fields=fields)
         return problem(422, "invalid", detail, request, errors)
 
     @app.exception_handler(StarletteHTTPException)

@@ -14,6 +14,7 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
@@ -314,6 +315,9 @@ _TYPES = {
     "date_type": "error.date",
     "greater_than_equal": "error.ge",
     "less_than_equal": "error.le",
+    "control_characters": "error.control_characters",
+    "date_format": "error.date",
+    "timezone_aware": "error.aware_datetime",
 }
 
 # The services' refusals (AppError) a form shows next to a field, by code.
@@ -379,6 +383,12 @@ class WebRoute(APIRoute):
                 return redirect(request, url, "signin.required")
             except CsrfRejected:
                 return render(request, "web/error.html", None, 403, message_key="error.csrf")
+            except RequestValidationError as exc:
+                # A page's URL is its address: an id out of range (or not a number) names no
+                # page, so it reads as not found; a bad query string is a 422 page.
+                in_path = any(e["loc"] and e["loc"][0] == "path" for e in exc.errors())
+                status, key = (404, "error.not_found") if in_path else (422, "error.invalid")
+                return render(request, "web/error.html", None, status, message_key=key)
             except AppError as exc:
                 fallback = "error.not_found" if exc.status_code == 404 else "error.forbidden"
                 key = _PAGE_ERRORS.get(exc.code, fallback)

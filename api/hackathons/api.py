@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.core.deps import Coordinator, PageDep, SessionDep
+from api.core.inputs import DbId
 from api.core.pagination import Paginated
 from api.hackathons import service
 from api.hackathons.schemas import HackathonCreate, HackathonOut, HackathonSummary
@@ -61,13 +62,13 @@ def index(session: SessionDep, user: Coordinator, page: PageDep) -> Paginated[Ha
 
 
 @router.get("/{hackathon_id}", response_model=HackathonOut)
-def read(session: SessionDep, user: Coordinator, hackathon_id: int) -> HackathonOut:
+def read(session: SessionDep, user: Coordinator, hackathon_id: DbId) -> HackathonOut:
     """Les équipes d'un hackathon / one hackathon's teams."""
     return hackathon_out(service.get_hackathon(session, hackathon_id))
 
 
 @router.get("/{hackathon_id}/export.csv")
-def export(session: SessionDep, user: Coordinator, hackathon_id: int) -> Response:
+def export(session: SessionDep, user: Coordinator, hackathon_id: DbId) -> Response:
     """Exporter les équipes en CSV / export the teams as CSV."""
     event = service.get_hackathon(session, hackathon_id)
     return Response(
@@ -78,7 +79,7 @@ def export(session: SessionDep, user: Coordinator, hackathon_id: int) -> Respons
 
 
 @router.delete("/{hackathon_id}", status_code=204, response_class=Response)
-def delete(session: SessionDep, user: Coordinator, hackathon_id: int) -> Response:
+def delete(session: SessionDep, user: Coordinator, hackathon_id: DbId) -> Response:
     """Supprimer des équipes enregistrées / delete saved teams."""
     service.delete_hackathon(session, hackathon_id, user)
     return Response(status_code=204)

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from api.core.deps import SessionDep
+from api.core.inputs import DbId
 from api.core.rendering import (
     Form,
     SignedIn,
@@ -161,7 +162,7 @@ def _team_cards(event: HackathonEvent) -> list[dict[str, Any]]:
 
 @router.get("/hackathons/{hackathon_id}")
 def hackathon_page(
-    request: Request, session: SessionDep, user: SignedIn, hackathon_id: int
+    request: Request, session: SessionDep, user: SignedIn, hackathon_id: DbId
 ) -> Response:
     _coordinator(user)
     event = service.get_hackathon(session, hackathon_id)
@@ -180,7 +181,7 @@ def hackathon_page(
 
 
 @router.get("/hackathons/{hackathon_id}/equipes.csv")
-def hackathon_csv(session: SessionDep, user: SignedIn, hackathon_id: int) -> Response:
+def hackathon_csv(session: SessionDep, user: SignedIn, hackathon_id: DbId) -> Response:
     _coordinator(user)
     event = service.get_hackathon(session, hackathon_id)
     return Response(
@@ -192,7 +193,7 @@ def hackathon_csv(session: SessionDep, user: SignedIn, hackathon_id: int) -> Res
 
 @router.post("/hackathons/{hackathon_id}/supprimer")
 def delete_hackathon_page(
-    request: Request, session: SessionDep, user: SignedIn, form: Form, hackathon_id: int
+    request: Request, session: SessionDep, user: SignedIn, form: Form, hackathon_id: DbId
 ) -> Response:
     _coordinator(user)
     service.delete_hackathon(session, hackathon_id, user)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
+
+from api.core.inputs import DB_INT_MAX, Line
 
 
 class WeightsIn(BaseModel):
@@ -18,18 +20,18 @@ class WeightsIn(BaseModel):
 
 
 class HackathonCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: Line = Field(min_length=1, max_length=200)
     team_size: int = Field(default=4, ge=1, le=20)
-    participants: list[str] = Field(
+    participants: list[Annotated[Line, Field(max_length=200)]] = Field(
         default_factory=list, max_length=5000, description="références des personnes / refs"
     )
-    need: str | None = Field(
+    need: Line | None = Field(
         default=None,
         max_length=40,
         description="besoin de type hackathon : ses intéressés participent / its interested join",
     )
     weights: WeightsIn = Field(default_factory=WeightsIn)
-    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    seed: int = Field(default=0, ge=0, le=DB_INT_MAX)
 
 
 class MemberOut(BaseModel):

@@ -8,6 +8,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.core.inputs import Line, Text
 from api.core.vocabulary import LevelName, NeedKindName, PersonKindName, RemoteName
 
 Kind = Literal["organisations", "people", "needs"]
@@ -21,9 +22,9 @@ MAX_REPORTED_ERRORS = 1000
 class _Record(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    id: str = Field(min_length=1, max_length=40)
-    town: str | None = None
-    territory: str | None = None
+    id: Line = Field(min_length=1, max_length=40)
+    town: Line | None = None
+    territory: Line | None = None
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
 
@@ -33,29 +34,29 @@ R = TypeVar("R", bound=_Record)
 
 class OrganisationRecord(_Record):
     kind: Literal["company", "school", "lab"]
-    name: str = Field(min_length=1, max_length=200)
-    sector: str | None = None
-    size: str | None = None
-    description: str = ""
+    name: Line = Field(min_length=1, max_length=200)
+    sector: Line | None = None
+    size: Line | None = None
+    description: Text = ""
 
 
 class ProfileRecord(_Record):
     kind: PersonKindName = "student"
-    first_name: str = Field(default="", max_length=120)
-    last_name: str = Field(default="", max_length=120)
-    email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    headline: str = Field(default="", max_length=300)
-    summary: str = ""
-    skills: list[str] = []
-    organisation_id: str | None = None
-    programme: str | None = None
+    first_name: Line = Field(default="", max_length=120)
+    last_name: Line = Field(default="", max_length=120)
+    email: Line | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    headline: Line = Field(default="", max_length=300)
+    summary: Text = ""
+    skills: list[Line] = []
+    organisation_id: Line | None = None
+    programme: Line | None = None
     level: LevelName | None = None
     available_from: date | None = None
     available_until: date | None = None
     mobility_km: float | None = Field(default=None, ge=0, le=20000)
-    languages: list[str] = []
+    languages: list[Line] = []
     seeks: list[NeedKindName] = []
-    research_topics: list[str] = []
+    research_topics: list[Line] = []
     consent_visible: bool = False
 
     @field_validator("available_until")
@@ -69,13 +70,13 @@ class ProfileRecord(_Record):
 
 class NeedRecord(_Record):
     kind: NeedKindName = "job"
-    organisation_id: str
-    title: str = Field(min_length=1, max_length=300)
-    description: str = ""
-    skills: list[str] = []
-    nice_to_have: list[str] = []
+    organisation_id: Line
+    title: Line = Field(min_length=1, max_length=300)
+    description: Text = ""
+    skills: list[Line] = []
+    nice_to_have: list[Line] = []
     level_min: LevelName | None = None
-    languages: list[str] = []
+    languages: list[Line] = []
     remote: RemoteName = "none"
     start_date: date | None = None
     duration_months: int | None = Field(default=None, ge=0, le=120)

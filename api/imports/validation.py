@@ -33,6 +33,7 @@ MESSAGES_FR: dict[str, str] = {
     "less_than_equal": "doit être inférieur ou égal à {le}",
     "greater_than": "doit être supérieur à {gt}",
     "less_than": "doit être inférieur à {lt}",
+    "control_characters": "caractère de contrôle interdit (caractère nul, effacement…)",
 }
 
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.core.deps import Coordinator, CurrentUser, PageDep, SessionDep
+from api.core.inputs import DbId
 from api.core.pagination import Paginated
 from api.jobdating import exports, service
 from api.jobdating.schemas import (
@@ -107,13 +108,13 @@ def index(session: SessionDep, user: Coordinator, page: PageDep) -> Paginated[Ev
 
 
 @router.get("/{event_id}", response_model=EventOut)
-def read(session: SessionDep, user: Coordinator, event_id: int) -> EventOut:
+def read(session: SessionDep, user: Coordinator, event_id: DbId) -> EventOut:
     """Un job dating et son planning / one event with its schedule."""
     return event_out(service.get_event(session, event_id))
 
 
 @router.delete("/{event_id}", status_code=204, response_class=Response)
-def delete(session: SessionDep, user: Coordinator, event_id: int) -> Response:
+def delete(session: SessionDep, user: Coordinator, event_id: DbId) -> Response:
     """Supprimer un job dating et son planning / delete an event and its schedule."""
     service.delete_event(session, event_id, user)
     return Response(status_code=204)
@@ -124,7 +125,7 @@ def schedule(
     request: Request,
     session: SessionDep,
     user: Coordinator,
-    event_id: int,
+    event_id: DbId,
     body: ScheduleRequest | None = None,
 ) -> EventOut:
     """Calculer le planning (les épinglés restent) / compute the schedule, pins kept."""
@@ -137,7 +138,7 @@ def schedule(
 
 @router.post("/{event_id}/swap", response_model=EventOut)
 def swap_route(
-    session: SessionDep, user: Coordinator, event_id: int, body: SwapRequest
+    session: SessionDep, user: Coordinator, event_id: DbId, body: SwapRequest
 ) -> EventOut:
     """Échanger les créneaux de deux entretiens / exchange two meetings' slots (checked)."""
     event = service.get_event(session, event_id)
@@ -145,7 +146,7 @@ def swap_route(
 
 
 @router.post("/{event_id}/pin", response_model=EventOut)
-def pin(session: SessionDep, user: Coordinator, event_id: int, body: PinRequest) -> EventOut:
+def pin(session: SessionDep, user: Coordinator, event_id: DbId, body: PinRequest) -> EventOut:
     """Épingler ou désépingler un entretien (et le déplacer) / pin, unpin or move a meeting."""
     event = service.get_event(session, event_id)
     return event_out(
@@ -154,7 +155,7 @@ def pin(session: SessionDep, user: Coordinator, event_id: int, body: PinRequest)
 
 
 @router.get("/{event_id}/agenda.csv")
-def agenda_csv(session: SessionDep, user: Coordinator, event_id: int) -> Response:
+def agenda_csv(session: SessionDep, user: Coordinator, event_id: DbId) -> Response:
     """Le planning complet en CSV / the whole schedule as CSV."""
     event = service.get_event(session, event_id)
     return Response(
@@ -165,12 +166,12 @@ def agenda_csv(session: SessionDep, user: Coordinator, event_id: int) -> Respons
 
 
 @router.get("/{event_id}/agendas", response_model=AgendasOut)
-def agendas_route(session: SessionDep, user: Coordinator, event_id: int) -> AgendasOut:
+def agendas_route(session: SessionDep, user: Coordinator, event_id: DbId) -> AgendasOut:
     """Agendas par personne et par entreprise / per-student and per-company agendas."""
     return exports.agendas(service.get_event(session, event_id))
 
 
 @router.get("/{event_id}/my-agenda", response_model=MyAgendaOut)
-def my_agenda_route(session: SessionDep, user: CurrentUser, event_id: int) -> MyAgendaOut:
+def my_agenda_route(session: SessionDep, user: CurrentUser, event_id: DbId) -> MyAgendaOut:
     """Mon agenda (participant ou entreprise) / my own agenda, as attendee or company."""
     return exports.my_agenda(service.get_event(session, event_id), user)

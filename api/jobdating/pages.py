@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 
 from api.core.deps import SessionDep
 from api.core.errors import AppError, NotFound
+from api.core.inputs import DbId, RefPath
 from api.core.rendering import (
     Form,
     SignedIn,
@@ -314,7 +315,7 @@ def _event_page(
 
 
 @router.get("/job-dating/{event_id}")
-def event_page(request: Request, session: SessionDep, user: SignedIn, event_id: int) -> Response:
+def event_page(request: Request, session: SessionDep, user: SignedIn, event_id: DbId) -> Response:
     _coordinator(user)
     return _event_page(request, user, service.get_event(session, event_id))
 
@@ -375,7 +376,7 @@ def _unknown_meeting(request: Request) -> list[str]:
 
 @router.post("/job-dating/{event_id}/planning")
 def plan(
-    request: Request, session: SessionDep, user: SignedIn, form: Form, event_id: int
+    request: Request, session: SessionDep, user: SignedIn, form: Form, event_id: DbId
 ) -> Response:
     _coordinator(user)
     event = service.get_event(session, event_id)
@@ -391,7 +392,7 @@ def plan(
 
 @router.post("/job-dating/{event_id}/echanger")
 def swap_page(
-    request: Request, session: SessionDep, user: SignedIn, form: Form, event_id: int
+    request: Request, session: SessionDep, user: SignedIn, form: Form, event_id: DbId
 ) -> Response:
     _coordinator(user)
     event = service.get_event(session, event_id)
@@ -410,7 +411,7 @@ def swap_page(
 
 @router.post("/job-dating/{event_id}/epingler")
 def pin_page(
-    request: Request, session: SessionDep, user: SignedIn, form: Form, event_id: int
+    request: Request, session: SessionDep, user: SignedIn, form: Form, event_id: DbId
 ) -> Response:
     """A grid button ("pin" or "unpin" = meeting id), or the move form (meeting and slot)."""
     _coordinator(user)
@@ -443,7 +444,7 @@ def pin_page(
 
 @router.post("/job-dating/{event_id}/supprimer")
 def delete_event_page(
-    request: Request, session: SessionDep, user: SignedIn, form: Form, event_id: int
+    request: Request, session: SessionDep, user: SignedIn, form: Form, event_id: DbId
 ) -> Response:
     _coordinator(user)
     service.delete_event(session, event_id, user)
@@ -451,7 +452,7 @@ def delete_event_page(
 
 
 @router.get("/job-dating/{event_id}/agenda.csv")
-def event_csv(session: SessionDep, user: SignedIn, event_id: int) -> Response:
+def event_csv(session: SessionDep, user: SignedIn, event_id: DbId) -> Response:
     _coordinator(user)
     event = service.get_event(session, event_id)
     return Response(
@@ -522,7 +523,7 @@ def _print_page(
 
 @router.get("/job-dating/{event_id}/agendas/{who}")
 def printable_agendas(
-    request: Request, session: SessionDep, user: SignedIn, event_id: int, who: str
+    request: Request, session: SessionDep, user: SignedIn, event_id: DbId, who: RefPath
 ) -> Response:
     _coordinator(user)
     if who not in ("etudiants", "entreprises"):
@@ -541,7 +542,7 @@ def printable_agendas(
 
 @router.get("/job-dating/{event_id}/agenda/{ref}")
 def one_agenda(
-    request: Request, session: SessionDep, user: SignedIn, event_id: int, ref: str
+    request: Request, session: SessionDep, user: SignedIn, event_id: DbId, ref: RefPath
 ) -> Response:
     """One attendee's or table's agenda: for coordinators, or for that person or company."""
     event = service.get_event(session, event_id)

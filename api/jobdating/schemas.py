@@ -3,29 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
+
+from api.core.inputs import DB_INT_MAX, BodyId, Day, Line
 
 MAX_PARALLEL = 20  # interviews a table holds at once
 
 
 class TableIn(BaseModel):
-    organisation: str = Field(min_length=1, max_length=40, description="référence / ref")
+    organisation: Line = Field(min_length=1, max_length=40, description="référence / ref")
     parallel: int = Field(default=1, ge=1, le=MAX_PARALLEL, description="entretiens en parallèle")
     max_interviews: int | None = Field(default=None, ge=0, le=1000)
 
 
 class EventCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    date: dt.date
-    place: str | None = Field(default=None, max_length=200)
+    name: Line = Field(min_length=1, max_length=200)
+    date: Day
+    place: Line | None = Field(default=None, max_length=200)
     start_time: str = Field(default="18:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     slot_minutes: int = Field(default=15, ge=5, le=240)
     slots: int = Field(default=8, ge=1, le=48)
     max_per_student: int = Field(default=3, ge=1, le=48)
     companies: list[TableIn] = Field(default_factory=list, max_length=500)
-    attendees: list[str] = Field(
+    attendees: list[Annotated[Line, Field(max_length=200)]] = Field(
         default_factory=list, max_length=5000, description="références des personnes / refs"
     )
 
@@ -98,15 +100,18 @@ class ScheduleRequest(BaseModel):
 
 
 class SwapRequest(BaseModel):
-    a: int = Field(description="identifiant d'entretien / meeting id")
-    b: int = Field(description="identifiant d'entretien / meeting id")
+    a: BodyId = Field(description="identifiant d'entretien / meeting id")
+    b: BodyId = Field(description="identifiant d'entretien / meeting id")
 
 
 class PinRequest(BaseModel):
-    meeting: int
+    meeting: BodyId
     pinned: bool = True
     slot: int | None = Field(
-        default=None, ge=0, description="déplacer d'abord à ce créneau / move here first"
+        default=None,
+        ge=0,
+        le=DB_INT_MAX,
+        description="déplacer d'abord à ce créneau / move here first",
     )
 
 

@@ -17,6 +17,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from api.core.audit import actor_label, record
+from api.core.content import LeftOut, has_content
 from api.core.errors import AppError, FieldError, NotFound
 from api.core.i18n import translator
 from api.engine.service import MatchingService, to_need, to_profile
@@ -415,8 +416,10 @@ def compute_fits(
     need_col = {d.id: j for j, d in enumerate(fitted.needs.documents_)}
     person_col = {d.id: j for j, d in enumerate(fitted.people.documents_)}
     # Rows the rankers were fitted on; a row newer than the fit keeps LOW_FIT until the refit.
-    needs = [n for n in needs if n.ref in need_col]
-    scored = [p for p in people if p.ref in person_col]
+    # Rows with nothing to compare cannot be ranked: they keep LOW_FIT (schedule_event leaves
+    # such attendees out and names them in the report).
+    needs = [n for n in needs if n.ref in need_col and has_content(to_need(n))]
+    scored = [p for p in people if p.ref in person_col and has_content(to_profile(p))]
     if not needs or not scored:
         return fits
     person_side, _, codes = fitted.needs.score_matrix([to_profile(p) for p in scored])
@@ -434,8 +437,13 @@ def compute_fits(
     return fits
 
 
-def to_engine(event: JobDatingEvent, fits: dict[tuple[str, str], float] | None = None) -> JobDating:
-    """The event as the solver sees it; without `fits`, those of the saved meetings."""
+def to_engine(
+    event: JobDatingEvent,
+    fits: dict[tuple[str, str], float] | None = None,
+    left_out: frozenset[str] = frozenset(),
+) -> JobDating:
+    """The event as the solver sees it; without `fits`, those of the saved meetings.
+    Attendees in `left_out` are not scheduled."""
     if fits is None:
         fits = {(m.attendee.person.ref, m.table.organisation.ref): m.score for m in event.meetings}
     return JobDating(
@@ -443,8 +451,10 @@ def to_engine(event: JobDatingEvent, fits: dict[tuple[str, str], float] | None =
         companies=tuple(
             Company(t.organisation.ref, t.parallel, t.max_interviews) for t in event.tables
         ),
-        attendees=tuple(Attendee(a.person.ref) for a in event.attendees),
-        fits=tuple(Fit(s, c, score) for (s, c), score in fits.items()),
+        attendees=tuple(
+            Attendee(a.person.ref) for a in event.attendees if a.person.ref not in left_out
+        ),
+        fits=tuple(Fit(s, c, score) for (s, c), score in fits.items() if s not in left_out),
         max_per_student=event.max_per_student,
         pinned=tuple(
             Pin(m.attendee.person.ref, m.table.organisation.ref, m.slot)
@@ -481,7 +491,15 @@ def schedule_event(
     """Compute and save the schedule; pinned meetings stay where they are. A refusal (PinsClash,
     ScheduleInvalid) leaves the saved schedule as it was."""
     fits = compute_fits(session, matching, event)
-    engine_event = to_engine(event, fits)
+    # An attendee with an empty profile has no fit to rank tables by: left out of the schedule
+    # (unless a coordinator pinned them) and named in the report, never a failed schedule.
+    pinned_people = {m.attendee.person.ref for m in event.meetings if m.pinned}
+    empty = LeftOut.of(
+        a.person.ref
+        for a in event.attendees
+        if a.person.ref not in pinned_people and not has_content(to_profile(a.person))
+    )
+    engine_event = to_engine(event, fits, frozenset(empty.people))
     try:
         schedule = schedule_interviews(
             engine_event, coverage_bonus=COVERAGE_BONUS if coverage else 0.0
@@ -506,7 +524,13 @@ def schedule_event(
         )
         for m in schedule.meetings
     ]
-    event.report = _report(schedule, coverage=coverage, pinned=len(pinned), violations=[])
+    event.report = _report(
+        schedule,
+        coverage=coverage,
+        pinned=len(pinned),
+        violations=[],
+        left_out=empty.model_dump(),
+    )
     event.scheduled_at = utcnow()
     session.flush()
     record(

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from api.core.deps import CurrentUser, PageDep, SessionDep
+from api.core.inputs import Line, RefPath
 from api.core.pagination import Paginated
 from api.core.vocabulary import NeedKindName
 from api.needs import service
@@ -16,12 +17,12 @@ directory = APIRouter(prefix="/api/v1", tags=["annuaire / directory"])
 publishing = APIRouter(prefix="/api/v1/needs", tags=["besoins / needs"])
 
 Territory = Annotated[
-    str | None, Query(description="Territoire / territory, ex. « Dunkerque »", max_length=60)
+    Line | None, Query(description="Territoire / territory, ex. « Dunkerque »", max_length=60)
 ]
 SkillFilter = Annotated[
-    list[str], Query(description="Compétence(s) exigée(s), toutes / required skill(s), all")
+    list[Line], Query(description="Compétence(s) exigée(s), toutes / required skill(s), all")
 ]
-OrgRef = Annotated[str | None, Query(description="Référence de l'organisation", max_length=40)]
+OrgRef = Annotated[Line | None, Query(description="Référence de l'organisation", max_length=40)]
 
 
 @directory.get("/needs", response_model=Paginated[NeedOut])
@@ -51,7 +52,7 @@ def list_needs(
 
 
 @directory.get("/needs/{ref}", response_model=NeedOut)
-def get_need(session: SessionDep, ref: str) -> NeedOut:
+def get_need(session: SessionDep, ref: RefPath) -> NeedOut:
     return NeedOut.model_validate(service.get_need(session, ref))
 
 
@@ -62,13 +63,13 @@ def create_need(session: SessionDep, user: CurrentUser, body: NeedCreate) -> Nee
 
 
 @publishing.patch("/{ref}", response_model=NeedOut)
-def update_need(session: SessionDep, user: CurrentUser, ref: str, body: NeedUpdate) -> NeedOut:
+def update_need(session: SessionDep, user: CurrentUser, ref: RefPath, body: NeedUpdate) -> NeedOut:
     """Modifier un besoin (champs absents inchangés) / edit a need (partial update)."""
     return NeedOut.model_validate(service.update_need(session, user, ref, body))
 
 
 @publishing.delete("/{ref}", status_code=204, response_class=Response)
-def delete_need(session: SessionDep, user: CurrentUser, ref: str) -> Response:
+def delete_need(session: SessionDep, user: CurrentUser, ref: RefPath) -> Response:
     """Retirer un besoin / withdraw a need.
 
     Its suggestions, interests and shortlists go with it (foreign keys cascade); the audit log

@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 
 from api.core.deps import SessionDep
 from api.core.errors import AppError, NotFound
+from api.core.inputs import RefPath
 from api.core.rendering import (
     TEMPLATES,
     Form,
@@ -183,14 +184,14 @@ def preview_new_need(request: Request, user: SignedIn, form: Form) -> Response:
 
 
 @router.get("/besoins/{ref}/modifier")
-def edit_need_page(request: Request, session: SessionDep, user: SignedIn, ref: str) -> Response:
+def edit_need_page(request: Request, session: SessionDep, user: SignedIn, ref: RefPath) -> Response:
     need = _editable(session, user, ref)
     return _form(request, user, need, _values(need))
 
 
 @router.post("/besoins/{ref}/modifier/apercu")
 def preview_need(
-    request: Request, session: SessionDep, user: SignedIn, form: Form, ref: str
+    request: Request, session: SessionDep, user: SignedIn, form: Form, ref: RefPath
 ) -> Response:
     need = _editable(session, user, ref)
     return _form(request, user, need, _posted(form))
@@ -198,7 +199,7 @@ def preview_need(
 
 @router.post("/besoins/{ref}/modifier")
 def save_need(
-    request: Request, session: SessionDep, user: SignedIn, form: Form, ref: str
+    request: Request, session: SessionDep, user: SignedIn, form: Form, ref: RefPath
 ) -> Response:
     need = _editable(session, user, ref)
     values = _posted(form)
@@ -217,7 +218,7 @@ def save_need(
 
 @router.post("/besoins/{ref}/statut")
 def set_need_open(
-    request: Request, session: SessionDep, user: SignedIn, form: Form, ref: str
+    request: Request, session: SessionDep, user: SignedIn, form: Form, ref: RefPath
 ) -> Response:
     """Close a need (no new candidates, history kept) or reopen it."""
     _editable(session, user, ref)

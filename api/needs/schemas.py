@@ -6,6 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.core.inputs import Day, Line
 from api.core.vocabulary import LevelName, NeedKindName, RemoteName
 from api.people.schemas import Input, Labels, Languages, LongText, OrganisationBrief
 
@@ -33,22 +34,22 @@ class NeedOut(BaseModel):
 
 class _NeedFields(Input):
     kind: NeedKindName = "job"
-    title: str = Field(min_length=1, max_length=300)
+    title: Line = Field(min_length=1, max_length=300)
     description: LongText = ""
     skills: Labels = []
     nice_to_have: Labels = []
     level_min: LevelName | None = None
     languages: Languages = []
-    town: str | None = Field(default=None, max_length=120, description="Commune / town")
+    town: Line | None = Field(default=None, max_length=120, description="Commune / town")
     remote: RemoteName = "none"
-    start_date: date | None = None
+    start_date: Day | None = None
     duration_months: int | None = Field(default=None, ge=0, le=120)
     places: int = Field(default=1, ge=0, le=10_000)
     is_open: bool = True
 
 
 class NeedCreate(_NeedFields):
-    organisation: str | None = Field(
+    organisation: Line | None = Field(
         default=None,
         max_length=40,
         description="Référence de l'organisation (administrateurs seulement) / admins only",
@@ -59,4 +60,4 @@ class NeedUpdate(_NeedFields):
     """Fields of a need its organisation may change; absent fields are left as they are."""
 
     # The default is never used: only fields present in the body are applied.
-    title: str = Field(default="", min_length=1, max_length=300)
+    title: Line = Field(default="", min_length=1, max_length=300)

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from api.core.deps import CurrentUser, PageDep, SessionDep
+from api.core.inputs import Line, RefPath
 from api.core.pagination import Paginated
 from api.core.vocabulary import OrganisationKindName, PersonKindName
 from api.people import service
@@ -28,12 +29,12 @@ directory = APIRouter(prefix="/api/v1", tags=["annuaire / directory"])
 profiles = APIRouter(prefix="/api/v1/people", tags=["profils / profiles"])
 
 Territory = Annotated[
-    str | None, Query(description="Territoire / territory, ex. « Dunkerque »", max_length=60)
+    Line | None, Query(description="Territoire / territory, ex. « Dunkerque »", max_length=60)
 ]
 SkillFilter = Annotated[
-    list[str], Query(description="Compétence(s) exigée(s), toutes / required skill(s), all")
+    list[Line], Query(description="Compétence(s) exigée(s), toutes / required skill(s), all")
 ]
-OrgRef = Annotated[str | None, Query(description="Référence de l'organisation", max_length=40)]
+OrgRef = Annotated[Line | None, Query(description="Référence de l'organisation", max_length=40)]
 
 
 @directory.get("/organisations", response_model=Paginated[OrganisationOut])
@@ -42,7 +43,7 @@ def list_organisations(
     page: PageDep,
     kind: OrganisationKindName | None = None,
     territory: Territory = None,
-    sector: Annotated[str | None, Query(max_length=120)] = None,
+    sector: Annotated[Line | None, Query(max_length=120)] = None,
 ) -> Paginated[OrganisationOut]:
     items, total = service.list_organisations(
         session, kind=kind, territory=territory, sector=sector, limit=page.limit, offset=page.offset
@@ -56,7 +57,7 @@ def list_organisations(
 
 
 @directory.get("/organisations/{ref}", response_model=OrganisationOut)
-def get_organisation(session: SessionDep, ref: str) -> OrganisationOut:
+def get_organisation(session: SessionDep, ref: RefPath) -> OrganisationOut:
     return OrganisationOut.model_validate(service.get_organisation(session, ref))
 
 
@@ -94,28 +95,30 @@ def list_people(
 
 
 @directory.get("/people/{ref}", response_model=PersonOut)
-def get_person(session: SessionDep, user: CurrentUser, ref: str) -> PersonOut:
+def get_person(session: SessionDep, user: CurrentUser, ref: RefPath) -> PersonOut:
     """Un profil, s'il est visible (404 sinon) / one profile, if visible (404 otherwise)."""
     return PersonOut.model_validate(service.get_person(session, user, ref))
 
 
 @profiles.patch("/{ref}", response_model=PersonOut)
 def update_profile(
-    session: SessionDep, user: CurrentUser, ref: str, body: ProfileUpdate
+    session: SessionDep, user: CurrentUser, ref: RefPath, body: ProfileUpdate
 ) -> PersonOut:
     """Modifier son profil (champs absents inchangés) / edit one's profile (partial update)."""
     return PersonOut.model_validate(service.update_profile(session, user, ref, body))
 
 
 @profiles.put("/{ref}/consent", response_model=ConsentOut)
-def set_consent(session: SessionDep, user: CurrentUser, ref: str, body: ConsentIn) -> ConsentOut:
+def set_consent(
+    session: SessionDep, user: CurrentUser, ref: RefPath, body: ConsentIn
+) -> ConsentOut:
     """Autoriser ou non les entreprises à voir son profil / let companies see one's profile."""
     return ConsentOut.model_validate(service.set_consent(session, user, ref, body))
 
 
 @profiles.get("/{ref}/export", response_model=PersonExport)
 def export_person(
-    session: SessionDep, user: CurrentUser, ref: str, response: Response
+    session: SessionDep, user: CurrentUser, ref: RefPath, response: Response
 ) -> PersonExport:
     """Toutes ses données, en JSON (droit d'accès et portabilité) / all one's data as JSON."""
     export = service.export_person(session, user, ref)
@@ -126,7 +129,9 @@ def export_person(
 
 
 @profiles.delete("/{ref}", status_code=204, response_class=Response)
-def erase_person(request: Request, session: SessionDep, user: CurrentUser, ref: str) -> Response:
+def erase_person(
+    request: Request, session: SessionDep, user: CurrentUser, ref: RefPath
+) -> Response:
     """Effacer son compte et son profil (droit à l'effacement) / erase one's account and profile.
 
     Suggestions and their decision history are kept for the coordinators' statistics, with the

@@ -7,13 +7,14 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from api.core.inputs import Day, Line, Text
 from api.core.vocabulary import LevelName, NeedKindName
 
-Label = Annotated[str, Field(min_length=1, max_length=200)]
+Label = Annotated[Line, Field(min_length=1, max_length=200)]
 Labels = Annotated[list[Label], Field(max_length=100)]
-Language = Annotated[str, Field(min_length=1, max_length=40)]
+Language = Annotated[Line, Field(min_length=1, max_length=40)]
 Languages = Annotated[list[Language], Field(max_length=20)]
-LongText = Annotated[str, Field(max_length=20_000)]
+LongText = Annotated[Text, Field(max_length=20_000)]
 
 
 class Input(BaseModel):
@@ -72,18 +73,18 @@ class PersonOut(BaseModel):
 class ProfileUpdate(Input):
     """Fields of a profile its owner may change; absent fields are left as they are."""
 
-    headline: str = Field(default="", max_length=300)
+    headline: Line = Field(default="", max_length=300)
     summary: LongText = ""
     skills: Labels = []
-    programme: str | None = Field(default=None, max_length=200)
+    programme: Line | None = Field(default=None, max_length=200)
     level: LevelName | None = None
-    available_from: date | None = None
-    available_until: date | None = None
+    available_from: Day | None = None
+    available_until: Day | None = None
     mobility_km: float | None = Field(default=None, ge=0, le=20_000)
     languages: Languages = []
     seeks: Annotated[list[NeedKindName], Field(max_length=5)] = []
     research_topics: Labels = []
-    town: str | None = Field(default=None, max_length=120, description="Commune / town")
+    town: Line | None = Field(default=None, max_length=120, description="Commune / town")
 
 
 class ConsentIn(Input):

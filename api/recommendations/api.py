@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
 from api.core.deps import CurrentUser, MaybeUser, PageDep, SessionDep
+from api.core.inputs import Day, Line, RefPath, Text
 from api.core.vocabulary import NeedKindName, PersonKindName, RemoteName
 from api.recommendations import service
 from api.recommendations.schemas import RecommendationPage
@@ -15,8 +15,8 @@ from api.recommendations.schemas import RecommendationPage
 router = APIRouter(prefix="/api/v1", tags=["recommandations / recommendations"])
 
 MAX_QUERY = 2000
-Territory = Annotated[str | None, Query(max_length=60)]
-Q = Annotated[str, Query(min_length=2, max_length=MAX_QUERY, description="texte libre")]
+Territory = Annotated[Line | None, Query(max_length=60)]
+Q = Annotated[Text, Query(min_length=2, max_length=MAX_QUERY, description="texte libre")]
 
 
 @router.get("/people/{ref}/recommendations", response_model=RecommendationPage)
@@ -25,12 +25,12 @@ def needs_for_person(
     session: SessionDep,
     user: CurrentUser,
     page: PageDep,
-    ref: str,
+    ref: RefPath,
     kind: NeedKindName | None = None,
     territory: Territory = None,
     remote: RemoteName | None = None,
-    start_from: date | None = None,
-    start_until: date | None = None,
+    start_from: Day | None = None,
+    start_until: Day | None = None,
 ) -> RecommendationPage:
     """Besoins recommandés pour une personne, expliqués / needs recommended for a person."""
     return service.needs_for_person(
@@ -54,7 +54,7 @@ def candidates_for_need(
     session: SessionDep,
     user: CurrentUser,
     page: PageDep,
-    ref: str,
+    ref: RefPath,
     territory: Territory = None,
     kind: PersonKindName | None = None,
 ) -> RecommendationPage:

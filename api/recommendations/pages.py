@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.core.deps import SessionDep
+from api.core.inputs import RefPath
 from api.core.pagination import last_ranked_page, page_number, pager
 from api.core.rendering import SignedIn, WebRoute, render, require_role, tr
 from api.core.vocabulary import NEED_KINDS, PERSON_ROLES, REMOTE_MODES, STAFF_ROLES
@@ -56,8 +57,8 @@ def recommendations(
         "why_empty": None,
         "why_few": None,
     }
-    profile_empty = not (person.headline or person.summary or person.skills)
-    if profile_empty:  # nothing to compare yet: the page invites to fill the profile
+    missing = service.profile_missing(person)
+    if missing:  # nothing to compare yet: the page says what to fill in on the profile
         return render(
             request,
             "web/recommendations.html",
@@ -65,6 +66,7 @@ def recommendations(
             items=[],
             interested=set(),
             profile_empty=True,
+            missing=missing,
             top_score=1.0,
             paging=pager("/recommandations", params, 1),
             **context,
@@ -119,7 +121,7 @@ def recommendations(
 
 @router.get("/besoins/{ref}/candidats")
 def candidates(
-    request: Request, session: SessionDep, user: SignedIn, ref: str, page: str = "1"
+    request: Request, session: SessionDep, user: SignedIn, ref: RefPath, page: str = "1"
 ) -> Response:
     require_role(user, "company", *STAFF_ROLES)
     need = service.candidate_need(session, user, ref)

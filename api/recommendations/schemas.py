@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class ComponentOut(BaseModel):
@@ -36,3 +36,10 @@ class RecommendationPage(BaseModel):
     items: list[RecommendationOut]
     limit: int
     offset: int
+    missing: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Champs à remplir avant toute recommandation (profil ou besoin vide) / fields to fill "
+            "in first (empty profile or need): headline, summary, skills; title, description"
+        ),
+    )

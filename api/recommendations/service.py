@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
+from api.core.content import NEED_FIELDS, has_content, missing_fields
 from api.core.errors import Forbidden, Invalid
 from api.core.policy import (
     ensure_need_owner_or_staff,
@@ -70,6 +71,8 @@ def _rank(
     limit: int,
     offset: int,
 ) -> list[Suggestion]:
+    if offset >= len(ranker.documents_):  # past the end: nothing to rank for
+        return []
     try:
         ranked = ranker.rank(
             query, k=offset + limit, explain=offset + limit, mask=_mask(ranker, allowed)
@@ -129,6 +132,11 @@ def _person_items(session: Session, ranked: list[Suggestion]) -> list[Recommenda
     return out
 
 
+def profile_missing(person: Person) -> list[str]:
+    """What a person fills in before anything can be recommended; [] once there is something."""
+    return list(missing_fields(to_profile(person)))
+
+
 def needs_for_person(
     session: Session,
     matching: MatchingService,
@@ -148,11 +156,15 @@ def needs_for_person(
     ensure_view_person(session, user, person)
     if user.person_id != person.id and not is_staff(user):
         raise Forbidden("recommendations_restricted")
+    profile = to_profile(person)
+    missing: list[str] = list(missing_fields(profile))
+    if missing:  # a fresh sign-up: nothing to compare yet, say what to fill in
+        return RecommendationPage(items=[], limit=limit, offset=offset, missing=missing)
     ranker = matching.fitted(session).needs
     if ranker is None:
         return RecommendationPage(items=[], limit=limit, offset=offset)
     allowed = need_filters(session, kind, territory, remote, start_from, start_until)
-    ranked = _rank(ranker, to_profile(person), allowed, limit, offset)
+    ranked = _rank(ranker, profile, allowed, limit, offset)
     return RecommendationPage(items=_need_items(session, ranked), limit=limit, offset=offset)
 
 
@@ -176,11 +188,15 @@ def candidates_for_need(
 ) -> RecommendationPage:
     """People ranked for a need, among those the user may see."""
     need = candidate_need(session, user, ref)
+    engine_need = to_need(need)
+    if not has_content(engine_need):  # imported without title, text or skill
+        missing = list(NEED_FIELDS)
+        return RecommendationPage(items=[], limit=limit, offset=offset, missing=missing)
     ranker = matching.fitted(session).people
     if ranker is None:
         return RecommendationPage(items=[], limit=limit, offset=offset)
     allowed = repository.person_refs(session, visible_people_clause(user), territory, kind)
-    ranked = _rank(ranker, to_need(need), allowed, limit, offset)
+    ranked = _rank(ranker, engine_need, allowed, limit, offset)
     return RecommendationPage(items=_person_items(session, ranked), limit=limit, offset=offset)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 
 from api.core.deps import Coordinator, CurrentUser, PageDep, SessionDep
+from api.core.inputs import DbId, RefPath
 from api.core.vocabulary import SuggestionStatusName
 from api.review import service
 from api.review.schemas import (
@@ -46,7 +47,7 @@ def queue(
 
 @router.post("/suggestions/{suggestion_id}/decision", response_model=SuggestionOut)
 def decide(
-    session: SessionDep, user: Coordinator, suggestion_id: int, body: Decision
+    session: SessionDep, user: Coordinator, suggestion_id: DbId, body: Decision
 ) -> SuggestionOut:
     """Approuver, rejeter (avec motif), présenter, embauché / decide on a suggestion."""
     return service.decide(session, user, suggestion_id, body)
@@ -54,31 +55,31 @@ def decide(
 
 @router.patch("/suggestions/{suggestion_id}", response_model=SuggestionOut)
 def edit(
-    session: SessionDep, user: Coordinator, suggestion_id: int, body: SuggestionEdit
+    session: SessionDep, user: Coordinator, suggestion_id: DbId, body: SuggestionEdit
 ) -> SuggestionOut:
     """Annoter une suggestion (note du coordinateur) / annotate a suggestion."""
     return service.edit(session, user, suggestion_id, body)
 
 
 @router.put("/needs/{ref}/interest", status_code=204)
-def mark_interest(session: SessionDep, user: CurrentUser, ref: str) -> None:
+def mark_interest(session: SessionDep, user: CurrentUser, ref: RefPath) -> None:
     """Marquer son intérêt pour un besoin / mark interest in a need."""
     service.mark_interest(session, user, ref)
 
 
 @router.delete("/needs/{ref}/interest", status_code=204)
-def withdraw_interest(session: SessionDep, user: CurrentUser, ref: str) -> None:
+def withdraw_interest(session: SessionDep, user: CurrentUser, ref: RefPath) -> None:
     service.withdraw_interest(session, user, ref)
 
 
 @router.put("/needs/{ref}/shortlist/{person_ref}", status_code=204)
-def shortlist(session: SessionDep, user: CurrentUser, ref: str, person_ref: str) -> None:
+def shortlist(session: SessionDep, user: CurrentUser, ref: RefPath, person_ref: RefPath) -> None:
     """Présélectionner un candidat visible / shortlist a visible candidate."""
     service.shortlist(session, user, ref, person_ref)
 
 
 @router.delete("/needs/{ref}/shortlist/{person_ref}", status_code=204)
-def unshortlist(session: SessionDep, user: CurrentUser, ref: str, person_ref: str) -> None:
+def unshortlist(session: SessionDep, user: CurrentUser, ref: RefPath, person_ref: RefPath) -> None:
     service.unshortlist(session, user, ref, person_ref)
 
 

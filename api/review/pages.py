@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from api.core.deps import SessionDep
 from api.core.errors import AppError
+from api.core.inputs import DbId, RefPath
 from api.core.pagination import page_number, page_url, pager
 from api.core.rendering import (
     Form,
@@ -72,7 +73,7 @@ def review_page(
 
 @router.post("/revue/{suggestion_id}/decision")
 def review_decision(
-    request: Request, session: SessionDep, user: SignedIn, form: Form, suggestion_id: int
+    request: Request, session: SessionDep, user: SignedIn, form: Form, suggestion_id: DbId
 ) -> Response:
     require_role(user, *STAFF_ROLES)
     status = text(form, "statut")
@@ -128,7 +129,7 @@ def introductions(request: Request, session: SessionDep, user: SignedIn) -> Resp
 
 @router.post("/besoins/{ref}/interet")
 def interest(
-    request: Request, session: SessionDep, user: SignedIn, form: Form, ref: str
+    request: Request, session: SessionDep, user: SignedIn, form: Form, ref: RefPath
 ) -> Response:
     _person_user(user)
     service.mark_interest(session, user, ref)
@@ -142,7 +143,12 @@ def interest(
 
 @router.post("/besoins/{ref}/preselection/{person_ref}")
 def add_to_shortlist(
-    request: Request, session: SessionDep, user: SignedIn, form: Form, ref: str, person_ref: str
+    request: Request,
+    session: SessionDep,
+    user: SignedIn,
+    form: Form,
+    ref: RefPath,
+    person_ref: RefPath,
 ) -> Response:
     require_role(user, "company", "admin")
     service.shortlist(session, user, ref, person_ref)

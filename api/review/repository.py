@@ -17,6 +17,11 @@ def person_ids(session: Session) -> dict[str, int]:
     return {p.ref: p.id for p in session.execute(select(Person.ref, Person.id))}
 
 
+def everyone(session: Session) -> list[Person]:
+    """Every person, skills loaded (to tell the empty profiles a batch leaves out)."""
+    return list(session.scalars(select(Person)))
+
+
 def suggested_pairs(session: Session) -> set[tuple[int | None, int]]:
     """(person id, need id) of every suggestion already stored."""
     return set(session.execute(select(Suggestion.person_id, Suggestion.need_id)).tuples())

@@ -7,6 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from api.core.content import LeftOut
+from api.core.inputs import Text
+
 
 class ProposeRequest(BaseModel):
     per_need: int = Field(default=5, ge=1, le=50)
@@ -16,6 +19,7 @@ class ProposeReport(BaseModel):
     needs: int
     created: int
     kept: int
+    left_out: LeftOut = Field(default_factory=LeftOut)
 
 
 class EventOut(BaseModel):
@@ -51,11 +55,11 @@ class QueuePage(BaseModel):
 
 class Decision(BaseModel):
     action: Literal["approve", "reject", "introduce", "hire"]
-    reason: str = Field(default="", max_length=2000)
+    reason: Text = Field(default="", max_length=2000)
 
 
 class SuggestionEdit(BaseModel):
-    note: str = Field(max_length=2000)
+    note: Text = Field(max_length=2000)
 
 
 class MutualOut(BaseModel):

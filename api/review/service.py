@@ -9,10 +9,11 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from api.core.audit import actor_label, record
+from api.core.content import LeftOut, has_content
 from api.core.errors import Conflict, Forbidden, Invalid, NotFound
 from api.core.policy import ensure_own_need, ensure_view_person
 from api.core.repository import get_or_404
-from api.engine.service import MatchingService, to_need
+from api.engine.service import MatchingService, to_need, to_profile
 from api.models import Interest, Need, Person, Shortlist, Suggestion, SuggestionEvent, User
 from api.people import repository as people_repository
 from api.recommendations.service import explanation_json
@@ -45,12 +46,22 @@ def propose(
     needs = repository.open_needs(session)
     if ranker is None or not needs:
         return ProposeReport(needs=len(needs), created=0, kept=0)
-    people = repository.person_ids(session)
+    # Needs and profiles with nothing to compare are neither ranked nor proposed: the batch
+    # goes on without them and its report names them.
+    engine_needs = {n.id: to_need(n) for n in needs}
+    empty_people = {p.ref for p in repository.everyone(session) if not has_content(to_profile(p))}
+    left_out = LeftOut.of(empty_people, (e.id for e in engine_needs.values() if not has_content(e)))
+    needs = [n for n in needs if has_content(engine_needs[n.id])]
+    people = {
+        ref: pid for ref, pid in repository.person_ids(session).items() if ref not in empty_people
+    }
     existing = repository.suggested_pairs(session)
     # Rank everything before the first write: ranking may embed new skill labels, and the
     # embedding cache writes through its own connection, which SQLite would make wait on this
     # transaction's write lock ("database is locked").
-    ranked = [(need, ranker.rank(to_need(need), k=per_need, explain=per_need)) for need in needs]
+    ranked = [
+        (need, ranker.rank(engine_needs[need.id], k=per_need, explain=per_need)) for need in needs
+    ]
     created = kept = 0
     for need, suggestions in ranked:
         for suggestion in suggestions:
@@ -74,7 +85,7 @@ def propose(
             created += 1
     session.flush()
     record(session, actor, "propose", "suggestions", "lot", created=created, kept=kept)
-    return ProposeReport(needs=len(needs), created=created, kept=kept)
+    return ProposeReport(needs=len(needs), created=created, kept=kept, left_out=left_out)
 
 
 def _flags(session: Session, person_id: int | None, need_id: int) -> tuple[bool, bool]:
