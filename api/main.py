@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "/ Matchmaking for the Côte d'Opale innovation network."
         ),
     )
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, **settings.engine_options())
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)

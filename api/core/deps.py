@@ -12,13 +12,23 @@ from sqlalchemy.orm import Session
 from api.core.db import session_scope
 from api.core.errors import Forbidden, Unauthorized
 from api.core.security import csrf_matches, read_token
+from api.core.unit_of_work import attempt_of
 from api.models import User
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """The request's unit of work: the only place a request's transaction commits."""
-    yield from session_scope(request.app.state.sessions)
-    # Vectors computed during the request are cached once its transaction is over.
+    """The request's unit of work: the only place a request's transaction commits.
+
+    The request's one session: everything it reads, the engine's cached vectors included,
+    goes through this session's connection, so a request never holds two pooled connections.
+    A rerun of a request whose first run lost a race for SQLite's write lock
+    (`api.core.unit_of_work`) takes that lock at BEGIN.
+    """
+    attempt = attempt_of(request.scope)
+    write_lock = attempt is not None and attempt.write_lock
+    yield from session_scope(request.app.state.sessions, write_lock=write_lock)
+    # Vectors computed during the request are cached once its transaction is over and its
+    # connection back in the pool (a separate, short write that may be skipped when busy).
     request.app.state.matching.flush_cache()
 
 
