@@ -22,6 +22,26 @@ class DatabaseUnavailable(RuntimeError):
     """The configured database cannot be reached; the message names DATABASE_URL."""
 
 
+class DatabaseBusy(RuntimeError):
+    """A unit of work was rolled back because another held what it needed (see `is_busy`).
+
+    Raised in place of an error that wraps such a failure (a service's own typed error), so
+    that the caller is told "busy, try again" (503) rather than the wrapper's verdict.
+    """
+
+
+def busy_cause(exc: BaseException) -> BaseException | None:
+    """The busy database error behind `exc` (itself, or what it was raised from), if any."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if is_busy(current):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def is_busy(exc: BaseException) -> bool:
     """Whether an error means "another transaction holds what this one needs; try again".
 

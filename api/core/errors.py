@@ -309,8 +309,12 @@ def install_busy_handlers(app: FastAPI) -> None:
     from sqlalchemy.exc import OperationalError
     from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-    from api.core.db import is_busy
+    from api.core.db import DatabaseBusy, is_busy
     from api.core.unit_of_work import RetryBusy, attempt_of
+
+    @app.exception_handler(DatabaseBusy)
+    async def _busy(request: Request, _exc: DatabaseBusy) -> Any:
+        return busy_response(request)
 
     @app.exception_handler(PoolTimeout)
     async def _pool_exhausted(request: Request, _exc: PoolTimeout) -> Any:
