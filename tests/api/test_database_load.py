@@ -11,6 +11,8 @@ import os
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -46,30 +48,39 @@ QUERIES = (
 )
 
 
-@pytest.fixture(scope="module")
-def loaded_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A database of the kind under test holding the demo region and an admin account."""
+@contextmanager
+def demo_database(folder: Path) -> Iterator[str]:
+    """A database of the kind under test (a SQLite file in `folder`, or a scratch PostgreSQL
+    database with TEST_DATABASE_URL) holding the demo region and an admin account."""
     base = os.environ.get("TEST_DATABASE_URL")
     admin_engine = None
+    name = f"load_{uuid.uuid4().hex[:12]}"
     if base:
-        name = f"load_{uuid.uuid4().hex[:12]}"
         admin_engine = make_engine(base, isolation_level="AUTOCOMMIT")
         with admin_engine.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         url = make_url(base).set(database=name).render_as_string(hide_password=False)
     else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('load') / 'load.db'}"
+        url = f"sqlite:///{folder / 'load.db'}"
     engine = make_engine(url)
     migrate(engine)
     for session in session_scope(session_factory(engine)):
         load_demo(session, DEMO)
         session.add(User(email=ADMIN, password_hash=hash_password(PASSWORD), role="admin"))
     engine.dispose()
-    yield url
-    if admin_engine is not None:
-        with admin_engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin_engine.dispose()
+    try:
+        yield url
+    finally:
+        if admin_engine is not None:
+            with admin_engine.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin_engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def loaded_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with demo_database(tmp_path_factory.mktemp("load")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
