@@ -65,8 +65,17 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     print(
         f"Passerelle : http://{args.host}:{args.port}  (API : http://{args.host}:{args.port}/docs)"
     )
+    # Several worker processes let rankings use several cores: much of a ranking holds the GIL,
+    # so one process serves them one core at a time. Each worker loads its own model and fits
+    # its own engine (memory, and a refit per worker after a profile or need changes); the
+    # database, its embedding cache included, is what they share.
     uvicorn.run(
-        "api.main:app_from_env", factory=True, host=args.host, port=args.port, log_level="info"
+        "api.main:app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        workers=args.workers,
     )
     return 0
 
@@ -167,6 +176,12 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="servir l'application / serve the app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_CONCURRENCY", "1")),
+        help="processus / worker processes (WEB_CONCURRENCY)",
+    )
     sub.add_parser("check-db", help="vérifier la base / check the database")
     propose_cmd = sub.add_parser("propose", help="proposer des suggestions / propose suggestions")
     propose_cmd.add_argument("--per-need", type=int, default=5)
