@@ -45,7 +45,9 @@ def cmd_load_demo(settings: Settings, args: argparse.Namespace) -> int:
     def progress(stage: str, done: int, total: int) -> None:
         print(f"\r  chargement / loading {done}/{total} ({stage})", end="", flush=True)
 
-    for session in session_scope(session_factory(_engine(settings))):
+    # A command that writes takes SQLite's write lock at BEGIN: a running server's writers then
+    # wait for it (busy_timeout) instead of making it fail halfway on "database is locked".
+    for session in session_scope(session_factory(_engine(settings)), write_lock=True):
         report = load_demo(session, folder, progress=progress)
     if report is None:
         print("Région de démonstration déjà chargée / demo region already loaded")
@@ -106,7 +108,7 @@ def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
 
     password = args.password or getpass.getpass("Mot de passe / password: ")
     try:
-        for session in session_scope(session_factory(_engine(settings))):
+        for session in session_scope(session_factory(_engine(settings)), write_lock=True):
             create_staff_account(session, args.email, password, args.role)
     except PasswordTooShort:
         return _fail(
@@ -137,7 +139,9 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     try:
         fmt = format_of(path.name, args.format)
         data = path.read_bytes()
-        for session in session_scope(session_factory(_engine(settings))):
+        for session in session_scope(
+            session_factory(_engine(settings)), write_lock=not args.dry_run
+        ):
             report = import_file(
                 session,
                 args.kind,

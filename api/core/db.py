@@ -52,7 +52,8 @@ def is_busy(exc: BaseException) -> bool:
     if not isinstance(exc, OperationalError):
         return False
     orig = exc.orig
-    if getattr(orig, "pgcode", None) in ("40001", "40P01"):
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)  # psycopg 3, 2
+    if state in ("40001", "40P01"):
         return True
     return "database is locked" in str(orig) or "database is busy" in str(orig)
 

@@ -310,7 +310,7 @@ def install_busy_handlers(app: FastAPI) -> None:
     from sqlalchemy.exc import TimeoutError as PoolTimeout
 
     from api.core.db import DatabaseBusy, is_busy
-    from api.core.unit_of_work import RetryBusy, attempt_of
+    from api.core.unit_of_work import ConnectionGate, RetryBusy, attempt_of
 
     @app.exception_handler(DatabaseBusy)
     async def _busy(request: Request, _exc: DatabaseBusy) -> Any:
@@ -331,3 +331,10 @@ def install_busy_handlers(app: FastAPI) -> None:
         return busy_response(request)
 
     app.add_middleware(RetryBusy)
+    settings = app.state.settings
+    app.add_middleware(
+        ConnectionGate,
+        capacity=settings.pool_size + settings.max_overflow,
+        wait_s=settings.pool_timeout,
+        refuse=busy_response,
+    )

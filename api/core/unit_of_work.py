@@ -12,11 +12,15 @@ Retry-After (`api.core.errors`).
 
 from __future__ import annotations
 
+import asyncio
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import anyio
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SCOPE_KEY = "passerelle.unit_of_work"
@@ -118,3 +122,44 @@ def _replay(body: bytes, more: bool, tail: list[Message], receive: Receive) -> R
         return await receive()
 
     return replayed
+
+
+class ConnectionGate:
+    """ASGI middleware: at most as many requests in progress as the pool has connections.
+
+    A request beyond that waits here, in the event loop, for up to `wait_s` seconds, then is
+    refused by `refuse` (503 with Retry-After). Without the gate, a crowd queues for the
+    server's worker threads with no time limit, and a request could wait a minute before it
+    even asked the pool for a connection.
+    """
+
+    def __init__(
+        self, app: ASGIApp, capacity: int, wait_s: float, refuse: Callable[[Request], Response]
+    ) -> None:
+        self.app = app
+        self.capacity = capacity
+        self.wait_s = wait_s
+        self.refuse = refuse
+        self._slots: tuple[object, anyio.Semaphore] | None = None
+
+    def _semaphore(self) -> anyio.Semaphore:
+        # One per event loop: a test client runs each session in a loop of its own.
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._slots[0] is not loop:
+            self._slots = (loop, anyio.Semaphore(self.capacity))
+        return self._slots[1]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        slots = self._semaphore()
+        with anyio.move_on_after(self.wait_s) as waited:
+            await slots.acquire()
+        if waited.cancelled_caught:
+            await self.refuse(Request(scope))(scope, receive, send)
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            slots.release()

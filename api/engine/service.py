@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.engine import corpus
@@ -148,8 +148,10 @@ class DatabaseStore:
     def flush(self) -> int:
         """Write the waiting vectors; a cache that cannot be written is skipped, never an error.
 
-        Two processes may embed the same new text at once (a duplicate key), or the database
-        may be busy: the vectors are then simply computed again another time.
+        Two processes may embed the same new text at once (a duplicate key), the database may
+        be busy, or the pool have no connection free in time: the vectors are then simply
+        computed again another time. It runs after the request's commit, so failing here
+        must never turn an acknowledged write into an error.
         """
         with self._lock:
             pending, self._pending = self._pending, {}
@@ -162,8 +164,9 @@ class DatabaseStore:
         for model, items in by_model.items():
             try:
                 written += self._write(model, items)
-            except (IntegrityError, OperationalError) as exc:
-                log.warning("embedding cache not written (%d vectors): %s", len(items), exc.orig)
+            except SQLAlchemyError as exc:
+                reason = getattr(exc, "orig", None) or exc
+                log.warning("embedding cache not written (%d vectors): %s", len(items), reason)
         return written
 
     def _write(self, model: str, items: dict[str, Vectors]) -> int:
