@@ -266,3 +266,31 @@ def test_a_lost_lock_race_reruns_the_request_with_its_body() -> None:
     anyio.run(RetryBusy(app), {"type": "http", "method": "POST", "path": "/"}, receive, send)
     assert seen == [(1, b"abcd", False), (2, b"abcd", True), (3, b"abcd", True)]
     assert [m["type"] for m in sent] == ["http.response.start", "http.response.body"]
+
+
+def test_a_crowd_beyond_the_pool_waits_at_the_door_then_gets_503(
+    loaded_url: str, encoder: HashingEncoder
+) -> None:
+    """With every connection's request still in progress, the next one is refused, not queued."""
+    import threading
+
+    import anyio
+
+    app = make_app(loaded_url, encoder, pool_size=1, max_overflow=0, pool_timeout=0.3)
+    entered, release = threading.Event(), threading.Event()
+
+    @app.get("/test-only/hold")
+    async def hold() -> dict[str, bool]:
+        entered.set()
+        await anyio.to_thread.run_sync(release.wait, 60)
+        return {"held": True}
+
+    with TestClient(app) as client, ThreadPoolExecutor(1) as pool:
+        held = pool.submit(client.get, "/test-only/hold")
+        assert entered.wait(60)
+        refused = client.get("/api/v1/needs")
+        release.set()
+        assert refused.status_code == 503 and int(refused.headers["Retry-After"]) > 0
+        assert refused.json()["code"] == "busy"
+        assert results([held])[0].status_code == 200
+        assert client.get("/api/v1/needs").status_code == 200
