@@ -63,6 +63,12 @@ class RetryBusy:
             await self.app(scope, receive, send)
             return
         limit = _max_body(scope)
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > limit:
+            # Refused by the size check anyway: read nothing here, let it answer 413 at once.
+            scope[SCOPE_KEY] = Attempt()
+            await self.app(scope, receive, send)
+            return
         chunks: list[bytes] = []
         size = 0
         more = True
