@@ -45,7 +45,9 @@ def cmd_load_demo(settings: Settings, args: argparse.Namespace) -> int:
     def progress(stage: str, done: int, total: int) -> None:
         print(f"\r  chargement / loading {done}/{total} ({stage})", end="", flush=True)
 
-    for session in session_scope(session_factory(_engine(settings))):
+    # A command that writes takes SQLite's write lock at BEGIN: a running server's writers then
+    # wait for it (busy_timeout) instead of making it fail halfway on "database is locked".
+    for session in session_scope(session_factory(_engine(settings)), write_lock=True):
         report = load_demo(session, folder, progress=progress)
     if report is None:
         print("Région de démonstration déjà chargée / demo region already loaded")
@@ -65,8 +67,17 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     print(
         f"Passerelle : http://{args.host}:{args.port}  (API : http://{args.host}:{args.port}/docs)"
     )
+    # Several worker processes let rankings use several cores: much of a ranking holds the GIL,
+    # so one process serves them one core at a time. Each worker loads its own model and fits
+    # its own engine (memory, and a refit per worker after a profile or need changes); the
+    # database, its embedding cache included, is what they share.
     uvicorn.run(
-        "api.main:app_from_env", factory=True, host=args.host, port=args.port, log_level="info"
+        "api.main:app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        workers=args.workers,
     )
     return 0
 
@@ -97,7 +108,7 @@ def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
 
     password = args.password or getpass.getpass("Mot de passe / password: ")
     try:
-        for session in session_scope(session_factory(_engine(settings))):
+        for session in session_scope(session_factory(_engine(settings)), write_lock=True):
             create_staff_account(session, args.email, password, args.role)
     except PasswordTooShort:
         return _fail(
@@ -128,7 +139,9 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     try:
         fmt = format_of(path.name, args.format)
         data = path.read_bytes()
-        for session in session_scope(session_factory(_engine(settings))):
+        for session in session_scope(
+            session_factory(_engine(settings)), write_lock=not args.dry_run
+        ):
             report = import_file(
                 session,
                 args.kind,
@@ -167,6 +180,12 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="servir l'application / serve the app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_CONCURRENCY", "1")),
+        help="processus / worker processes (WEB_CONCURRENCY)",
+    )
     sub.add_parser("check-db", help="vérifier la base / check the database")
     propose_cmd = sub.add_parser("propose", help="proposer des suggestions / propose suggestions")
     propose_cmd.add_argument("--per-need", type=int, default=5)

@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # served by api.core.docs from vendored files, not from a CDN
         redoc_url=None,
     )
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, **settings.engine_options())
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)

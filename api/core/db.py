@@ -14,12 +14,75 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 
+# The execution option a request's session sets when it must take SQLite's write lock at BEGIN.
+WRITE_LOCK = "passerelle_write_lock"
+
+
 class DatabaseUnavailable(RuntimeError):
     """The configured database cannot be reached; the message names DATABASE_URL."""
 
 
-def make_engine(database_url: str, **kwargs: Any) -> Engine:
+class DatabaseBusy(RuntimeError):
+    """A unit of work was rolled back because another held what it needed (see `is_busy`).
+
+    Raised in place of an error that wraps such a failure (a service's own typed error), so
+    that the caller is told "busy, try again" (503) rather than the wrapper's verdict.
+    """
+
+
+def busy_cause(exc: BaseException) -> BaseException | None:
+    """The busy database error behind `exc` (itself, or what it was raised from), if any."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if is_busy(current):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether an error means "another transaction holds what this one needs; try again".
+
+    SQLite's single write lock (`database is locked`, also raised at once when a transaction
+    that has read tries to write after another writer committed), PostgreSQL's serialisation
+    failures and deadlocks: the unit of work was rolled back whole and may simply run again.
+    """
+    if not isinstance(exc, OperationalError):
+        return False
+    orig = exc.orig
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)  # psycopg 3, 2
+    if state in ("40001", "40P01"):
+        return True
+    return "database is locked" in str(orig) or "database is busy" in str(orig)
+
+
+def make_engine(
+    database_url: str,
+    *,
+    pool_size: int | None = None,
+    max_overflow: int | None = None,
+    pool_timeout: float | None = None,
+    busy_timeout_ms: int = 5000,
+    **kwargs: Any,
+) -> Engine:
+    """An engine for the URL; the pool settings apply to pooled (file or server) databases.
+
+    A request holds one connection from its first query to its commit; `pool_timeout` bounds
+    how long it waits for one when all are taken (then SQLAlchemy raises TimeoutError, which
+    the service answers with 503 and Retry-After).
+    """
     url = make_url(database_url)
+    in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+    if not in_memory:
+        for name, value in (
+            ("pool_size", pool_size),
+            ("max_overflow", max_overflow),
+            ("pool_timeout", pool_timeout),
+        ):
+            if value is not None:
+                kwargs.setdefault(name, value)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
@@ -38,12 +101,20 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
             cursor.close()
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN")
+            # A deferred BEGIN reads without locking anything (WAL: readers never wait). A
+            # transaction that has read cannot wait for the write lock, though: if another
+            # writer holds it, or committed since, its first write fails at once. A unit of
+            # work known to write (a retried one) takes the lock at BEGIN instead, where
+            # SQLite waits up to busy_timeout for it and then reads the latest data.
+            if connection.get_execution_options().get(WRITE_LOCK):
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                connection.exec_driver_sql("BEGIN")
 
     return engine
 
@@ -83,9 +154,13 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
 
 
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit if the block succeeds, roll back otherwise."""
-    session = factory()
+def session_scope(factory: sessionmaker[Session], *, write_lock: bool = False) -> Iterator[Session]:
+    """One unit of work: commit if the block succeeds, roll back otherwise.
+
+    `write_lock`: on SQLite, take the write lock at BEGIN (for a unit of work that writes and
+    lost the race for the lock once); elsewhere it changes nothing.
+    """
+    session = factory(execution_options={WRITE_LOCK: True}) if write_lock else factory()
     try:
         yield session
         session.commit()

@@ -7,18 +7,38 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from api.core.db import session_scope
+from api.core.db import DatabaseBusy, busy_cause, session_scope
 from api.core.errors import Forbidden, Unauthorized
 from api.core.security import csrf_matches, read_token
+from api.core.unit_of_work import attempt_of
 from api.models import User
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """The request's unit of work: the only place a request's transaction commits."""
-    yield from session_scope(request.app.state.sessions)
-    # Vectors computed during the request are cached once its transaction is over.
+    """The request's unit of work: the only place a request's transaction commits.
+
+    The request's one session: everything it reads, the engine's cached vectors included,
+    goes through this session's connection, so a request never holds two pooled connections.
+    A rerun of a request whose first run lost a race for SQLite's write lock
+    (`api.core.unit_of_work`) takes that lock at BEGIN.
+    """
+    attempt = attempt_of(request.scope)
+    write_lock = attempt is not None and attempt.write_lock
+    try:
+        yield from session_scope(request.app.state.sessions, write_lock=write_lock)
+    except Exception as exc:
+        if busy_cause(exc) is None:
+            raise
+        if attempt is not None:
+            attempt.busy = True  # rolled back whole, nothing answered yet: run it again
+        if isinstance(exc, OperationalError):
+            raise
+        raise DatabaseBusy() from exc  # a service wrapped it in its own error: still busy
+    # Vectors computed during the request are cached once its transaction is over and its
+    # connection back in the pool (a separate, short write that may be skipped when busy).
     request.app.state.matching.flush_cache()
 
 

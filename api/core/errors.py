@@ -292,3 +292,64 @@ def install_error_handlers(app: FastAPI) -> None:
         code = HTTP_CODES.get(exc.status_code, "http_error")
         detail = translator(request_language(request))(message_key(code))
         return problem(exc.status_code, code, detail, request)
+
+    install_busy_handlers(app)
+
+
+# How long a caller turned away as busy is told to wait before trying again, in seconds.
+BUSY_RETRY_AFTER = 2
+
+
+def busy_response(request: Request) -> Any:
+    """503 with Retry-After: the database had no connection or lock free in time.
+
+    A page reader gets the error page; an API caller a problem document with code `busy`.
+    """
+    headers = {"Retry-After": str(BUSY_RETRY_AFTER)}
+    page = getattr(request.app.state, "error_page", None)
+    wants_page = not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
+        "accept", ""
+    )
+    if wants_page and page is not None:
+        response = page(request, 503, "error.busy")
+    else:
+        lang = request_language(request)
+        response = problem(503, "busy", translator(lang)(message_key("busy")), request)
+    response.headers.update(headers)
+    return response
+
+
+def install_busy_handlers(app: FastAPI) -> None:
+    """Busy database → 503 with Retry-After, never a hang or a 500; lost lock races rerun."""
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    from api.core.db import DatabaseBusy, is_busy
+    from api.core.unit_of_work import ConnectionGate, RetryBusy, attempt_of
+
+    @app.exception_handler(DatabaseBusy)
+    async def _busy(request: Request, _exc: DatabaseBusy) -> Any:
+        return busy_response(request)
+
+    @app.exception_handler(PoolTimeout)
+    async def _pool_exhausted(request: Request, _exc: PoolTimeout) -> Any:
+        # Every connection stayed taken for pool_timeout: more waiting would only pile up.
+        return busy_response(request)
+
+    @app.exception_handler(OperationalError)
+    async def _operational(request: Request, exc: OperationalError) -> Any:
+        if not is_busy(exc):
+            raise exc  # a broken database stays a 500, logged with its traceback
+        attempt = attempt_of(request.scope)
+        if attempt is not None:
+            attempt.busy = True  # rolled back whole: RetryBusy runs the request again
+        return busy_response(request)
+
+    app.add_middleware(RetryBusy)
+    settings = app.state.settings
+    app.add_middleware(
+        ConnectionGate,
+        capacity=settings.pool_size + settings.max_overflow,
+        wait_s=settings.pool_timeout,
+        refuse=busy_response,
+    )

@@ -7,7 +7,7 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -49,6 +49,23 @@ class Settings(BaseSettings):
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips the client's own):
     # HSTS and Secure cookies then follow that header. Off by default: a client could forge it.
     trust_forwarded_proto: bool = False
+    # Database connections. A request holds one from its first query to its commit; one that
+    # finds none free within pool_timeout seconds is answered 503 with Retry-After. The pool
+    # (pool_size + max_overflow) need not exceed the server's worker threads (40 by default).
+    pool_size: int = Field(default=10, ge=1, le=200)
+    max_overflow: int = Field(default=10, ge=0, le=200)
+    pool_timeout: float = Field(default=5.0, gt=0, le=60)
+    # SQLite: how long a writer waits for the single write lock before giving up (ms).
+    sqlite_busy_timeout_ms: int = Field(default=5000, ge=0, le=60_000)
+
+    def engine_options(self) -> dict[str, Any]:
+        """The keyword arguments of `api.core.db.make_engine` these settings choose."""
+        return {
+            "pool_size": self.pool_size,
+            "max_overflow": self.max_overflow,
+            "pool_timeout": self.pool_timeout,
+            "busy_timeout_ms": self.sqlite_busy_timeout_ms,
+        }
 
     @field_validator("database_url")
     @classmethod

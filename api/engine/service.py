@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.engine import corpus
@@ -74,6 +76,11 @@ def to_need(need: Need) -> EngineNeed:
 class DatabaseStore:
     """Embedding cache in the service's own database (table `embeddings`).
 
+    Vectors are read through the session of the request that ranks (`bind`): a request holds
+    one pooled connection, never a second one while the first is taken (with every connection
+    held by requests waiting for a second, the pool would run dry and all of them would wait).
+    Outside a request (no session bound) a read takes a connection of its own, briefly.
+
     New vectors wait in memory until `flush()`, which the service calls once a request's own
     transaction is over. Writing them at once, through another connection, in the middle of a
     request would move SQLite past the snapshot that request reads from, and its own writes
@@ -84,21 +91,46 @@ class DatabaseStore:
         self.sessions = sessions
         self._pending: dict[tuple[str, str], Vectors] = {}
         self._lock = threading.Lock()
+        # Per store, per context: a sync endpoint runs in a copy of the request's context, so
+        # the binding ends with the request and never reaches another one.
+        self._bound: ContextVar[weakref.ref[Session] | None] = ContextVar(
+            f"embedding-store-{id(self)}", default=None
+        )
+
+    def bind(self, session: Session) -> None:
+        """Read cached vectors through `session` for the rest of the calling context."""
+        self._bound.set(weakref.ref(session))
+
+    def _session(self) -> Session | None:
+        ref = self._bound.get()
+        return ref() if ref is not None else None
 
     def get_many(self, model: str, keys: Sequence[str]) -> dict[str, Vectors]:
         with self._lock:
             out = {k: self._pending[(model, k)] for k in keys if (model, k) in self._pending}
         rest = [k for k in keys if k not in out]
+        if not rest:
+            return out
+        bound = self._session()
+        if bound is not None:
+            out.update(self._read(bound, model, rest))
+            return out
         with self.sessions() as session:
-            for start in range(0, len(rest), 500):
-                rows = session.execute(
-                    select(Embedding.text_hash, Embedding.vector).where(
-                        Embedding.model == model,
-                        Embedding.text_hash.in_(list(rest[start : start + 500])),
-                    )
+            out.update(self._read(session, model, rest))
+        return out
+
+    @staticmethod
+    def _read(session: Session, model: str, keys: Sequence[str]) -> dict[str, Vectors]:
+        out: dict[str, Vectors] = {}
+        for start in range(0, len(keys), 500):
+            rows = session.execute(
+                select(Embedding.text_hash, Embedding.vector).where(
+                    Embedding.model == model,
+                    Embedding.text_hash.in_(list(keys[start : start + 500])),
                 )
-                for key, blob in rows:
-                    out[key] = np.frombuffer(blob, dtype=np.float32)
+            )
+            for key, blob in rows:
+                out[key] = np.frombuffer(blob, dtype=np.float32)
         return out
 
     def put_many(self, model: str, items: dict[str, Vectors]) -> None:
@@ -116,8 +148,10 @@ class DatabaseStore:
     def flush(self) -> int:
         """Write the waiting vectors; a cache that cannot be written is skipped, never an error.
 
-        Two processes may embed the same new text at once (a duplicate key), or the database
-        may be busy: the vectors are then simply computed again another time.
+        Two processes may embed the same new text at once (a duplicate key), the database may
+        be busy, or the pool have no connection free in time: the vectors are then simply
+        computed again another time. It runs after the request's commit, so failing here
+        must never turn an acknowledged write into an error.
         """
         with self._lock:
             pending, self._pending = self._pending, {}
@@ -130,8 +164,9 @@ class DatabaseStore:
         for model, items in by_model.items():
             try:
                 written += self._write(model, items)
-            except (IntegrityError, OperationalError) as exc:
-                log.warning("embedding cache not written (%d vectors): %s", len(items), exc.orig)
+            except SQLAlchemyError as exc:
+                reason = getattr(exc, "orig", None) or exc
+                log.warning("embedding cache not written (%d vectors): %s", len(items), reason)
         return written
 
     def _write(self, model: str, items: dict[str, Vectors]) -> int:
@@ -191,11 +226,16 @@ class MatchingService:
         self._encoder = encoder
         self._fitted: Fitted | None = None
         self._lock = threading.Lock()
+        self._loading = threading.Lock()
 
     @property
     def encoder(self) -> Encoder:
         if self._encoder is None:
-            self._encoder = CachedEncoder(load_encoder(self.model), DatabaseStore(self.sessions))
+            with self._loading:  # one model in memory, however many first requests arrive
+                if self._encoder is None:
+                    self._encoder = CachedEncoder(
+                        load_encoder(self.model), DatabaseStore(self.sessions)
+                    )
         return self._encoder
 
     def _store(self) -> DatabaseStore | None:
@@ -213,6 +253,15 @@ class MatchingService:
             store.forget(keys)
 
     def fitted(self, session: Session) -> Fitted:
+        """Rankers for the corpus `session` sees; they read cached vectors through `session`.
+
+        Every ranking goes through here first, with the request's session: the rankers'
+        encoder then reads the embedding cache on that session's connection for the rest of
+        the request, fitting included, and never takes a second connection from the pool.
+        """
+        store = getattr(self.encoder, "store", None)
+        if isinstance(store, DatabaseStore):
+            store.bind(session)
         version = corpus.version(session)
         current = self._fitted
         if current is not None and current.version == version:
