@@ -39,7 +39,7 @@ from api.models import (
 )
 from matching.encoders import CachedEncoder, HashingEncoder, MemoryStore
 
-pytestmark = pytest.mark.db
+pytestmark = [pytest.mark.db, pytest.mark.slow]
 
 PASSWORD = "mot-de-passe-de-test-42"
 

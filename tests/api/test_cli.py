@@ -12,6 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 ROOT = Path(__file__).resolve().parents[2]
+# Each test starts the command line in a new Python process (seconds each): make test only.
+pytestmark = pytest.mark.slow
 
 
 def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -31,7 +31,7 @@ from api.models import Organisation, Suggestion, User
 from matching.encoders import CachedEncoder, HashingEncoder
 from tests.conftest import DEMO, TEST_SECRET
 
-pytestmark = pytest.mark.db
+pytestmark = [pytest.mark.db, pytest.mark.slow]
 
 ADMIN = "admin-load@t.fr"
 PASSWORD = "mot-de-passe-de-charge"

@@ -19,7 +19,7 @@ from api.models import Embedding, Need, Organisation, Person, User
 from matching.encoders import CachedEncoder, HashingEncoder
 from tests.conftest import DEMO, TEST_SECRET
 
-pytestmark = pytest.mark.db
+pytestmark = [pytest.mark.db, pytest.mark.slow]
 
 
 def _count(sessions: object) -> int:

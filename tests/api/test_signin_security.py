@@ -21,7 +21,7 @@ from api.core.security import hash_password
 from api.models import User
 from tests.conftest import TEST_SECRET
 
-pytestmark = pytest.mark.db
+pytestmark = [pytest.mark.db, pytest.mark.slow]
 
 PASSWORD = "mot-de-passe-correct-42"
 WRONG = "mauvais-mot-de-passe"

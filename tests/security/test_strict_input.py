@@ -16,7 +16,7 @@ from tests.api.test_recommendations_review import first_student, login
 from tests.security.test_thin_data import COORDINATOR, empty_student
 from tests.web.test_pages import form_token, sign_in
 
-pytestmark = pytest.mark.db
+pytestmark = [pytest.mark.db, pytest.mark.slow]
 HUGE = "9" * 40
 
 

@@ -12,7 +12,7 @@ from tests.api.test_jobdating_api import event_body, hashing_matching
 from tests.api.test_recommendations_review import login
 from tests.web.test_pages import sign_in
 
-pytestmark = pytest.mark.db
+pytestmark = [pytest.mark.db, pytest.mark.slow]
 PASSWORD = "un mot de passe long"
 COORDINATOR = "coordinator-0-0@t.fr"  # the account login(client, session, "coordinator") makes
 

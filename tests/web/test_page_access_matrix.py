@@ -58,7 +58,7 @@ from matching import (
     welfare_allocation,
 )
 
-pytestmark = pytest.mark.db
+pytestmark = [pytest.mark.db, pytest.mark.slow]
 
 ANONYMOUS = "anonymous"
 EMAILS = {role: email for email, role in DEMO_ACCOUNTS}
