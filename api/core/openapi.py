@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute, iter_route_contexts
 
+from api.core.deps import current_user
 from api.core.errors import BUSY_RETRY_AFTER, PROBLEM
 
 API_PREFIX = "/api/v1"
@@ -88,6 +91,20 @@ def _error_statuses(path: str, method: str, operation: dict[str, Any]) -> set[in
     return statuses | declared
 
 
+def _requires_user(dependant: Dependant) -> bool:
+    return any(d.call is current_user or _requires_user(d) for d in dependant.dependencies)
+
+
+def _anonymous_allowed(app: FastAPI) -> set[tuple[str, str]]:
+    """(path, method) of the operations that read the caller but also answer anonymous ones."""
+    found: set[tuple[str, str]] = set()
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if isinstance(route, APIRoute) and not _requires_user(route.dependant):
+            found |= {(context.path_format or route.path, m.lower()) for m in route.methods or ()}
+    return found
+
+
 def problem_schema(app: FastAPI) -> dict[str, Any]:
     """FastAPI's document, with every /api/v1 error as a `Problem` in application/problem+json."""
     if app.openapi_schema:
@@ -100,12 +117,15 @@ def problem_schema(app: FastAPI) -> dict[str, Any]:
     )
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components["Problem"] = PROBLEM_SCHEMA
+    anonymous = _anonymous_allowed(app)
     for path, item in schema.get("paths", {}).items():
         if not path.startswith(API_PREFIX):
             continue
         for method, operation in item.items():
             if method not in METHODS:
                 continue
+            if operation.get("security") and (path, method) in anonymous:
+                operation["security"] = [*operation["security"], {}]  # the token is optional
             responses = operation.setdefault("responses", {})
             for status in sorted(_error_statuses(path, method, operation)):
                 responses[str(status)] = _problem_response(status, responses.get(str(status)))
