@@ -15,6 +15,7 @@ from api.allocations import pages as allocations_pages
 from api.core import docs, health
 from api.core.db import check_connection, make_engine, session_factory
 from api.core.errors import install_error_handlers
+from api.core.openapi import install_openapi
 from api.core.rendering import error_page
 from api.core.security_headers import SecurityHeaders
 from api.core.settings import Settings, get_settings
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.matching = MatchingService(app.state.sessions, settings.embedding_model)
     app.state.error_page = error_page
     install_error_handlers(app)
+    install_openapi(app)
     app.add_middleware(SecurityHeaders, trust_forwarded_proto=settings.trust_forwarded_proto)
     for module in API_ROUTERS:
         app.include_router(module.router)

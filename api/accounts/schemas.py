@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.core.inputs import Line
 from api.core.vocabulary import SelfServiceRole
@@ -13,6 +13,18 @@ PASSWORD_MIN_LENGTH = 10
 
 
 class SignUp(BaseModel):
+    # A company account needs its organisation's name (`organisation_name_required`): said in
+    # the schema too, so a client generated from OpenAPI sends it.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"role": {"const": "company"}}, "required": ["role"]},
+            "then": {
+                "required": ["organisation_name"],
+                "properties": {"organisation_name": {"type": "string", "minLength": 1}},
+            },
+        }
+    )
+
     email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=200)
     role: SelfServiceRole

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from fastapi.security import OAuth2PasswordBearer
 from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -68,11 +69,17 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+# Declares the bearer scheme in OpenAPI on every operation that reads the caller; it never
+# refuses (auto_error=False): `optional_user` decides, so the cookie + X-CSRF-Token path stays.
+BEARER = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+BearerDeclared = Annotated[str | None, Depends(BEARER)]
+
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "X-CSRF-Token"
 
 
-def optional_user(request: Request, session: SessionDep) -> User | None:
+def optional_user(request: Request, session: SessionDep, _declared: BearerDeclared) -> User | None:
     """The caller, from a bearer token or from the web pages' session cookie.
 
     A cookie rides along with any request the browser makes, including one forged by another

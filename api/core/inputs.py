@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 # The largest value of the databases' INTEGER columns (PostgreSQL's int4).
 DB_INT_MAX = 2**31 - 1
@@ -74,10 +76,36 @@ def _text(value: str) -> str:
     return _refuse(value, multiline=True)
 
 
-Line = Annotated[str, AfterValidator(_line)]
+@dataclass(frozen=True)
+class _Documented:
+    """Writes the refusal of control characters into the JSON schema as a `pattern`, so OpenAPI
+    says what the validator enforces; the validator keeps its own error code."""
+
+    excluded: str
+
+    @property
+    def pattern(self) -> str:
+        return f"^[^{self.excluded}]*$"
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema["pattern"] = self.pattern
+        if schema.get("minLength") == 1:
+            # Bodies strip whitespace before checking the length: a blank one is empty.
+            allowed = f"[^{self.excluded}]*"
+            schema["pattern"] = f"^{allowed}[^\\s{self.excluded}]{allowed}$"
+        return schema
+
+
+_LINE_PATTERN = _Documented(r"\u0000-\u001f\u007f-\u009f")
+_TEXT_PATTERN = _Documented(r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f")
+
+Line = Annotated[str, AfterValidator(_line), _LINE_PATTERN]
 """One-line text (a name, a title, a reference): no control character at all."""
 
-Text = Annotated[str, AfterValidator(_text)]
+Text = Annotated[str, AfterValidator(_text), _TEXT_PATTERN]
 """Multi-line text (a description): tab and line breaks allowed, other control characters not."""
 
 RefPath = Annotated[Line, Path(min_length=1, max_length=200, description="référence / ref")]
