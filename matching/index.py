@@ -1,0 +1,1260 @@
+"""The live matching index: per-document features in immutable snapshots, changed one document
+at a time.
+
+A document's features (dense vector, hashed character n-grams, skill labels, inferred
+occupations) are computed once by a `Featurizer` and never depend on the rest of the corpus, so
+a write recomputes one document and nothing else. Lexical weights use document frequencies kept
+up to date in the snapshot: no corpus-wide refit. A `Snapshot` is never changed once published:
+`LiveIndex.apply` builds the next one beside it (a small tail segment plus tombstones) and swaps
+one reference, so readers keep the version they started with and never wait on a writer.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from sklearn.feature_extraction.text import HashingVectorizer
+from threadpoolctl import ThreadpoolController
+
+from matching.constraints import CONSTRAINTS, NeedArrays, PersonArrays, violations
+from matching.encoders import Encoder, Vectors, l2_normalise
+from matching.explain import explain_pair
+from matching.features import MatchView, clean, view
+from matching.retrieval import top_k
+from matching.skills import SkillVocabulary, normalise, skill_key
+from matching.taxonomy import EscoTaxonomy
+from matching.types import ComponentScore, Explanation, Need, Profile, Suggestion
+
+FloatArray = NDArray[np.float32]
+BoolArray = NDArray[np.bool_]
+IntArray = NDArray[np.int64]
+Item = Need | Profile
+Progress = Callable[[str, int, int], None]
+
+_BLAS = ThreadpoolController()  # inspecting the BLAS libraries once (~1.5 ms), not per request
+
+# Fixed hashed space for character n-grams: a new document never changes anyone else's vector.
+# 2^20 buckets keep collisions rare for the region's texts (a few hundred thousand n-grams).
+HASH_FEATURES = 1 << 20
+# On large corpora, n-grams found in over a tenth of the documents weigh little and cost the
+# most to score: queries skip them (per-query time halves at 10,000 profiles).
+LARGE_CORPUS = 5000
+COMMON_SHARE = 0.1
+# A tail segment past this size is merged into the main one (rebuilding the tail costs its size).
+TAIL_LIMIT = 512
+FEATURES_VERSION = 1  # bump when what a Features holds, or how it is computed, changes
+
+COMPONENTS = ("semantic", "lexical", "skills", "reciprocal", "occupation", "occupation_group")
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """Weight of each component in the fused score (components are standardised per query).
+
+    Defaults come from benchmarks/tune_weights.py and a grid on the public esco-occupations
+    set. The search alone would keep only the ISCO group evidence (that set's grades are
+    ISCO groups); every text component keeps a share so the ranker still reads texts and
+    skills on data graded otherwise, and works without a taxonomy.
+    """
+
+    semantic: float = 0.5
+    lexical: float = 0.5
+    skills: float = 0.5
+    reciprocal: float = 0.0
+    occupation: float = 0.5
+    occupation_group: float = 3.0  # same ISCO-08 unit group: related jobs
+    title_share: float = 0.5  # title vs skills in an item's dense vector; fixed by fit
+
+    def of(self, name: str) -> float:
+        return float(getattr(self, name))
+
+
+def standardise(scores: FloatArray, valid: BoolArray | None = None) -> FloatArray:
+    """Per-row z-scores over the `valid` columns, so components of different scales can be added."""
+    if valid is None or bool(valid.all()):
+        mean = scores.mean(axis=1, keepdims=True)
+        std = scores.std(axis=1, keepdims=True)
+    else:
+        live = scores[:, valid] if valid.any() else scores
+        mean = live.mean(axis=1, keepdims=True)
+        std = live.std(axis=1, keepdims=True)
+    std[std < 1e-9] = 1.0
+    out: FloatArray = ((scores - mean) / std).astype(np.float32)
+    return out
+
+
+# --------------------------------------------------------------------------------- features
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What the index keeps of one document; depends on that document alone."""
+
+    id: str
+    dense: Vectors  # (dim,), L2-normalised
+    lexical_indices: NDArray[np.int32]  # hashed character n-grams
+    lexical_values: FloatArray  # their sublinear term frequencies
+    skills: tuple[str, ...]  # the labels matched on (given, or read from the text)
+    nice: tuple[str, ...]
+    extracted: bool
+    occupation_indices: NDArray[np.int32] | None = None  # ESCO occupations, top k
+    occupation_values: FloatArray | None = None
+
+    def to_bytes(self) -> bytes:
+        """A compact self-describing record: a JSON header, then the raw arrays."""
+        arrays = [self.dense.astype(np.float32), self.lexical_indices, self.lexical_values]
+        if self.occupation_indices is not None and self.occupation_values is not None:
+            arrays += [self.occupation_indices, self.occupation_values]
+        header = json.dumps(
+            {
+                "v": FEATURES_VERSION,
+                "id": self.id,
+                "skills": self.skills,
+                "nice": self.nice,
+                "extracted": self.extracted,
+                "sizes": [int(a.shape[0]) for a in arrays],
+            },
+            ensure_ascii=False,
+        ).encode()
+        body = b"".join(np.ascontiguousarray(a).tobytes() for a in arrays)
+        return len(header).to_bytes(4, "little") + header + body
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> Features:
+        """Inverse of `to_bytes`; raises ValueError on a record that is corrupt or outdated."""
+        try:
+            size = int.from_bytes(blob[:4], "little")
+            header = json.loads(blob[4 : 4 + size])
+            if header.get("v") != FEATURES_VERSION:
+                raise ValueError(f"features version {header.get('v')} != {FEATURES_VERSION}")
+            sizes = [int(s) for s in header["sizes"]]
+            offset = 4 + size
+            kinds = [np.float32, np.int32, np.float32, np.int32, np.float32]
+            arrays: list[NDArray[Any]] = []
+            for n, kind in zip(sizes, kinds, strict=False):
+                width = np.dtype(kind).itemsize * n
+                arrays.append(np.frombuffer(blob, dtype=kind, count=n, offset=offset).copy())
+                offset += width
+            if offset != len(blob) or len(arrays) not in (3, 5):
+                raise ValueError("features record has the wrong length")
+            if len(arrays[1]) != len(arrays[2]) or (
+                len(arrays) == 5 and len(arrays[3]) != len(arrays[4])
+            ):
+                raise ValueError("features record has mismatched arrays")
+            return cls(
+                id=str(header["id"]),
+                dense=arrays[0],
+                lexical_indices=arrays[1],
+                lexical_values=arrays[2],
+                skills=tuple(header["skills"]),
+                nice=tuple(header["nice"]),
+                extracted=bool(header["extracted"]),
+                occupation_indices=arrays[3] if len(arrays) == 5 else None,
+                occupation_values=arrays[4] if len(arrays) == 5 else None,
+            )
+        except (KeyError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ValueError(f"corrupt features record: {exc}") from None
+
+
+def _lexical_vectorizer() -> HashingVectorizer:
+    return HashingVectorizer(
+        analyzer="char_wb",
+        ngram_range=(3, 5),
+        preprocessor=normalise,
+        n_features=HASH_FEATURES,
+        alternate_sign=False,
+        norm=None,
+        dtype=np.float32,
+    )
+
+
+def _sublinear(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    out = sp.csr_matrix(matrix, dtype=np.float32, copy=True)
+    out.data = (1.0 + np.log(out.data)).astype(np.float32)
+    return out
+
+
+def document_view(item: Item, features: Features) -> MatchView:
+    """The view the features were computed from, without reading the vocabulary again."""
+    if isinstance(item, Need):
+        title, body = clean(item.title), clean(item.description)
+    else:
+        title, body = clean(item.headline), clean(item.summary)
+    return MatchView(
+        item.id,
+        isinstance(item, Need),
+        title,
+        body,
+        features.skills,
+        features.nice,
+        features.extracted,
+    )
+
+
+@dataclass(frozen=True)
+class SkillTable:
+    """Every skill label the index has seen, with its vector; append-only, replaced whole."""
+
+    labels: tuple[str, ...]
+    keys: Mapping[str, int]
+    vectors: FloatArray
+
+    @staticmethod
+    def key(label: str) -> str:
+        return skill_key(label) or normalise(label) or label.strip().lower()
+
+    @classmethod
+    def empty(cls, dim: int) -> SkillTable:
+        return cls((), {}, np.zeros((0, dim), dtype=np.float32))
+
+    def row(self, label: str) -> int | None:
+        return self.keys.get(self.key(label))
+
+    def missing(self, labels: Iterable[str]) -> list[str]:
+        out: dict[str, str] = {}
+        for label in labels:
+            key = self.key(label)
+            if key not in self.keys and key not in out:
+                out[key] = label
+        return list(out.values())
+
+    def extended(self, labels: Sequence[str], vectors: FloatArray) -> SkillTable:
+        if not labels:
+            return self
+        keys = dict(self.keys)
+        for i, label in enumerate(labels):
+            keys[self.key(label)] = len(self.labels) + i
+        return SkillTable(
+            self.labels + tuple(labels), keys, np.vstack([self.vectors, vectors]).astype(np.float32)
+        )
+
+
+@dataclass(frozen=True)
+class QuerySide:
+    """Everything about a batch of queries that does not depend on the documents."""
+
+    items: list[Item]
+    views: list[MatchView]
+    dense: FloatArray
+    lexical: sp.csr_matrix  # sublinear hashed tf, queries x HASH_FEATURES
+    skill_vectors: list[FloatArray]  # per query: its required then nice skills' vectors
+    skill_rows: list[IntArray]  # per query: row in the snapshot's table, -1 when unknown
+    n_required: list[int]
+    occupations: sp.csr_matrix | None
+
+
+class Featurizer:
+    """Computes a document's features, or a query's side, from its texts alone."""
+
+    def __init__(
+        self,
+        encoder: Encoder,
+        *,
+        vocabulary: SkillVocabulary | None = None,
+        taxonomy: EscoTaxonomy | None = None,
+        title_share: float = 0.5,
+        occupation_k: int = 20,
+    ) -> None:
+        self.encoder = encoder
+        self.vocabulary = vocabulary
+        self.taxonomy = taxonomy
+        self.title_share = title_share
+        self.occupation_k = occupation_k
+        self.lexical = _lexical_vectorizer()
+
+    @property
+    def signature(self) -> str:
+        """What must match for stored features to be reused: model, taxonomy, settings."""
+        esco = f"esco{len(self.taxonomy.occupations)}" if self.taxonomy is not None else "noesco"
+        return (
+            f"v{FEATURES_VERSION}:{self.encoder.name}:{esco}:"
+            f"t{self.title_share}:k{self.occupation_k}"
+        )
+
+    def _encode_documents(self, texts: list[str], stage: str, progress: Progress | None) -> Vectors:
+        if progress is None:
+            return self.encoder.encode_documents(texts)
+        try:
+            return self.encoder.encode_documents(  # type: ignore[call-arg]
+                texts, progress=lambda done, total: progress(stage, done, total)
+            )
+        except TypeError:
+            return self.encoder.encode_documents(texts)
+
+    def skill_vectors(
+        self, labels: Sequence[str], table: SkillTable | None = None
+    ) -> dict[str, FloatArray]:
+        """Vector of each label by its key: from `table` when known, else encoded (cached)."""
+        out: dict[str, FloatArray] = {}
+        fresh: dict[str, str] = {}
+        for label in labels:
+            key = SkillTable.key(label)
+            if key in out or key in fresh:
+                continue
+            row = table.keys.get(key) if table is not None else None
+            if row is not None and table is not None:
+                out[key] = table.vectors[row]
+            else:
+                fresh[key] = label
+        if fresh:
+            vectors = self._encode_documents(list(fresh.values()), "compétences / skills", None)
+            for key, vector in zip(fresh, vectors, strict=True):
+                out[key] = vector.astype(np.float32)
+        return out
+
+    def _dense(
+        self,
+        views: list[MatchView],
+        title_vectors: Vectors,
+        skill_vectors: Mapping[str, FloatArray],
+    ) -> FloatArray:
+        share = self.title_share
+        dense = np.zeros((len(views), self.encoder.dim), dtype=np.float32)
+        for i, v in enumerate(views):
+            has_title = bool(v.title or v.core)
+            vectors = [skill_vectors[SkillTable.key(s)] for s in v.skills]
+            if vectors and has_title:
+                skills_mean = np.mean(vectors, axis=0)
+                skills_mean /= max(float(np.linalg.norm(skills_mean)), 1e-9)
+                dense[i] = share * title_vectors[i] + (1 - share) * skills_mean
+            elif vectors:
+                dense[i] = np.mean(vectors, axis=0)
+            else:
+                dense[i] = title_vectors[i]
+        return l2_normalise(dense)
+
+    def _occupations(self, views: list[MatchView]) -> sp.csr_matrix | None:
+        if self.taxonomy is None or not views:
+            return None
+        k = self.occupation_k
+        texts = [f"{v.title}. {v.body}" if (v.title or v.body) else "" for v in views]
+        by_text = self.taxonomy.occupation_vectors_from_texts(texts, k=k)
+        by_skills = self.taxonomy.occupation_vectors_from_skills(
+            [list(v.skills) + list(v.nice) for v in views], k=k
+        )
+        # A need says what job it is in its title; a person says it through their skills.
+        has_text = np.array([bool(v.title or v.body) for v in views], dtype=np.float32)
+        has_skills = np.array([bool(v.skills) for v in views], dtype=np.float32)
+        text_w = np.where(has_skills > 0, np.where([v.is_need for v in views], 0.7, 0.3), 1.0)
+        text_w = text_w * has_text
+        skill_w = (1 - text_w) * has_skills
+        mixed = sp.diags(text_w) @ by_text + sp.diags(skill_w) @ by_skills
+        return row_normalise(sp.csr_matrix(mixed))
+
+    def views(self, items: Sequence[Item]) -> list[MatchView]:
+        return [view(item, self.vocabulary) for item in items]
+
+    def features(
+        self, items: Sequence[Item], progress: Progress | None = None, batch: int = 256
+    ) -> list[Features]:
+        """Features of documents, computed in batches (progress: stage, done, total)."""
+        out: list[Features] = []
+        for start in range(0, len(items), batch):
+            out.extend(self._features(items[start : start + batch], progress))
+            if progress is not None:
+                progress("index / indexing", min(start + batch, len(items)), len(items))
+        return out
+
+    def _features(self, items: Sequence[Item], progress: Progress | None) -> list[Features]:
+        views = self.views(items)
+        labels = list(dict.fromkeys(s for v in views for s in (*v.skills, *v.nice)))
+        vectors = self.skill_vectors(labels)
+        titles = [v.title or v.core or " ".join(v.skills)[:300] for v in views]
+        title_vectors = self._encode_documents(titles, "titres / titles", progress)
+        dense = self._dense(views, title_vectors, vectors)
+        lexical = _sublinear(self.lexical.transform([v.lexical_text for v in views]))
+        occupations = self._occupations(views)
+        out: list[Features] = []
+        for i, v in enumerate(views):
+            lex = lexical[i]
+            occ_idx = occ_val = None
+            if occupations is not None:
+                row = occupations[i]
+                occ_idx = row.indices.astype(np.int32)
+                occ_val = row.data.astype(np.float32)
+            out.append(
+                Features(
+                    id=v.id,
+                    dense=dense[i].copy(),
+                    lexical_indices=lex.indices.astype(np.int32),
+                    lexical_values=lex.data.astype(np.float32),
+                    skills=v.skills,
+                    nice=v.nice,
+                    extracted=v.extracted,
+                    occupation_indices=occ_idx,
+                    occupation_values=occ_val,
+                )
+            )
+        return out
+
+    def queries(self, items: Sequence[Item], table: SkillTable) -> QuerySide:
+        """The query side of a ranking; refuses a query with nothing to match on."""
+        views = self.views(items)
+        for v in views:
+            if not (v.title or v.body or v.skills):
+                raise ValueError(f"{v.id}: nothing to match on (empty title, text and skills)")
+        labels = list(dict.fromkeys(s for v in views for s in (*v.skills, *v.nice)))
+        vectors = self.skill_vectors(labels, table)
+        titles = [v.title or v.core or " ".join(v.skills)[:300] for v in views]
+        dense = self._dense(views, self.encoder.encode_queries(titles), vectors)
+        lexical = _sublinear(self.lexical.transform([v.lexical_text for v in views]))
+        skill_vectors: list[FloatArray] = []
+        skill_rows: list[IntArray] = []
+        for v in views:
+            mine = (*v.skills, *v.nice)
+            if mine:
+                skill_vectors.append(np.vstack([vectors[SkillTable.key(s)] for s in mine]))
+            else:
+                skill_vectors.append(np.zeros((0, self.encoder.dim), dtype=np.float32))
+            rows = [table.row(s) for s in mine]
+            skill_rows.append(np.array([-1 if r is None else r for r in rows], dtype=np.int64))
+        return QuerySide(
+            list(items),
+            views,
+            dense,
+            lexical,
+            skill_vectors,
+            skill_rows,
+            [len(v.skills) for v in views],
+            self._occupations(views),
+        )
+
+
+# --------------------------------------------------------------------------------- segments
+@dataclass(frozen=True)
+class Document:
+    """One document to index: the engine value, its features, and tags callers filter on."""
+
+    item: Item
+    features: Features
+    tags: Mapping[str, str] | None = None
+
+
+def _arrays_of(items: Sequence[Item], needs: bool) -> NeedArrays | PersonArrays:
+    if needs:
+        return NeedArrays.of(items)  # type: ignore[arg-type]
+    return PersonArrays.of(items)  # type: ignore[arg-type]
+
+
+def _concat_arrays(parts: Sequence[NeedArrays | PersonArrays]) -> NeedArrays | PersonArrays:
+    kind = type(parts[0])
+    return kind(
+        **{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(kind)}
+    )
+
+
+def _take_arrays(arrays: NeedArrays | PersonArrays, rows: IntArray) -> NeedArrays | PersonArrays:
+    kind = type(arrays)
+    return kind(**{f.name: getattr(arrays, f.name)[rows] for f in fields(kind)})
+
+
+class Segment:
+    """An immutable block of documents with everything scoring reads, stacked."""
+
+    def __init__(
+        self,
+        *,
+        needs: bool,
+        items: list[Item],
+        features: list[Features] | None,
+        dense: FloatArray,
+        lexical: sp.csr_matrix,
+        occupations: sp.csr_matrix | None,
+        skill_ids: list[IntArray],
+        nice_ids: list[IntArray],
+        extracted: NDArray[np.bool_],
+        tags: dict[str, NDArray[np.str_]],
+        arrays: NeedArrays | PersonArrays,
+        table_size: int,
+        idf: FloatArray,
+        taxonomy: EscoTaxonomy | None,
+    ) -> None:
+        self.needs = needs
+        self.items = items
+        self.ids = [item.id for item in items]
+        self.rows = {doc_id: i for i, doc_id in enumerate(self.ids)}
+        self.features = features  # kept for small (tail) segments only: they are rebuilt often
+        self.dense = dense
+        self.lexical = lexical
+        self.occupations = occupations
+        self.skill_ids = skill_ids
+        self.nice_ids = nice_ids
+        self.extracted = extracted
+        self.tags = tags
+        self.arrays = arrays
+        n = len(items)
+        # Rows of n-grams (postings) for large segments; small ones are read by column.
+        self.lexical_t = lexical.T.tocsr() if n >= 2000 else None
+        squares = (lexical.data * idf[lexical.indices]) ** 2
+        weighted = sp.csr_matrix((squares, lexical.indices, lexical.indptr), shape=lexical.shape)
+        norms = np.sqrt(np.asarray(weighted.sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        self.lexical_inv_norms = (1.0 / norms).astype(np.float32)
+        self.isco = (
+            row_normalise(taxonomy.isco_vectors(occupations))
+            if taxonomy is not None and occupations is not None
+            else None
+        )
+        self._skill_incidence(table_size)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def _skill_incidence(self, table_size: int) -> None:
+        """Documents x skills, required 1 and nice-to-have 0.5, rows summing to one."""
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        for i, (ids, nice) in enumerate(zip(self.skill_ids, self.nice_ids, strict=True)):
+            for j in ids:
+                rows.append(i)
+                cols.append(int(j))
+                vals.append(1.0)
+            for j in nice:
+                if j not in ids:
+                    rows.append(i)
+                    cols.append(int(j))
+                    vals.append(0.5)
+        shape = (len(self.items), table_size)
+        matrix = sp.csr_matrix((vals, (rows, cols)), shape=shape, dtype=np.float32)
+        sums = np.asarray(matrix.sum(axis=1)).ravel()
+        sums[sums == 0] = 1.0
+        self.skill_weights = sp.csr_matrix(sp.diags(1 / sums) @ matrix)
+        lengths = np.array([len(ids) for ids in self.skill_ids], dtype=np.int64)
+        self.skill_flat = (
+            np.concatenate(self.skill_ids) if lengths.sum() else np.zeros(0, np.int64)
+        ).astype(np.int64)
+        self.skill_offsets = np.concatenate([[0], np.cumsum(lengths)])[:-1].astype(np.int64)
+        self.skill_counts = lengths
+
+
+_EMPTY = Features(
+    "", np.zeros(0, np.float32), np.zeros(0, np.int32), np.zeros(0, np.float32), (), (), False
+)
+
+
+def _segment(
+    docs: Sequence[Document],
+    *,
+    needs: bool,
+    table: SkillTable,
+    idf: FloatArray,
+    taxonomy: EscoTaxonomy | None,
+    dim: int,
+    keep_features: bool,
+    tag_names: Sequence[str],
+) -> Segment:
+    n = len(docs)
+    feats = [d.features for d in docs]
+    dense = (
+        np.vstack([f.dense for f in feats]).astype(np.float32)
+        if n
+        else np.zeros((0, dim), dtype=np.float32)
+    )
+    indptr = np.concatenate([[0], np.cumsum([len(f.lexical_indices) for f in feats])])
+    lexical = sp.csr_matrix(
+        (
+            np.concatenate([f.lexical_values for f in feats]) if n else np.zeros(0, np.float32),
+            np.concatenate([f.lexical_indices for f in feats]) if n else np.zeros(0, np.int32),
+            indptr,
+        ),
+        shape=(n, HASH_FEATURES),
+        dtype=np.float32,
+    )
+    occupations = None
+    if taxonomy is not None:
+        width = len(taxonomy.occupations)
+        occ_rows = [
+            (f.occupation_indices, f.occupation_values)
+            if f.occupation_indices is not None and f.occupation_values is not None
+            else (np.zeros(0, np.int32), np.zeros(0, np.float32))
+            for f in feats
+        ]
+        occ_ptr = np.concatenate([[0], np.cumsum([len(i) for i, _ in occ_rows])])
+        occupations = sp.csr_matrix(
+            (
+                np.concatenate([v for _, v in occ_rows]) if n else np.zeros(0, np.float32),
+                np.concatenate([i for i, _ in occ_rows]) if n else np.zeros(0, np.int32),
+                occ_ptr,
+            ),
+            shape=(n, width),
+            dtype=np.float32,
+        )
+
+    def rows(labels: Sequence[str]) -> IntArray:
+        return np.array([table.keys[SkillTable.key(s)] for s in labels], dtype=np.int64)
+
+    items = [d.item for d in docs]
+    return Segment(
+        needs=needs,
+        items=items,
+        features=feats if keep_features else None,
+        dense=dense,
+        lexical=lexical,
+        occupations=occupations,
+        skill_ids=[rows(f.skills) for f in feats],
+        nice_ids=[rows(f.nice) for f in feats],
+        extracted=np.array([f.extracted for f in feats], dtype=bool),
+        tags={
+            name: np.array([(d.tags or {}).get(name, "") for d in docs], dtype=np.str_)
+            for name in tag_names
+        },
+        arrays=_arrays_of(items, needs),
+        table_size=len(table.labels),
+        idf=idf,
+        taxonomy=taxonomy,
+    )
+
+
+def _merge(
+    parts: Sequence[tuple[Segment, IntArray]],
+    *,
+    needs: bool,
+    table: SkillTable,
+    idf: FloatArray,
+    taxonomy: EscoTaxonomy | None,
+    dim: int,
+    tag_names: Sequence[str],
+) -> Segment:
+    """One segment holding the given rows of several segments (compaction), stacked as is."""
+    items = [s.items[int(r)] for s, rows in parts for r in rows]
+    dense = (
+        np.vstack([s.dense[rows] for s, rows in parts]).astype(np.float32)
+        if items
+        else np.zeros((0, dim), np.float32)
+    )
+    lexical = sp.csr_matrix(sp.vstack([s.lexical[rows] for s, rows in parts], format="csr"))
+    occupations = None
+    if taxonomy is not None and all(s.occupations is not None for s, _ in parts):
+        occupations = sp.csr_matrix(
+            sp.vstack([s.occupations[rows] for s, rows in parts], format="csr")  # type: ignore[index]
+        )
+    arrays = _concat_arrays([_take_arrays(s.arrays, rows) for s, rows in parts])
+    return Segment(
+        needs=needs,
+        items=items,
+        features=None,
+        dense=dense,
+        lexical=lexical,
+        occupations=occupations,
+        skill_ids=[s.skill_ids[int(r)] for s, rows in parts for r in rows],
+        nice_ids=[s.nice_ids[int(r)] for s, rows in parts for r in rows],
+        extracted=np.concatenate([s.extracted[rows] for s, rows in parts]).astype(bool),
+        tags={
+            name: np.concatenate([s.tags[name][rows] for s, rows in parts]).astype(np.str_)
+            for name in tag_names
+        },
+        arrays=arrays,
+        table_size=len(table.labels),
+        idf=idf,
+        taxonomy=taxonomy,
+    )
+
+
+# --------------------------------------------------------------------------------- snapshots
+@dataclass(frozen=True)
+class Exclusions:
+    """Why a ranking may be empty: documents ruled out by each hard constraint."""
+
+    considered: int  # documents left after the caller's mask
+    passing: int  # ...that no hard constraint rules out
+    by_constraint: dict[str, int]  # constraint name -> documents it rules out
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One published state of the index; never changed, only replaced."""
+
+    needs: bool  # the documents are needs (queries are profiles), or profiles
+    featurizer: Featurizer
+    segments: tuple[Segment, ...]
+    alive: tuple[BoolArray, ...]
+    table: SkillTable
+    df: NDArray[np.int32]
+    n_alive: int
+    tag_names: tuple[str, ...] = ()
+    version: int = 0  # the caller's version of the data this snapshot reflects
+
+    # ----------------------------------------------------------------- layout
+    @property
+    def size(self) -> int:
+        """Positions in the snapshot, dead ones included (scores are per position)."""
+        return sum(len(s) for s in self.segments)
+
+    def __len__(self) -> int:
+        return self.n_alive
+
+    @cached_property
+    def valid(self) -> BoolArray:
+        return np.concatenate(self.alive) if self.alive else np.zeros(0, dtype=bool)
+
+    @cached_property
+    def _arrays(self) -> NeedArrays | PersonArrays:
+        return _concat_arrays([seg.arrays for seg in self.segments])
+
+    @cached_property
+    def _offsets(self) -> list[int]:
+        return [0, *np.cumsum([len(seg) for seg in self.segments]).tolist()]
+
+    def locate(self, doc_id: str) -> tuple[int, int] | None:
+        """(segment, row) of the live copy of a document; newest segments first."""
+        for s in range(len(self.segments) - 1, -1, -1):
+            row = self.segments[s].rows.get(doc_id)
+            if row is not None and self.alive[s][row]:
+                return s, row
+        return None
+
+    def __contains__(self, doc_id: object) -> bool:
+        return isinstance(doc_id, str) and self.locate(doc_id) is not None
+
+    def position(self, doc_id: str) -> int | None:
+        found = self.locate(doc_id)
+        if found is None:
+            return None
+        s, row = found
+        return int(self._offsets[s]) + row
+
+    def item_at(self, position: int) -> Item:
+        for seg in self.segments:
+            if position < len(seg):
+                return seg.items[position]
+            position -= len(seg)
+        raise IndexError(position)
+
+    def _at(self, position: int) -> tuple[Segment, int]:
+        for seg in self.segments:
+            if position < len(seg):
+                return seg, position
+            position -= len(seg)
+        raise IndexError(position)
+
+    def ids(self) -> list[str]:
+        """Ids of the live documents, in position order."""
+        return [
+            doc_id
+            for seg, alive in zip(self.segments, self.alive, strict=True)
+            for doc_id, ok in zip(seg.ids, alive, strict=True)
+            if ok
+        ]
+
+    def items(self) -> list[Item]:
+        return [
+            item
+            for seg, alive in zip(self.segments, self.alive, strict=True)
+            for item, ok in zip(seg.items, alive, strict=True)
+            if ok
+        ]
+
+    def mask_ids(self, ids: Iterable[str]) -> BoolArray:
+        """Positions of the given documents (those indexed); the rest False."""
+        mask = np.zeros(self.size, dtype=bool)
+        for doc_id in ids:
+            pos = self.position(doc_id)
+            if pos is not None:
+                mask[pos] = True
+        return mask
+
+    def mask_tags(self, **equal: str) -> BoolArray:
+        """Live positions whose tags equal the given values (vectorised: no loop per document)."""
+        mask = self.valid.copy()
+        for name, value in equal.items():
+            mask &= np.concatenate([seg.tags[name] == value for seg in self.segments])
+        return mask
+
+    # ----------------------------------------------------------------- scoring
+    def idf(self) -> FloatArray:
+        n = max(self.n_alive, 1)
+        out: FloatArray = (np.log((1.0 + n) / (1.0 + self.df)) + 1.0).astype(np.float32)
+        return out
+
+    def _lexical(self, lexical: sp.csr_matrix) -> FloatArray:
+        out = np.zeros((lexical.shape[0], self.size), dtype=np.float32)
+        idf = self.idf()
+        common = self.df > COMMON_SHARE * self.n_alive if self.n_alive >= LARGE_CORPUS else None
+        for q in range(lexical.shape[0]):
+            row = lexical[q]
+            idx, tf = row.indices, row.data
+            if common is not None:
+                keep = ~common[idx]
+                idx, tf = idx[keep], tf[keep]
+            if not len(idx):
+                continue
+            weights = tf * idf[idx]
+            norm = float(np.linalg.norm(weights))
+            if norm == 0:
+                continue
+            weights = (weights * idf[idx] / norm).astype(np.float32)
+            start = 0
+            for seg in self.segments:
+                if len(seg):
+                    if seg.lexical_t is not None:
+                        scores = seg.lexical_t[idx].T @ weights
+                    else:
+                        scores = seg.lexical[:, idx] @ weights
+                    out[q, start : start + len(seg)] = np.asarray(scores).ravel() * (
+                        seg.lexical_inv_norms
+                    )
+                start += len(seg)
+        return out
+
+    def _skill_fits(self, side: QuerySide) -> tuple[FloatArray, FloatArray]:
+        """(query skills covered by each document, document skills covered by the query).
+
+        Coverage of a skill is its best cosine with the other side's skills (1 when identical).
+        """
+        size = self.size
+        q_fit = np.zeros((len(side.views), size), dtype=np.float32)
+        d_fit = np.zeros((len(side.views), size), dtype=np.float32)
+        table = self.table.vectors
+        for i, (vectors, rows) in enumerate(zip(side.skill_vectors, side.skill_rows, strict=True)):
+            if not len(rows):
+                continue
+            sims = vectors @ table.T  # query skills x skill table
+            known = rows >= 0
+            sims[np.arange(len(rows))[known], rows[known]] = 1.0
+            n_req = side.n_required[i]
+            weights = np.concatenate([np.ones(n_req), np.full(len(rows) - n_req, 0.5)])
+            start = 0
+            for seg in self.segments:
+                n = len(seg)
+                if n:
+                    width = seg.skill_weights.shape[1]
+                    d_fit[i, start : start + n] = seg.skill_weights @ sims[:, :width].max(axis=0)
+                    if len(seg.skill_flat):
+                        gathered = sims[:, seg.skill_flat]
+                        has = seg.skill_counts > 0
+                        best = np.zeros((len(rows), n), dtype=np.float32)
+                        best[:, has] = np.maximum.reduceat(gathered, seg.skill_offsets[has], axis=1)
+                        q_fit[i, start : start + n] = weights @ best / weights.sum()
+                start += n
+        return q_fit, d_fit
+
+    def components(self, side: QuerySide) -> dict[str, FloatArray]:
+        out: dict[str, FloatArray] = {}
+        out["semantic"] = self._per_segment(lambda seg: side.dense @ seg.dense.T, len(side.views))
+        out["lexical"] = self._lexical(side.lexical)
+        q_fit, d_fit = self._skill_fits(side)
+        # "skills": the need's skills covered by the person; "reciprocal": the other way.
+        if self.needs:
+            out["skills"], out["reciprocal"] = d_fit, q_fit
+        else:
+            out["skills"], out["reciprocal"] = q_fit, d_fit
+        taxonomy = self.featurizer.taxonomy
+        occupations = [seg.occupations for seg in self.segments]
+        if (
+            side.occupations is not None
+            and taxonomy is not None
+            and all(o is not None for o in occupations)
+        ):
+            q_occ = side.occupations
+            q_isco = row_normalise(taxonomy.isco_vectors(q_occ))
+            out["occupation"] = self._per_segment(
+                lambda seg: (q_occ @ seg.occupations.T).toarray(),  # type: ignore[union-attr]
+                len(side.views),
+            )
+            out["occupation_group"] = self._per_segment(
+                lambda seg: (q_isco @ seg.isco.T).toarray(),  # type: ignore[union-attr]
+                len(side.views),
+            )
+        return out
+
+    def _per_segment(self, score: Callable[[Segment], Any], n_queries: int) -> FloatArray:
+        """Scores of every segment side by side (no copy of the documents' arrays)."""
+        out = np.zeros((n_queries, self.size), dtype=np.float32)
+        start = 0
+        for seg in self.segments:
+            if len(seg):
+                out[:, start : start + len(seg)] = np.asarray(score(seg), dtype=np.float32)
+            start += len(seg)
+        return out
+
+    def constraint_codes(self, queries: Sequence[Item]) -> IntArray:
+        """Violation codes, queries x positions."""
+        if not self.segments:
+            return np.zeros((len(queries), 0), dtype=np.int64)
+        arrays = self._arrays
+        if self.needs:
+            return violations(arrays, PersonArrays.of(queries)).T  # type: ignore[arg-type]
+        return violations(NeedArrays.of(queries), arrays)  # type: ignore[arg-type]
+
+    def fuse(self, components: Mapping[str, FloatArray], weights: Weights) -> FloatArray:
+        first = next(iter(components.values()))
+        total = np.zeros_like(first)
+        valid = self.valid
+        for name, scores in components.items():
+            weight = weights.of(name)
+            if weight:
+                total += weight * standardise(scores, valid)
+        return total
+
+    def query_side(self, queries: Sequence[Item]) -> QuerySide:
+        for q in queries:
+            if isinstance(q, Need) == self.needs:
+                raise ValueError("queries must be of the other side than the documents")
+        return self.featurizer.queries(queries, self.table)
+
+    def score_matrix(
+        self, queries: Sequence[Item], weights: Weights, side: QuerySide | None = None
+    ) -> tuple[FloatArray, dict[str, FloatArray], IntArray]:
+        """Fused scores, raw components and violation codes: each (queries x positions)."""
+        side = side or self.query_side(queries)
+        components = self.components(side)
+        codes = self.constraint_codes(queries)
+        return self.fuse(components, weights), components, codes
+
+    def rank(
+        self,
+        query: Item,
+        weights: Weights,
+        k: int = 20,
+        *,
+        explain: int = 20,
+        mask: BoolArray | None = None,
+        exclude_violations: bool = True,
+        side: QuerySide | None = None,
+    ) -> list[Suggestion]:
+        """The k best live documents for one query, the first `explain` with an explanation."""
+        side = side or self.query_side([query])
+        with _BLAS.limit(limits=1, user_api="blas"):
+            fused, components, codes = self.score_matrix([query], weights, side)
+            keep = self.valid if mask is None else (mask & self.valid)
+            if exclude_violations:
+                keep = keep & (codes[0] == 0)
+            scores = np.where(keep, fused[0], -np.inf).astype(np.float32)
+            ids, values = top_k(scores[None, :], k)
+            out: list[Suggestion] = []
+            for rank, (j, value) in enumerate(zip(ids[0], values[0], strict=True), start=1):
+                if not np.isfinite(value):
+                    break
+                explanation = None
+                if rank <= explain:
+                    explanation = self.explain_at(query, int(j), components, codes, side, weights)
+                doc_id = self.item_at(int(j)).id
+                out.append(Suggestion(query.id, doc_id, float(value), rank, explanation))
+        return out
+
+    def rank_many(
+        self,
+        queries: Sequence[Item],
+        weights: Weights,
+        k: int = 100,
+        *,
+        batch_size: int = 128,
+        exclude_violations: bool = True,
+        progress: Progress | None = None,
+    ) -> list[list[tuple[str, float]]]:
+        """Top k (document id, score) for many queries, without explanations."""
+        out: list[list[tuple[str, float]]] = []
+        valid = self.valid
+        for start in range(0, len(queries), batch_size):
+            batch = list(queries[start : start + batch_size])
+            fused, _, codes = self.score_matrix(batch, weights)
+            keep = np.broadcast_to(valid, fused.shape)
+            if exclude_violations:
+                keep = keep & (codes == 0)
+            fused = np.where(keep, fused, -np.inf).astype(np.float32)
+            ids, values = top_k(fused, k)
+            for row_ids, row_values in zip(ids, values, strict=True):
+                out.append(
+                    [
+                        (self.item_at(int(j)).id, float(v))
+                        for j, v in zip(row_ids, row_values, strict=True)
+                        if np.isfinite(v)
+                    ]
+                )
+            if progress:
+                progress(
+                    "classement / ranking", min(start + batch_size, len(queries)), len(queries)
+                )
+        return out
+
+    def explain_at(
+        self,
+        query: Item,
+        j: int,
+        components: Mapping[str, FloatArray],
+        codes: IntArray,
+        side: QuerySide,
+        weights: Weights,
+        q: int = 0,
+    ) -> Explanation:
+        seg, row = self._at(j)
+        doc = seg.items[row]
+        need, person = (doc, query) if self.needs else (query, doc)
+        parts = tuple(
+            ComponentScore(name, float(scores[q, j]), weights.of(name))
+            for name, scores in components.items()
+        )
+        doc_view = self._view(seg, row)
+        query_view = side.views[q]
+        known: dict[str, FloatArray] = {}
+        mine = (*query_view.skills, *query_view.nice)
+        for label, vector in zip(mine, side.skill_vectors[q], strict=True):
+            known[SkillTable.key(label)] = vector
+        for label in (*doc_view.skills, *doc_view.nice):
+            r = self.table.row(label)
+            if r is not None:
+                known.setdefault(SkillTable.key(label), self.table.vectors[r])
+
+        def vectors(labels: Sequence[str]) -> FloatArray:
+            missing = [s for s in labels if SkillTable.key(s) not in known]
+            if missing:
+                known.update(self.featurizer.skill_vectors(missing, self.table))
+            if not labels:
+                return np.zeros((0, self.table.vectors.shape[1]), dtype=np.float32)
+            return np.vstack([known[SkillTable.key(s)] for s in labels])
+
+        def similarity(a: Sequence[str], b: Sequence[str]) -> FloatArray:
+            sims = vectors(a) @ vectors(b).T
+            keys_b = [SkillTable.key(y) for y in b]
+            same = np.array([[SkillTable.key(x) == y for y in keys_b] for x in a], dtype=bool)
+            return np.where(same.reshape(len(a), len(b)), 1.0, sims).astype(np.float32)
+
+        return explain_pair(
+            need,  # type: ignore[arg-type]
+            person,  # type: ignore[arg-type]
+            need_view=doc_view if self.needs else query_view,
+            person_view=query_view if self.needs else doc_view,
+            similarity=similarity,
+            components=parts,
+            code=int(codes[q, j]),
+        )
+
+    def _view(self, seg: Segment, row: int) -> MatchView:
+        item = seg.items[row]
+        skills = tuple(self.table.labels[int(r)] for r in seg.skill_ids[row])
+        nice = tuple(self.table.labels[int(r)] for r in seg.nice_ids[row])
+        if seg.features is not None:  # the labels as written, not the table's first spelling
+            skills, nice = seg.features[row].skills, seg.features[row].nice
+        feats = replace(_EMPTY, skills=skills, nice=nice, extracted=bool(seg.extracted[row]))
+        return document_view(item, feats)
+
+    def explain(self, need: Need, person: Profile, weights: Weights) -> Explanation:
+        """Explanation of one (need, person) pair, whether or not it would be ranked."""
+        query: Item = person if self.needs else need
+        doc = need if self.needs else person
+        j = self.position(doc.id)
+        if j is None:
+            raise KeyError(f"{doc.id} is not in the index")
+        side = self.query_side([query])
+        _, components, codes = self.score_matrix([query], weights, side)
+        return self.explain_at(query, j, components, codes, side, weights)
+
+    def exclusions(self, query: Item, mask: BoolArray) -> Exclusions:
+        """Among the masked live documents, how many each hard constraint rules out."""
+        codes = self.constraint_codes([query])[0]
+        keep = mask & self.valid
+        codes = codes[keep]
+        return Exclusions(
+            considered=int(keep.sum()),
+            passing=int((codes == 0).sum()),
+            by_constraint={
+                name: int(((codes & bit) != 0).sum()) for bit, name in CONSTRAINTS.items()
+            },
+        )
+
+
+# --------------------------------------------------------------------------------- live index
+class LiveIndex:
+    """Holds the current snapshot; `apply` publishes the next one (one writer at a time).
+
+    Readers take `snapshot` (one attribute read) and keep it for their whole ranking.
+    """
+
+    def __init__(
+        self,
+        featurizer: Featurizer,
+        *,
+        needs: bool,
+        tag_names: Sequence[str] = (),
+        tail_limit: int = TAIL_LIMIT,
+    ) -> None:
+        self.featurizer = featurizer
+        self.needs = needs
+        self.tag_names = tuple(tag_names)
+        self.tail_limit = tail_limit
+        self._write = threading.Lock()
+        dim = featurizer.encoder.dim
+        self.snapshot = Snapshot(
+            needs=needs,
+            featurizer=featurizer,
+            segments=(),
+            alive=(),
+            table=SkillTable.empty(dim),
+            df=np.zeros(HASH_FEATURES, dtype=np.int32),
+            n_alive=0,
+            tag_names=self.tag_names,
+        )
+
+    def _check(self, docs: Sequence[Document]) -> None:
+        for d in docs:
+            if isinstance(d.item, Need) != self.needs:
+                raise ValueError("documents must be all needs or all profiles, as the index")
+            if d.item.id != d.features.id:
+                raise ValueError(f"features of {d.features.id} given for {d.item.id}")
+
+    def _table_for(self, table: SkillTable, docs: Sequence[Document]) -> SkillTable:
+        labels = table.missing(s for d in docs for s in (*d.features.skills, *d.features.nice))
+        if not labels:
+            return table
+        vectors = self.featurizer.skill_vectors(labels)
+        return table.extended(labels, np.vstack([vectors[SkillTable.key(s)] for s in labels]))
+
+    def build(self, docs: Sequence[Document], version: int = 0) -> Snapshot:
+        """Replace everything with these documents (start-up load, or fit)."""
+        self._check(docs)
+        with self._write:
+            unique = list({d.item.id: d for d in docs}.values())
+            dim = self.featurizer.encoder.dim
+            table = self._table_for(SkillTable.empty(dim), unique)
+            df = np.zeros(HASH_FEATURES, dtype=np.int32)
+            for d in unique:
+                df[d.features.lexical_indices] += 1
+            n = len(unique)
+            idf = (np.log((1.0 + max(n, 1)) / (1.0 + df)) + 1.0).astype(np.float32)
+            segment = _segment(
+                unique,
+                needs=self.needs,
+                table=table,
+                idf=idf,
+                taxonomy=self.featurizer.taxonomy,
+                dim=dim,
+                keep_features=n < self.tail_limit,
+                tag_names=self.tag_names,
+            )
+            self.snapshot = Snapshot(
+                needs=self.needs,
+                featurizer=self.featurizer,
+                segments=(segment,) if n else (),
+                alive=(np.ones(n, dtype=bool),) if n else (),
+                table=table,
+                df=df,
+                n_alive=n,
+                tag_names=self.tag_names,
+                version=version,
+            )
+            return self.snapshot
+
+    def apply(
+        self,
+        upserts: Sequence[Document] = (),
+        removed: Iterable[str] = (),
+        version: int | None = None,
+    ) -> Snapshot:
+        """Publish a snapshot where `upserts` replace or add documents and `removed` are gone.
+
+        Costs the size of the tail segment, not of the corpus: documents replaced or removed
+        are marked dead where they were, new versions go to the tail.
+        """
+        self._check(upserts)
+        with self._write:
+            old = self.snapshot
+            latest = {d.item.id: d for d in upserts}
+            gone = set(removed) - latest.keys()
+            alive = list(old.alive)
+            copied: set[int] = set()
+            df = old.df.copy()
+            n_alive = old.n_alive
+            for doc_id in [*latest, *gone]:
+                found = old.locate(doc_id)
+                if found is None:
+                    continue
+                s, row = found
+                if s not in copied:
+                    alive[s] = alive[s].copy()
+                    copied.add(s)
+                alive[s][row] = False
+                n_alive -= 1
+                np.subtract.at(df, old.segments[s].lexical[row].indices, 1)
+            new_docs = list(latest.values())
+            for d in new_docs:
+                np.add.at(df, d.features.lexical_indices, 1)
+            n_alive += len(new_docs)
+            table = self._table_for(old.table, new_docs)
+            idf = (np.log((1.0 + max(n_alive, 1)) / (1.0 + df)) + 1.0).astype(np.float32)
+            segments = list(old.segments)
+            dim = self.featurizer.encoder.dim
+            build = dict(
+                needs=self.needs,
+                table=table,
+                idf=idf,
+                taxonomy=self.featurizer.taxonomy,
+                dim=dim,
+                tag_names=self.tag_names,
+            )
+            if new_docs:
+                tail = segments[-1] if segments else None
+                if tail is not None and tail.features is not None:
+                    # The tail keeps its features: rebuild it with the new documents added.
+                    keep = alive[-1]
+                    carried = [
+                        Document(tail.items[r], tail.features[r], _tags_of(tail, int(r)))
+                        for r in np.flatnonzero(keep)
+                    ]
+                    merged = carried + new_docs
+                    segments[-1] = _segment(merged, keep_features=True, **build)
+                    alive[-1] = np.ones(len(merged), dtype=bool)
+                else:
+                    segments.append(_segment(new_docs, keep_features=True, **build))
+                    alive.append(np.ones(len(new_docs), dtype=bool))
+            snapshot = Snapshot(
+                needs=self.needs,
+                featurizer=self.featurizer,
+                segments=tuple(segments),
+                alive=tuple(alive),
+                table=table,
+                df=df,
+                n_alive=n_alive,
+                tag_names=self.tag_names,
+                version=old.version if version is None else version,
+            )
+            if (
+                segments
+                and segments[-1].features is not None
+                and len(segments[-1]) > self.tail_limit
+            ):
+                snapshot = self._compacted(snapshot)
+            self.snapshot = snapshot
+            return snapshot
+
+    def compact(self) -> Snapshot:
+        """Merge every segment's live rows into one (lexical norms refreshed with today's idf)."""
+        with self._write:
+            self.snapshot = self._compacted(self.snapshot)
+            return self.snapshot
+
+    def _compacted(self, snap: Snapshot) -> Snapshot:
+        parts = [
+            (seg, np.flatnonzero(alive).astype(np.int64))
+            for seg, alive in zip(snap.segments, snap.alive, strict=True)
+        ]
+        parts = [(seg, rows) for seg, rows in parts if len(rows)]
+        if not parts:
+            return replace(snap, segments=(), alive=())
+        merged = _merge(
+            parts,
+            needs=self.needs,
+            table=snap.table,
+            idf=snap.idf(),
+            taxonomy=self.featurizer.taxonomy,
+            dim=self.featurizer.encoder.dim,
+            tag_names=self.tag_names,
+        )
+        return replace(snap, segments=(merged,), alive=(np.ones(len(merged), dtype=bool),))
+
+
+def _tags_of(seg: Segment, row: int) -> dict[str, str]:
+    return {name: str(values[row]) for name, values in seg.tags.items()}
+
+
+def row_normalise(matrix: sp.spmatrix) -> sp.csr_matrix:
+    matrix = sp.csr_matrix(matrix, dtype=np.float32)
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1 / norms) @ matrix)
