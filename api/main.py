@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -68,6 +70,15 @@ PAGE_ROUTERS = (
 STATIC = Path(__file__).resolve().parent / "static"
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The matching index loads in the background from the start; requests wait for it."""
+    matching = app.state.matching
+    matching.start()
+    yield
+    matching.close()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
@@ -79,12 +90,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         docs_url=None,  # served by api.core.docs from vendored files, not from a CDN
         redoc_url=None,
+        lifespan=_lifespan,
     )
     engine = make_engine(settings.database_url, **settings.engine_options())
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
-    app.state.matching = MatchingService(app.state.sessions, settings.embedding_model)
+    app.state.matching = MatchingService(
+        app.state.sessions, settings.embedding_model, esco_dir=settings.esco_dir
+    )
     app.state.error_page = error_page
     install_error_handlers(app)
     install_openapi(app)

@@ -277,6 +277,35 @@ class Embedding(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class IndexEntry(Base):
+    """One document of the live matching index: its features, and the change number that set them.
+
+    `seq` comes from the corpus version, bumped under the writers' lock, so entries commit in
+    `seq` order and a worker catches up by reading the entries past the last one it applied.
+    `state` is pending (features to compute), ready, or removed (left the index).
+    """
+
+    __tablename__ = "index_entries"
+
+    side: Mapped[str] = mapped_column(String(8), primary_key=True)  # "need" or "person"
+    ref: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, index=True)
+    state: Mapped[str] = mapped_column(String(10))
+    signature: Mapped[str | None] = mapped_column(String(300))
+    features: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The engine value and filter tags the features were computed from (JSON): the index loads
+    # at start from this table alone, without reading every profile's rows and skills.
+    document: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    __table_args__ = (
+        CheckConstraint("side IN ('need', 'person')", name="side"),
+        CheckConstraint("state IN ('pending', 'ready', 'removed')", name="state"),
+    )
+
+
 class AppState(Base):
     """Small key/value facts about this database, such as whether the demo region was loaded."""
 

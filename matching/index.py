@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 import threading
+import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -50,7 +51,7 @@ LARGE_CORPUS = 5000
 COMMON_SHARE = 0.1
 # A tail segment past this size is merged into the main one (rebuilding the tail costs its size).
 TAIL_LIMIT = 512
-FEATURES_VERSION = 1  # bump when what a Features holds, or how it is computed, changes
+FEATURES_VERSION = 2  # bump when what a Features holds, or how it is computed, changes
 
 COMPONENTS = ("semantic", "lexical", "skills", "reciprocal", "occupation", "occupation_group")
 
@@ -174,10 +175,35 @@ def _lexical_vectorizer() -> HashingVectorizer:
     )
 
 
-def _sublinear(matrix: sp.csr_matrix) -> sp.csr_matrix:
-    out = sp.csr_matrix(matrix, dtype=np.float32, copy=True)
-    out.data = (1.0 + np.log(out.data)).astype(np.float32)
-    return out
+_ANALYSE = _lexical_vectorizer().build_analyzer()
+
+
+def hashed_ngrams(texts: Sequence[str]) -> sp.csr_matrix:
+    """Sublinear counts of each text's character n-grams in the fixed hashed space.
+
+    CRC-32 of the n-gram: stable across processes and versions (features are stored), and
+    without the per-call overhead of scikit-learn's hasher (milliseconds per query).
+    """
+    indptr = [0]
+    indices: list[NDArray[np.int64]] = []
+    values: list[NDArray[np.float32]] = []
+    mask = HASH_FEATURES - 1
+    for text in texts:
+        grams = _ANALYSE(text)
+        ids = np.fromiter((zlib.crc32(g.encode()) & mask for g in grams), np.int64, len(grams))
+        unique, counts = np.unique(ids, return_counts=True)
+        indices.append(unique)
+        values.append((1.0 + np.log(counts)).astype(np.float32))
+        indptr.append(indptr[-1] + len(unique))
+    return sp.csr_matrix(
+        (
+            np.concatenate(values) if values else np.zeros(0, np.float32),
+            np.concatenate(indices) if indices else np.zeros(0, np.int64),
+            np.array(indptr, dtype=np.int64),
+        ),
+        shape=(len(texts), HASH_FEATURES),
+        dtype=np.float32,
+    )
 
 
 def document_view(item: Item, features: Features) -> MatchView:
@@ -197,6 +223,12 @@ def document_view(item: Item, features: Features) -> MatchView:
     )
 
 
+@lru_cache(maxsize=1 << 16)
+def _label_key(label: str) -> str:
+    """A skill label's comparison key (cached: explanations compare the same labels often)."""
+    return skill_key(label) or normalise(label) or label.strip().lower()
+
+
 @dataclass(frozen=True)
 class SkillTable:
     """Every skill label the index has seen, with its vector; append-only, replaced whole."""
@@ -207,7 +239,7 @@ class SkillTable:
 
     @staticmethod
     def key(label: str) -> str:
-        return skill_key(label) or normalise(label) or label.strip().lower()
+        return _label_key(label)
 
     @classmethod
     def empty(cls, dim: int) -> SkillTable:
@@ -266,7 +298,6 @@ class Featurizer:
         self.taxonomy = taxonomy
         self.title_share = title_share
         self.occupation_k = occupation_k
-        self.lexical = _lexical_vectorizer()
 
     @property
     def signature(self) -> str:
@@ -368,7 +399,7 @@ class Featurizer:
         titles = [v.title or v.core or " ".join(v.skills)[:300] for v in views]
         title_vectors = self._encode_documents(titles, "titres / titles", progress)
         dense = self._dense(views, title_vectors, vectors)
-        lexical = _sublinear(self.lexical.transform([v.lexical_text for v in views]))
+        lexical = hashed_ngrams([v.lexical_text for v in views])
         occupations = self._occupations(views)
         out: list[Features] = []
         for i, v in enumerate(views):
@@ -403,7 +434,7 @@ class Featurizer:
         vectors = self.skill_vectors(labels, table)
         titles = [v.title or v.core or " ".join(v.skills)[:300] for v in views]
         dense = self._dense(views, self.encoder.encode_queries(titles), vectors)
-        lexical = _sublinear(self.lexical.transform([v.lexical_text for v in views]))
+        lexical = hashed_ngrams([v.lexical_text for v in views])
         skill_vectors: list[FloatArray] = []
         skill_rows: list[IntArray] = []
         for v in views:
@@ -489,8 +520,8 @@ class Segment:
         self.tags = tags
         self.arrays = arrays
         n = len(items)
-        # Rows of n-grams (postings) for large segments; small ones are read by column.
-        self.lexical_t = lexical.T.tocsr() if n >= 2000 else None
+        # Rows of n-grams (postings): a query reads only its own n-grams' rows.
+        self.lexical_t = lexical.T.tocsr()
         squares = (lexical.data * idf[lexical.indices]) ** 2
         weighted = sp.csr_matrix((squares, lexical.indices, lexical.indptr), shape=lexical.shape)
         norms = np.sqrt(np.asarray(weighted.sum(axis=1)).ravel())
@@ -775,7 +806,7 @@ class Snapshot:
 
     def _lexical(self, lexical: sp.csr_matrix) -> FloatArray:
         out = np.zeros((lexical.shape[0], self.size), dtype=np.float32)
-        idf = self.idf()
+        n_docs = max(self.n_alive, 1)
         common = self.df > COMMON_SHARE * self.n_alive if self.n_alive >= LARGE_CORPUS else None
         for q in range(lexical.shape[0]):
             row = lexical[q]
@@ -785,18 +816,16 @@ class Snapshot:
                 idx, tf = idx[keep], tf[keep]
             if not len(idx):
                 continue
-            weights = tf * idf[idx]
+            idf = np.log((1.0 + n_docs) / (1.0 + self.df[idx])) + 1.0  # this query's n-grams only
+            weights = tf * idf
             norm = float(np.linalg.norm(weights))
             if norm == 0:
                 continue
-            weights = (weights * idf[idx] / norm).astype(np.float32)
+            weights = (weights * idf / norm).astype(np.float32)
             start = 0
             for seg in self.segments:
                 if len(seg):
-                    if seg.lexical_t is not None:
-                        scores = seg.lexical_t[idx].T @ weights
-                    else:
-                        scores = seg.lexical[:, idx] @ weights
+                    scores = seg.lexical_t[idx].T @ weights
                     out[q, start : start + len(seg)] = np.asarray(scores).ravel() * (
                         seg.lexical_inv_norms
                     )

@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.core.db import make_engine, migrate, session_factory, session_scope
 from api.core.settings import Settings
-from api.engine.service import MatchingService
+from api.engine.service import MatchingService, services
 from api.imports.demo import load_demo
 from api.main import create_app
-from matching.encoders import Vectors
+from matching.encoders import CachedEncoder, Vectors
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -72,11 +72,16 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def engine(database_url: str) -> Iterator[Engine]:
+def engine(database_url: str, use_encoder: CachedEncoder) -> Iterator[Engine]:
     engine = make_engine(database_url)
     migrate(engine)
     for session in session_scope(session_factory(engine)):
         load_demo(session, DEMO)
+    # The demo region indexed once, as `passerelle load-demo` leaves it: every test's engine
+    # loads these entries rather than computing features again.
+    indexer = MatchingService(session_factory(engine), "use-multilingual", encoder=use_encoder)
+    indexer.load()
+    indexer.close()
     yield engine
     engine.dispose()
 
@@ -144,12 +149,27 @@ def vector_store() -> RunsVectorStore:
 
 
 @pytest.fixture(scope="session")
-def matching_service(vector_store: RunsVectorStore) -> MatchingService:
-    """One engine for the whole run: vectors stay cached while each test's data rolls back."""
-    from matching.encoders import CachedEncoder, UniversalSentenceEncoder
+def use_encoder(vector_store: RunsVectorStore) -> CachedEncoder:
+    from matching.encoders import UniversalSentenceEncoder
 
-    encoder = CachedEncoder(UniversalSentenceEncoder(), vector_store)
-    return MatchingService(None, "use-multilingual", encoder=encoder)  # type: ignore[arg-type]
+    return CachedEncoder(UniversalSentenceEncoder(), vector_store)
+
+
+@pytest.fixture(scope="session")
+def matching_service(use_encoder: CachedEncoder) -> MatchingService:
+    """One engine for the whole run: vectors stay cached while each test's data rolls back.
+
+    It reads through each request's session (no factory of its own) and is rewound before
+    every test (below), since every test's writes are rolled back.
+    """
+    return MatchingService(None, "use-multilingual", encoder=use_encoder)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def _rewound_engines() -> None:
+    """Engines shared across tests forget what the previous, rolled-back test changed."""
+    for service in services():
+        service.rewind()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from api.core.errors import Conflict, Forbidden, Invalid, Unauthorized
 from api.core.repository import count, new_ref
 from api.core.security import hash_password, issue_token, verify_password
 from api.core.settings import Settings
+from api.engine import corpus
 from api.models import Consent, Organisation, Person, User
 from api.needs.repository import count_open
 from matching.geo import find_place, territory_of
@@ -61,6 +62,8 @@ def create_account(session: Session, body: SignUp) -> User:
         user.person = person
     session.add(user)
     session.flush()
+    if user.person is not None:
+        corpus.changed(session, "person", [user.person.ref])
     record(session, user, "signup", "user", email)
     return user
 

@@ -68,7 +68,7 @@ class Instance:
 def build_instance(
     session: Session, matching: MatchingService, body: AllocationRequest
 ) -> Instance:
-    fitted = matching.fitted(session)
+    indexes = matching.indexes(session)
     needs = repository.open_needs_with_places(session, body.kinds)
     people = repository.people_to_place(session)
     # A profile or need with nothing to compare cannot be ranked: it sits this run out and the
@@ -85,17 +85,20 @@ def build_instance(
     profiles = [p for p, ok in zip(profiles, person_ok, strict=True) if ok]
     needs = [n for n, ok in zip(needs, need_ok, strict=True) if ok]
     engine_needs = [n for n, ok in zip(engine_needs, need_ok, strict=True) if ok]
-    if not needs or not people or fitted.needs is None or fitted.people is None:
+    # Rows a bulk change added moments ago may not be indexed yet: they wait for the next run.
+    need_in = [n.ref in indexes.needs for n in needs]
+    person_in = [p.ref in indexes.people for p in people]
+    needs = [n for n, ok in zip(needs, need_in, strict=True) if ok]
+    engine_needs = [n for n, ok in zip(engine_needs, need_in, strict=True) if ok]
+    people = [p for p, ok in zip(people, person_in, strict=True) if ok]
+    profiles = [p for p, ok in zip(profiles, person_in, strict=True) if ok]
+    scores = indexes.pair_scores(profiles, engine_needs)
+    if not needs or not people or scores is None:
         return Instance(AllocationInstance((), (), ()), {}, {}, left_out)
     # Both sides' view: the person's score for each need, and the need's score for each person.
-    person_side, _, codes = fitted.needs.score_matrix(profiles)
-    need_side, _, _ = fitted.people.score_matrix(engine_needs)
-    need_col = {d.id: j for j, d in enumerate(fitted.needs.documents_)}
-    person_col = {d.id: j for j, d in enumerate(fitted.people.documents_)}
-    cols = np.array([need_col[n.ref] for n in needs])
-    p_scores = _scores(person_side[:, cols])
-    ok = codes[:, cols] == 0
-    n_scores = _scores(need_side[:, [person_col[p.ref] for p in people]]).T
+    p_scores = _scores(scores.person_side)
+    ok = scores.codes == 0
+    n_scores = _scores(scores.need_side)
     pinned = {tuple(p) for p in body.pinned}
     candidacies: list[Candidacy] = []
     combined: dict[tuple[str, str], float] = {}

@@ -1,32 +1,40 @@
-"""The bridge to the matching engine: database rows to engine values, fitted rankers, a DB cache."""
+"""The live matching index of a process: loaded from the database, kept in step with it, ranked on."""
 
 from __future__ import annotations
 
 import logging
+import queue
 import threading
+import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.core.db import DatabaseBusy
 from api.engine import corpus
 from api.engine.explanations import written
-from api.models import Embedding, Need, Person
-from matching.constraints import CONSTRAINTS, PersonArrays, violations
+from api.models import Embedding, IndexEntry, Need, Person
 from matching.encoders import CachedEncoder, Encoder, Vectors, load_encoder
-from matching.ranker import HybridRanker
+from matching.index import Document, Exclusions, Features, Featurizer, LiveIndex, Snapshot, Weights
 from matching.skills import SkillVocabulary
+from matching.taxonomy import EscoFormatError, EscoTaxonomy
 from matching.types import Need as EngineNeed
 from matching.types import Place, Suggestion
 from matching.types import Profile as EngineProfile
 
 log = logging.getLogger(__name__)
+FloatArray = NDArray[np.float32]
+BoolArray = NDArray[np.bool_]
+Progress = Callable[[str, int, int], None]
 
 
 def _place(row: Person | Need) -> Place | None:
@@ -191,43 +199,172 @@ class DatabaseStore:
         return len(new)
 
 
-class ExplainedRanker(HybridRanker):
-    """The engine's ranker, its explanations written out in French and English.
+class IndexNotReady(DatabaseBusy):
+    """The index is still loading after the wait a request may afford (503, Retry-After)."""
 
-    The engine explains in catalogue message ids; every ranking the service serves goes through
-    here, so each explanation reaches the endpoints and pages with its texts.
+
+_TAXONOMIES: dict[str, EscoTaxonomy | None] = {}
+_TAXONOMY_LOCK = threading.Lock()
+
+
+def load_taxonomy(folder: Path | None) -> EscoTaxonomy | None:
+    """ESCO from `folder`, loaded once per process (a pickle cache makes it about a second).
+
+    Without a folder, or with one that cannot be read, the service runs without occupations
+    and says so once in the log.
     """
+    key = str(folder) if folder is not None else ""
+    with _TAXONOMY_LOCK:
+        if key in _TAXONOMIES:
+            return _TAXONOMIES[key]
+        taxonomy: EscoTaxonomy | None = None
+        if folder is None:
+            log.warning(
+                "ESCO non chargé (ESCO_DIR absent) : classement sans métiers ESCO / "
+                "ESCO not loaded (no ESCO_DIR): ranking without ESCO occupations"
+            )
+        else:
+            started = time.perf_counter()
+            try:
+                taxonomy = EscoTaxonomy.load(folder, cache=True)
+                log.info("ESCO loaded from %s in %.1f s", folder, time.perf_counter() - started)
+            except (OSError, EscoFormatError) as exc:
+                log.warning("ESCO non chargé / ESCO not loaded (%s): %s", folder, exc)
+        _TAXONOMIES[key] = taxonomy
+        return taxonomy
 
-    def rank(self, *args: Any, **kwargs: Any) -> list[Suggestion]:
+
+@dataclass(frozen=True)
+class PairScores:
+    """Both sides' fused scores for people x needs, and the hard-constraint codes."""
+
+    person_side: FloatArray  # how each need suits each person (people x needs)
+    need_side: FloatArray  # how each person suits each need (people x needs)
+    codes: NDArray[np.int64]  # people x needs
+
+
+@dataclass(frozen=True)
+class Indexes:
+    """The published snapshots a request ranks on; they never change under it."""
+
+    needs: Snapshot  # open needs, ranked for people
+    people: Snapshot  # people, ranked for needs
+    weights: Weights
+
+    def rank_needs(
+        self,
+        profile: EngineProfile,
+        k: int,
+        *,
+        explain: int | None = None,
+        mask: BoolArray | None = None,
+    ) -> list[Suggestion]:
+        return self._rank(self.needs, profile, k, explain, mask)
+
+    def rank_people(
+        self,
+        need: EngineNeed,
+        k: int,
+        *,
+        explain: int | None = None,
+        mask: BoolArray | None = None,
+    ) -> list[Suggestion]:
+        return self._rank(self.people, need, k, explain, mask)
+
+    def _rank(
+        self,
+        snapshot: Snapshot,
+        query: EngineNeed | EngineProfile,
+        k: int,
+        explain: int | None,
+        mask: BoolArray | None,
+    ) -> list[Suggestion]:
+        if len(snapshot) == 0:
+            return []
+        ranked = snapshot.rank(
+            query, self.weights, k, explain=k if explain is None else explain, mask=mask
+        )
+        # Every ranking the service serves has its explanation written in French and English.
         return [
             replace(s, explanation=written(s.explanation)) if s.explanation is not None else s
-            for s in super().rank(*args, **kwargs)
+            for s in ranked
         ]
 
-    def explain(self, *args: Any, **kwargs: Any) -> Any:
-        return written(super().explain(*args, **kwargs))
+    def exclusions(self, profile: EngineProfile, mask: BoolArray) -> Exclusions:
+        return self.needs.exclusions(profile, mask)
+
+    def pair_scores(
+        self, profiles: Sequence[EngineProfile], needs: Sequence[EngineNeed]
+    ) -> PairScores | None:
+        """Mutual scores of indexed people and needs (each given one must be indexed)."""
+        need_pos = [self.needs.position(n.id) for n in needs]
+        person_pos = [self.people.position(p.id) for p in profiles]
+        if not profiles or not needs or None in need_pos or None in person_pos:
+            return None
+        person_side, _, codes = self.needs.score_matrix(profiles, self.weights)
+        need_side, _, _ = self.people.score_matrix(needs, self.weights)
+        cols = np.array(need_pos, dtype=np.int64)
+        rows = np.array(person_pos, dtype=np.int64)
+        return PairScores(person_side[:, cols], need_side[:, rows].T, codes[:, cols])
 
 
-@dataclass
-class Fitted:
-    version: int
-    needs: HybridRanker | None  # ranks open needs for a person
-    people: HybridRanker | None  # ranks people for a need
+_SIDES: tuple[corpus.Side, ...] = corpus.SIDES
+INLINE_LIMIT = 64  # pending documents a reader indexes itself; more go to the background
+BATCH = 256
+
+
+_INSTANCES: weakref.WeakSet[MatchingService] = weakref.WeakSet()
+
+
+def services() -> list[MatchingService]:
+    """Every matching service of this process (tests rewind them between transactions)."""
+    return list(_INSTANCES)
 
 
 class MatchingService:
-    """Holds rankers fitted on the current corpus; refits when the corpus version moves."""
+    """The live matching index of this process, kept in step with the database.
+
+    Loaded once at start from `index_entries` (features are never recomputed at start unless
+    missing, corrupt or made by another model). Each ranking first reads the corpus version:
+    when a write (in this worker or another) moved it, the entries past the last applied one
+    are applied, one document at a time, before ranking. A bulk change (an import) is indexed
+    by a background thread in batches and appears batch by batch.
+    """
 
     def __init__(
-        self, sessions: sessionmaker[Session], model: str, encoder: Encoder | None = None
+        self,
+        sessions: sessionmaker[Session],
+        model: str,
+        encoder: Encoder | None = None,
+        *,
+        esco_dir: Path | None = None,
+        weights: Weights = Weights(),
+        ready_timeout: float = 120.0,
     ) -> None:
         self.sessions = sessions
         self.model = model
+        self.esco_dir = esco_dir
+        self.weights = weights
+        self.ready_timeout = ready_timeout
         self._encoder = encoder
-        self._fitted: Fitted | None = None
-        self._lock = threading.Lock()
-        self._loading = threading.Lock()
+        self._featurizer: Featurizer | None = None
+        self._live: dict[corpus.Side, LiveIndex] = {}
+        self.applied = -1  # corpus version the snapshots reflect; -1 before the first load
+        self._loading = threading.Lock()  # one model, one first load
+        self._sync = threading.Lock()  # one thread applies changes; readers keep the snapshot
+        self._ready = threading.Event()
+        self._load_error: BaseException | None = None
+        self._work = queue.Queue[Callable[[], None] | None]()
+        self._worker: threading.Thread | None = None
+        self._closed = False
+        self._queued_pending: set[tuple[str, str]] = set()
+        self._touched: set[tuple[corpus.Side, str]] = set()
+        self._rewind = False
+        self.loaded_version = -1
+        self.progress: dict[str, Any] = {"state": "idle"}
+        _INSTANCES.add(self)
 
+    # ------------------------------------------------------------------ resources
     @property
     def encoder(self) -> Encoder:
         if self._encoder is None:
@@ -237,6 +374,20 @@ class MatchingService:
                         load_encoder(self.model), DatabaseStore(self.sessions)
                     )
         return self._encoder
+
+    @property
+    def featurizer(self) -> Featurizer:
+        if self._featurizer is None:
+            encoder = self.encoder
+            with self._loading:
+                if self._featurizer is None:
+                    self._featurizer = Featurizer(
+                        encoder,
+                        vocabulary=SkillVocabulary.builtin(),
+                        taxonomy=load_taxonomy(self.esco_dir),
+                        title_share=self.weights.title_share,
+                    )
+        return self._featurizer
 
     def _store(self) -> DatabaseStore | None:
         store = getattr(self._encoder, "store", None)
@@ -252,56 +403,363 @@ class MatchingService:
         if store is not None:
             store.forget(keys)
 
-    def fitted(self, session: Session) -> Fitted:
-        """Rankers for the corpus `session` sees; they read cached vectors through `session`.
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> None:
+        """Load the index in the background (the app's start): requests wait for it."""
+        if self.owns_sessions and not self._ready.is_set():
+            self._submit(self._load_logged)
 
-        Every ranking goes through here first, with the request's session: the rankers'
-        encoder then reads the embedding cache on that session's connection for the rest of
-        the request, fitting included, and never takes a second connection from the pool.
+    def close(self) -> None:
+        self._closed = True
+        if self._worker is not None:
+            self._work.put(None)
+            self._worker.join(timeout=10)
+            self._worker = None
+
+    def _submit(self, job: Callable[[], None]) -> None:
+        if self._closed:
+            return
+        with self._loading:
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(
+                    target=self._run_worker, name="passerelle-index", daemon=True
+                )
+                self._worker.start()
+        self._work.put(job)
+
+    def _run_worker(self) -> None:
+        while True:
+            job = self._work.get()
+            if job is None:
+                return
+            try:
+                job()
+            except Exception:  # the worker must outlive one failed job; the log says why
+                log.exception("index job failed")
+
+    def _load_logged(self) -> None:
+        try:
+            self.load()
+        except BaseException as exc:
+            self._load_error = exc
+            self._ready.set()
+            raise
+
+    @property
+    def owns_sessions(self) -> bool:
+        """Whether this service may open its own sessions (and so save what it computes).
+
+        A service built on an unbound session factory (tests that share one engine across
+        rolled-back transactions) reads and computes through the request's session only.
+        """
+        return self.sessions is not None and self.sessions.kw.get("bind") is not None
+
+    def load(self, progress: Progress | None = None, session: Session | None = None) -> None:
+        """Build both indexes from the stored entries (once).
+
+        With its own sessions, the service first marks stale documents pending and indexes
+        them, saving each batch, so a later start finds them ready; the index is published only
+        once complete: it never answers from a partial corpus. Given a `session` instead, it
+        computes what is missing in memory and saves nothing.
+        """
+        with self._sync:
+            if self._ready.is_set() and self._load_error is None:
+                return
+            started = time.perf_counter()
+            signature = self.featurizer.signature
+            if session is None:
+                with self.sessions() as writer, writer.begin():
+                    marked = corpus.reconcile(writer, signature)
+                if marked:
+                    log.info("index: %d documents to index before serving", marked)
+                self.index_pending(progress)
+                with self.sessions() as reader:
+                    self._build(reader, {})
+            else:
+                self._build(session, corpus.stale(session, signature))
+            self._load_error = None
+            self._ready.set()
+            log.info(
+                "index loaded: %d needs, %d people in %.1f s",
+                len(self._live["need"].snapshot),
+                len(self._live["person"].snapshot),
+                time.perf_counter() - started,
+            )
+
+    def _build(self, session: Session, stale: dict[corpus.Side, list[str]]) -> None:
+        upto = corpus.version(session)
+        live: dict[corpus.Side, LiveIndex] = {}
+        for side in _SIDES:
+            index = LiveIndex(
+                self.featurizer,
+                needs=side == "need",
+                tag_names=corpus.NEED_TAGS if side == "need" else corpus.PERSON_TAGS,
+            )
+            docs, broken = self._stored(corpus.ready_entries(session, side, upto), side)
+            redo = set(stale.get(side, ())) | set(broken)
+            if broken and self.owns_sessions:
+                log.warning("index: %d %s entries unreadable, indexed again", len(broken), side)
+            if redo:
+                docs = [d for d in docs if d.item.id not in redo]
+                fresh, _gone = self._compute(session, side, {ref: -1 for ref in sorted(redo)})
+                docs.extend(fresh)
+            index.build(docs, version=upto)
+            live[side] = index
+        self._live = live
+        self.applied = upto
+        self.loaded_version = upto
+        self._touched = set()
+
+    def rewind(self) -> None:
+        """Re-read, at the next ranking, every document changed since the load.
+
+        For a database that went back in time under a running service (tests roll every
+        transaction back; a restore from backup): versions no longer say what changed.
+        """
+        self._rewind = True
+
+    def _resync(self, session: Session) -> None:
+        touched, self._touched = self._touched, set()
+        self._rewind = False
+        by_side: dict[corpus.Side, list[str]] = {"need": [], "person": []}
+        for side, ref in touched:
+            by_side[side].append(ref)
+        signature = self.featurizer.signature
+        for side, refs in by_side.items():
+            if not refs:
+                continue
+            entries = {e.ref: e for e in corpus.entries_of(session, side, refs)}
+            upserts: list[Document] = []
+            removed: list[str] = []
+            redo: dict[str, int] = {}
+            for ref in refs:
+                entry = entries.get(ref)
+                if entry is None or entry.state == "removed" or entry.seq > self.loaded_version:
+                    removed.append(ref)
+                elif entry.state == "ready" and entry.signature == signature:
+                    docs, broken = self._stored(
+                        [(ref, entry.signature, entry.features, entry.document)], side
+                    )
+                    upserts.extend(docs)
+                    redo.update({b: entry.seq for b in broken})
+                else:
+                    redo[ref] = entry.seq
+            if redo:
+                fresh, gone = self._compute(session, side, redo)
+                upserts.extend(fresh)
+                removed.extend(gone)
+            self._live[side].apply(upserts, removed, version=self.loaded_version)
+        self.applied = self.loaded_version
+
+    def _stored(
+        self, rows: Sequence[tuple[str, str | None, bytes | None, str | None]], side: str
+    ) -> tuple[list[Document], list[str]]:
+        signature = self.featurizer.signature
+        docs: list[Document] = []
+        broken: list[str] = []
+        for ref, sig, blob, document in rows:
+            if sig != signature or blob is None or document is None:
+                broken.append(ref)
+                continue
+            try:
+                features = Features.from_bytes(blob)
+                loaded = corpus.load(document)
+                if features.id != ref or loaded.item.id != ref:
+                    raise ValueError("entry of another document")
+                if features.dense.shape[0] != self.featurizer.encoder.dim:
+                    raise ValueError("vector of another model")
+            except ValueError as exc:
+                log.warning("index: %s entry %s unreadable (%s)", side, ref, exc)
+                broken.append(ref)
+                continue
+            docs.append(Document(loaded.item, features, loaded.tags))
+        return docs, broken
+
+    def ready(self) -> bool:
+        return self._ready.is_set() and self._load_error is None
+
+    def _wait_ready(self, session: Session) -> None:
+        if not self._ready.is_set():
+            if not self.owns_sessions:
+                self.load(session=session)
+                return
+            self.start()
+            if not self._ready.wait(self.ready_timeout):
+                raise IndexNotReady("the matching index is still loading")
+        if self._load_error is not None:
+            error, self._load_error = self._load_error, None
+            self._ready.clear()
+            raise IndexNotReady(f"the matching index failed to load: {error}") from error
+
+    # ------------------------------------------------------------------ reading
+    def indexes(self, session: Session) -> Indexes:
+        """The snapshots to rank on, with every change committed before this call applied.
+
+        Cached vectors are read through `session` for the rest of the request: a request never
+        takes a second pooled connection.
         """
         store = getattr(self.encoder, "store", None)
         if isinstance(store, DatabaseStore):
             store.bind(session)
-        version = corpus.version(session)
-        current = self._fitted
-        if current is not None and current.version == version:
-            return current
-        with self._lock:
-            if self._fitted is not None and self._fitted.version == version:
-                return self._fitted
-            vocabulary = SkillVocabulary.builtin()
-            needs = [to_need(n) for n in session.scalars(select(Need).where(Need.is_open))]
-            people = [to_profile(p) for p in session.scalars(select(Person))]
-            self._fitted = Fitted(
-                version=version,
-                needs=ExplainedRanker(self.encoder, vocabulary=vocabulary).fit(needs)
-                if needs
-                else None,
-                people=ExplainedRanker(self.encoder, vocabulary=vocabulary).fit(people)
-                if people
-                else None,
-            )
-            return self._fitted
+        self._wait_ready(session)
+        if self._rewind:
+            with self._sync:
+                if self._rewind:
+                    self._resync(session)
+        target = corpus.version(session)
+        # Another reader may be applying the same changes: wait for it rather than rank on a
+        # state that misses a write the caller has seen acknowledged.
+        if target > self.applied and self._sync.acquire(timeout=5.0):
+            try:
+                if target > self.applied:
+                    self._apply(session, target)
+            finally:
+                self._sync.release()
+        return Indexes(self._live["need"].snapshot, self._live["person"].snapshot, self.weights)
 
+    def _apply(self, session: Session, target: int) -> None:
+        """Apply the entries changed after the applied version, up to `target`."""
+        entries = corpus.entries_after(session, self.applied, target)
+        by_side: dict[corpus.Side, list[IndexEntry]] = {"need": [], "person": []}
+        for entry in entries:
+            by_side[entry.side].append(entry)  # type: ignore[index]
+        signature = self.featurizer.signature
+        deferred = False
+        for side, rows in by_side.items():
+            if not rows:
+                continue
+            upserts: list[Document] = []
+            removed: list[str] = []
+            pending: dict[str, int] = {}
+            for entry in rows:
+                if entry.state == "removed":
+                    removed.append(entry.ref)
+                elif entry.state == "ready" and entry.signature == signature:
+                    docs, broken = self._stored(
+                        [(entry.ref, entry.signature, entry.features, entry.document)], side
+                    )
+                    upserts.extend(docs)
+                    if broken:
+                        pending[entry.ref] = entry.seq
+                else:
+                    pending[entry.ref] = entry.seq
+            if len(pending) > INLINE_LIMIT:
+                # A bulk change: indexed in the background, batch by batch; what this reader
+                # ranks on keeps the previous versions of those documents meanwhile.
+                deferred = True
+                self._queue_pending(side)
+            elif pending:
+                fresh, gone = self._compute(session, side, pending)
+                upserts.extend(fresh)
+                removed.extend(gone)
+            self._live[side].apply(upserts, removed, version=target)
+            self._touched.update((side, ref) for ref in (*pending, *removed))
+            self._touched.update((side, d.item.id) for d in upserts)
+        self.applied = target
+        if deferred:
+            log.info("index: bulk change queued for background indexing")
 
-@dataclass(frozen=True)
-class Exclusions:
-    """Why a person's recommendations may be empty: needs ruled out by each hard constraint."""
+    def _compute(
+        self, session: Session, side: corpus.Side, pending: dict[str, int]
+    ) -> tuple[list[Document], list[str]]:
+        """Features of pending documents, from their rows; those with no row leave the index.
 
-    considered: int  # needs left after the caller's filters
-    passing: int  # ...that no hard constraint rules out
-    by_constraint: dict[str, int]  # constraint name -> needs it rules out (a need may count twice)
+        Computed features are saved by the background worker (never by the reading request).
+        """
+        refs = list(pending)
+        loaded = (
+            corpus.open_needs(session, refs) if side == "need" else corpus.people(session, refs)
+        )
+        gone = [ref for ref in refs if ref not in loaded]
+        present = [loaded[ref] for ref in refs if ref in loaded]
+        featurizer = self.featurizer
+        features = featurizer.features([d.item for d in present]) if present else []
+        docs = [Document(d.item, f, d.tags) for d, f in zip(present, features, strict=True)]
+        saves = [
+            (d.item.id, pending[d.item.id], featurizer.signature, f.to_bytes(), corpus.dump(d))
+            for d, f in zip(present, features, strict=True)
+        ]
+        removals = {ref: pending[ref] for ref in gone if pending[ref] >= 0}
+        if self.owns_sessions and (saves or removals):
+            self._submit(lambda: self._save(side, [x for x in saves if x[1] >= 0], removals))
+        return docs, gone
 
+    def _save(
+        self,
+        side: corpus.Side,
+        saves: Sequence[tuple[str, int, str, bytes, str]],
+        removals: dict[str, int],
+    ) -> None:
+        try:
+            with self.sessions() as session, session.begin():
+                if saves:
+                    corpus.store_features(session, side, saves)
+                if removals:
+                    corpus.mark_removed(session, side, list(removals), removals)
+        except SQLAlchemyError as exc:
+            # Not saved this time: the entries stay pending and are computed again later.
+            log.warning("index: features not saved (%d documents): %s", len(saves), exc)
+        self.flush_cache()
 
-def exclusions(ranker: HybridRanker, profile: EngineProfile, allowed: set[str]) -> Exclusions:
-    """Count, among the `allowed` needs the ranker holds, those each constraint rules out."""
-    if ranker.need_arrays_ is None:
-        raise ValueError("the ranker must hold needs")
-    codes = violations(ranker.need_arrays_, PersonArrays.of([profile]))[:, 0]
-    keep = np.array([d.id in allowed for d in ranker.documents_], dtype=bool)
-    codes = codes[keep]
-    return Exclusions(
-        considered=int(keep.sum()),
-        passing=int((codes == 0).sum()),
-        by_constraint={name: int(((codes & bit) != 0).sum()) for bit, name in CONSTRAINTS.items()},
-    )
+    # ------------------------------------------------------------------ bulk indexing
+    def _queue_pending(self, side: corpus.Side) -> None:
+        key = ("pending", side)
+        if key in self._queued_pending:
+            return
+        self._queued_pending.add(key)
+
+        def job() -> None:
+            self._queued_pending.discard(key)
+            self.index_pending()
+
+        self._submit(job)
+
+    def index_pending(self, progress: Progress | None = None) -> int:
+        """Compute and save the features of every pending entry, in batches; returns how many.
+
+        Each saved batch moves the corpus version, so every worker (this one included) loads
+        it at its next read.
+        """
+        done = 0
+        for side in _SIDES:
+            with self.sessions() as session:
+                upto = corpus.version(session)
+                pending = dict(corpus.pending_refs(session, side, upto))
+            if not pending:
+                continue
+            refs = sorted(pending)
+            self.progress = {"state": "indexing", "side": side, "done": 0, "total": len(refs)}
+            for start in range(0, len(refs), BATCH):
+                chunk = refs[start : start + BATCH]
+                with self.sessions() as session:
+                    loaded = (
+                        corpus.open_needs(session, chunk)
+                        if side == "need"
+                        else corpus.people(session, chunk)
+                    )
+                present = [loaded[ref] for ref in chunk if ref in loaded]
+                gone = {ref: pending[ref] for ref in chunk if ref not in loaded}
+                featurizer = self.featurizer
+                features = featurizer.features([d.item for d in present]) if present else []
+                saves = [
+                    (
+                        d.item.id,
+                        pending[d.item.id],
+                        featurizer.signature,
+                        f.to_bytes(),
+                        corpus.dump(d),
+                    )
+                    for d, f in zip(present, features, strict=True)
+                ]
+                self._save(side, saves, gone)
+                done += len(chunk)
+                self.progress = {
+                    "state": "indexing",
+                    "side": side,
+                    "done": start + len(chunk),
+                    "total": len(refs),
+                }
+                if progress is not None:
+                    progress(f"index {side}", start + len(chunk), len(refs))
+        self.progress = {"state": "idle"}
+        return done

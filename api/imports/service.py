@@ -173,8 +173,9 @@ def _write(
     progress: Progress | None,
 ) -> int:
     orgs, people, needs = checked.organisations, checked.people, checked.needs
-    # Every writer goes through here (CLI, API, page, demo): the engine must see the new rows.
-    corpus.touch(session)
+    # Every writer goes through here (CLI, API, page, demo): the index must see the new rows.
+    corpus.changed(session, "person", [p.id for p in people])
+    corpus.changed(session, "need", [n.id for n in needs])
     skills = SkillResolver(session, SkillVocabulary.builtin())
     wanted = {p.organisation_id for p in people if p.organisation_id}
     wanted |= {n.organisation_id for n in needs}

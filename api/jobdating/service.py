@@ -410,25 +410,21 @@ def compute_fits(
     if not fits:
         return fits
     needs = repository.open_needs_of(session, [o.id for o in orgs])
-    fitted = matching.fitted(session)
-    if not needs or fitted.needs is None or fitted.people is None:
+    if not needs:
         return fits
-    need_col = {d.id: j for j, d in enumerate(fitted.needs.documents_)}
-    person_col = {d.id: j for j, d in enumerate(fitted.people.documents_)}
-    # Rows the rankers were fitted on; a row newer than the fit keeps LOW_FIT until the refit.
+    indexes = matching.indexes(session)
+    # Rows in the index; one a bulk change added moments ago keeps LOW_FIT until indexed.
     # Rows with nothing to compare cannot be ranked: they keep LOW_FIT (schedule_event leaves
     # such attendees out and names them in the report).
-    needs = [n for n in needs if n.ref in need_col and has_content(to_need(n))]
-    scored = [p for p in people if p.ref in person_col and has_content(to_profile(p))]
-    if not needs or not scored:
+    needs = [n for n in needs if n.ref in indexes.needs and has_content(to_need(n))]
+    scored = [p for p in people if p.ref in indexes.people and has_content(to_profile(p))]
+    scores = indexes.pair_scores([to_profile(p) for p in scored], [to_need(n) for n in needs])
+    if not needs or not scored or scores is None:
         return fits
-    person_side, _, codes = fitted.needs.score_matrix([to_profile(p) for p in scored])
-    need_side, _, _ = fitted.people.score_matrix([to_need(n) for n in needs])
-    cols = [need_col[n.ref] for n in needs]
-    p_scores = 1.0 / (1.0 + np.exp(-person_side[:, cols]))
-    n_scores = 1.0 / (1.0 + np.exp(-need_side[:, [person_col[p.ref] for p in scored]].T))
+    p_scores = 1.0 / (1.0 + np.exp(-scores.person_side))
+    n_scores = 1.0 / (1.0 + np.exp(-scores.need_side))
     mutual = (p_scores + n_scores) / 2.0
-    mutual = np.where(codes[:, cols] == 0, mutual, mutual * CONSTRAINT_PENALTY)
+    mutual = np.where(scores.codes == 0, mutual, mutual * CONSTRAINT_PENALTY)
     org_of = [n.organisation.ref for n in needs]
     for i, person in enumerate(scored):
         for j, org in enumerate(org_of):

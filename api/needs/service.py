@@ -103,7 +103,7 @@ def create_need(session: Session, user: User, body: NeedCreate) -> Need:
     _apply_skills(session, need, {"skills": body.skills, "nice_to_have": body.nice_to_have})
     session.flush()
     record(session, user, "need.create", "need", need.ref, organisation=organisation.ref)
-    corpus.touch(session)
+    corpus.changed(session, "need", [need.ref])
     return need
 
 
@@ -121,7 +121,7 @@ def update_need(session: Session, user: User, ref: str, body: NeedUpdate) -> Nee
         setattr(need, name, list(value) if isinstance(value, list) else value)
     session.flush()
     record(session, user, "need.update", "need", need.ref, fields=sorted(body.model_fields_set))
-    corpus.touch(session)
+    corpus.changed(session, "need", [need.ref])
     return need
 
 
@@ -138,9 +138,10 @@ def delete_need(session: Session, user: User, ref: str) -> None:
         title=need.title,
         organisation=need.organisation.ref,
     )
+    ref = need.ref
     session.delete(need)
     session.flush()
-    corpus.touch(session)
+    corpus.changed(session, "need", [ref])
 
 
 def skill_hints(description: str, *taken: str) -> list[str]:

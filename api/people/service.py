@@ -139,7 +139,7 @@ def update_profile(session: Session, user: User, ref: str, body: ProfileUpdate) 
     record(
         session, user, "profile.update", "person", person.ref, fields=sorted(body.model_fields_set)
     )
-    corpus.touch(session)
+    corpus.changed(session, "person", [person.ref])
     return person
 
 
@@ -163,7 +163,7 @@ def set_consent(session: Session, user: User, ref: str, body: ConsentIn) -> Cons
         companies_may_view=body.companies_may_view,
         previous=previous,
     )
-    corpus.touch(session)
+    corpus.changed(session, "person", [person.ref])  # companies' view of it changed
     return person.consent
 
 
@@ -304,6 +304,7 @@ def erase_person(session: Session, matching: MatchingService, user: User, ref: s
     """
     person = get_or_404(session, Person, ref)
     ensure_own_person(user, person)
+    erased_ref = person.ref
     account = repository.user_of_person(session, person.id)
     erasing_self = account is not None and account.id == user.id
     actors = [actor_label(account)] if account else []
@@ -316,4 +317,4 @@ def erase_person(session: Session, matching: MatchingService, user: User, ref: s
     entry = record(session, None, "erase", "person", repository.ERASED)
     entry.actor = actor
     entry.data = dict(counts)
-    corpus.touch(session)
+    corpus.changed(session, "person", [erased_ref])

@@ -48,6 +48,10 @@ def person_refs(
     return set(session.scalars(query))
 
 
+def person_refs_by_id(session: Session, ids: Sequence[int]) -> set[str]:
+    return set(session.scalars(select(Person.ref).where(Person.id.in_(list(ids)))))
+
+
 def needs_by_ref(session: Session, refs: Sequence[str]) -> dict[str, Need]:
     return {n.ref: n for n in session.scalars(select(Need).where(Need.ref.in_(list(refs))))}
 

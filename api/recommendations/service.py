@@ -18,10 +18,10 @@ from api.core.policy import (
     ensure_need_owner_or_staff,
     ensure_view_person,
     is_staff,
-    visible_people_clause,
 )
 from api.core.repository import get_or_404
-from api.engine.service import MatchingService, exclusions, to_need, to_profile
+from api.engine import corpus
+from api.engine.service import Indexes, MatchingService, to_need, to_profile
 from api.models import Need, Person, User
 from api.people import repository as people_repository
 from api.recommendations import repository
@@ -31,7 +31,7 @@ from api.recommendations.schemas import (
     RecommendationOut,
     RecommendationPage,
 )
-from matching.ranker import HybridRanker
+from matching.index import Snapshot
 from matching.types import Explanation, Suggestion
 from matching.types import Need as EngineNeed
 from matching.types import Profile as EngineProfile
@@ -60,26 +60,48 @@ def explanation_json(explanation: Explanation | None) -> dict[str, Any]:
     return out.model_dump() if out is not None else {}
 
 
-def _mask(ranker: HybridRanker, allowed: set[str]) -> np.ndarray[Any, np.dtype[np.bool_]]:
-    return np.array([d.id in allowed for d in ranker.documents_], dtype=bool)
+Mask = np.ndarray[Any, np.dtype[np.bool_]]
 
 
 def _rank(
-    ranker: HybridRanker,
+    indexes: Indexes,
     query: EngineNeed | EngineProfile,
-    allowed: set[str],
+    mask: Mask,
     limit: int,
     offset: int,
 ) -> list[Suggestion]:
-    if offset >= len(ranker.documents_):  # past the end: nothing to rank for
+    snapshot = indexes.needs if isinstance(query, EngineProfile) else indexes.people
+    if offset >= len(snapshot):  # past the end: nothing to rank for
         return []
     try:
-        ranked = ranker.rank(
-            query, k=offset + limit, explain=offset + limit, mask=_mask(ranker, allowed)
-        )
+        if isinstance(query, EngineProfile):
+            ranked = indexes.rank_needs(query, offset + limit, mask=mask)
+        else:
+            ranked = indexes.rank_people(query, offset + limit, mask=mask)
     except ValueError as exc:
         raise Invalid("nothing_to_compare", field="q", cause=str(exc)) from None
     return ranked[offset:]
+
+
+def _people_mask(
+    session: Session, snapshot: Snapshot, user: User, territory: str | None, kind: str | None
+) -> Mask:
+    """The people `user` may see (as `visible_people_clause`), filtered, as index positions.
+
+    Read from the index's tags, not from a query returning every reference: a company's mask
+    over 100,000 profiles costs a comparison per profile, not a round of SQL rows.
+    """
+    filters = {name: value for name, value in (("territory", territory), ("kind", kind)) if value}
+    if is_staff(user):
+        return snapshot.mask_tags(**filters)
+    allowed = snapshot.mask_tags(consent="1", **filters) if user.role == "company" else None
+    own: set[str] = set()
+    if user.person_id is not None:
+        own.update(repository.person_refs_by_id(session, [user.person_id]))
+    if user.role == "company" and user.organisation_id is not None:
+        own.update(corpus.introduced_refs(session, user.organisation_id))
+    extra = snapshot.mask_ids(own) & snapshot.mask_tags(**filters)
+    return extra if allowed is None else (allowed | extra)
 
 
 def need_filters(
@@ -160,11 +182,9 @@ def needs_for_person(
     missing: list[str] = list(missing_fields(profile))
     if missing:  # a fresh sign-up: nothing to compare yet, say what to fill in
         return RecommendationPage(items=[], limit=limit, offset=offset, missing=missing)
-    ranker = matching.fitted(session).needs
-    if ranker is None:
-        return RecommendationPage(items=[], limit=limit, offset=offset)
+    indexes = matching.indexes(session)
     allowed = need_filters(session, kind, territory, remote, start_from, start_until)
-    ranked = _rank(ranker, profile, allowed, limit, offset)
+    ranked = _rank(indexes, profile, indexes.needs.mask_ids(allowed), limit, offset)
     return RecommendationPage(items=_need_items(session, ranked), limit=limit, offset=offset)
 
 
@@ -192,11 +212,9 @@ def candidates_for_need(
     if not has_content(engine_need):  # imported without title, text or skill
         missing = list(NEED_FIELDS)
         return RecommendationPage(items=[], limit=limit, offset=offset, missing=missing)
-    ranker = matching.fitted(session).people
-    if ranker is None:
-        return RecommendationPage(items=[], limit=limit, offset=offset)
-    allowed = repository.person_refs(session, visible_people_clause(user), territory, kind)
-    ranked = _rank(ranker, engine_need, allowed, limit, offset)
+    indexes = matching.indexes(session)
+    mask = _people_mask(session, indexes.people, user, territory, kind)
+    ranked = _rank(indexes, engine_need, mask, limit, offset)
     return RecommendationPage(items=_person_items(session, ranked), limit=limit, offset=offset)
 
 
@@ -211,11 +229,10 @@ def search_needs(
     offset: int,
 ) -> RecommendationPage:
     """Open needs ranked against free text."""
-    ranker = matching.fitted(session).needs
-    if ranker is None:
-        return RecommendationPage(items=[], limit=limit, offset=offset)
+    indexes = matching.indexes(session)
     allowed = need_filters(session, kind, territory, None, None, None)
-    ranked = _rank(ranker, EngineProfile(id="recherche", headline=q), allowed, limit, offset)
+    query = EngineProfile(id="recherche", headline=q)
+    ranked = _rank(indexes, query, indexes.needs.mask_ids(allowed), limit, offset)
     return RecommendationPage(items=_need_items(session, ranked), limit=limit, offset=offset)
 
 
@@ -232,11 +249,9 @@ def search_people(
     """People ranked against free text: for staff, and companies (consenting profiles)."""
     if not (is_staff(user) or user.role == "company"):
         raise Forbidden("people_search_restricted")
-    ranker = matching.fitted(session).people
-    if ranker is None:
-        return RecommendationPage(items=[], limit=limit, offset=offset)
-    allowed = repository.person_refs(session, visible_people_clause(user), territory)
-    ranked = _rank(ranker, EngineNeed(id="recherche", title=q), allowed, limit, offset)
+    indexes = matching.indexes(session)
+    mask = _people_mask(session, indexes.people, user, territory, None)
+    ranked = _rank(indexes, EngineNeed(id="recherche", title=q), mask, limit, offset)
     return RecommendationPage(items=_person_items(session, ranked), limit=limit, offset=offset)
 
 
@@ -249,13 +264,13 @@ def why_few(
     remote: str | None,
 ) -> dict[str, Any]:
     """Why few or no needs were recommended: the filters, or how many each hard constraint cut."""
-    ranker = matching.fitted(session).needs
-    if ranker is None:
+    indexes = matching.indexes(session)
+    if len(indexes.needs) == 0:
         return {"reason": "no_needs"}
     allowed = need_filters(session, kind, territory, remote)
     if not allowed:
         return {"reason": "filters" if any((kind, territory, remote)) else "no_needs"}
-    out = exclusions(ranker, to_profile(person), allowed)
+    out = indexes.exclusions(to_profile(person), indexes.needs.mask_ids(allowed))
     counts = sorted(((n, name) for name, n in out.by_constraint.items() if n), reverse=True)
     return {
         "reason": "past_end" if out.passing else "constraints",

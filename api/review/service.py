@@ -42,9 +42,9 @@ def propose(
     session: Session, matching: MatchingService, per_need: int, actor: User | None = None
 ) -> ProposeReport:
     """For every open need, store its best candidates as proposed suggestions (no duplicates)."""
-    ranker = matching.fitted(session).people
+    indexes = matching.indexes(session)
     needs = repository.open_needs(session)
-    if ranker is None or not needs:
+    if len(indexes.people) == 0 or not needs:
         return ProposeReport(needs=len(needs), created=0, kept=0)
     # Needs and profiles with nothing to compare are neither ranked nor proposed: the batch
     # goes on without them and its report names them.
@@ -59,9 +59,7 @@ def propose(
     # Rank everything before the first write: ranking may embed new skill labels, and the
     # embedding cache writes through its own connection, which SQLite would make wait on this
     # transaction's write lock ("database is locked").
-    ranked = [
-        (need, ranker.rank(engine_needs[need.id], k=per_need, explain=per_need)) for need in needs
-    ]
+    ranked = [(need, indexes.rank_people(engine_needs[need.id], per_need)) for need in needs]
     created = kept = 0
     for need, suggestions in ranked:
         for suggestion in suggestions:
