@@ -519,7 +519,6 @@ class Segment:
         self.extracted = extracted
         self.tags = tags
         self.arrays = arrays
-        n = len(items)
         # Rows of n-grams (postings): a query reads only its own n-grams' rows.
         self.lexical_t = lexical.T.tocsr()
         squares = (lexical.data * idf[lexical.indices]) ** 2
