@@ -1,0 +1,170 @@
+"""The live index: per-document changes give what a full rebuild gives, readers keep their
+snapshot, features survive a round trip, and many threads rank while documents change."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from matching.encoders import CachedEncoder, HashingEncoder
+from matching.index import Document, Features, Featurizer, LiveIndex, Weights
+from matching.skills import SkillVocabulary
+from matching.types import Need, Profile
+
+WEIGHTS = Weights()
+
+
+@pytest.fixture(scope="module")
+def featurizer() -> Featurizer:
+    return Featurizer(CachedEncoder(HashingEncoder()), vocabulary=SkillVocabulary.builtin())
+
+
+_FEATURES: dict[Profile, Features] = {}
+
+
+def docs(featurizer: Featurizer, items: list[Profile]) -> list[Document]:
+    """Documents of these profiles; features computed once per distinct profile."""
+    todo = [p for p in items if p not in _FEATURES]
+    _FEATURES.update(zip(todo, featurizer.features(todo), strict=True))
+    return [Document(item, _FEATURES[item], {"territory": item.id[:1]}) for item in items]
+
+
+def people(demo_profiles: list[Profile]) -> list[Profile]:
+    return demo_profiles[:200]
+
+
+def top(index: LiveIndex, need: Need, k: int = 10) -> list[tuple[str, float]]:
+    return [(s.doc_id, round(s.score, 4)) for s in index.snapshot.rank(need, WEIGHTS, k, explain=0)]
+
+
+def test_changes_one_by_one_rank_like_a_rebuild(
+    featurizer: Featurizer, demo_profiles: list[Profile], demo_needs: list[Need]
+) -> None:
+    base = people(demo_profiles)
+    live = LiveIndex(featurizer, needs=False, tag_names=("territory",))
+    live.build(docs(featurizer, base))
+    edited = [replace(p, headline=f"{p.headline} soudure TIG chaudronnerie") for p in base[:15]]
+    added = demo_profiles[200:230]
+    removed = [p.id for p in base[20:35]]
+    for item in [*edited, *added]:  # one write at a time, as the service applies them
+        live.apply(docs(featurizer, [item]))
+    live.apply(removed=removed)
+    final = {p.id: p for p in base}
+    final.update({p.id: p for p in [*edited, *added]})
+    for ref in removed:
+        del final[ref]
+    rebuilt = LiveIndex(featurizer, needs=False, tag_names=("territory",))
+    rebuilt.build(docs(featurizer, list(final.values())))
+    assert len(live.snapshot) == len(final)
+    live.compact()  # lexical norms refreshed: the same numbers as a rebuild
+    for need in demo_needs[:20]:
+        got, want = top(live, need), top(rebuilt, need)
+        assert [r for r, _ in got] == [r for r, _ in want]
+        assert np.allclose([s for _, s in got], [s for _, s in want], atol=1e-3)
+        assert not {r for r, _ in got} & set(removed)
+
+
+def test_an_edit_is_ranked_on_its_new_text_at_once(
+    featurizer: Featurizer, demo_profiles: list[Profile]
+) -> None:
+    live = LiveIndex(featurizer, needs=False)
+    live.build(docs(featurizer, people(demo_profiles)))
+    query = Need(id="N", title="Scaphandrier plongeur offshore", skills=("plongée sous-marine",))
+    target = people(demo_profiles)[7]
+    assert target.id not in [r for r, _ in top(live, query, 3)]
+    live.apply(
+        docs(
+            featurizer,
+            [
+                replace(
+                    target,
+                    headline="Scaphandrier plongeur offshore",
+                    skills=("plongée sous-marine",),
+                )
+            ],
+        )
+    )
+    assert top(live, query, 1)[0][0] == target.id
+
+
+def test_readers_keep_the_snapshot_they_started_with(
+    featurizer: Featurizer, demo_profiles: list[Profile], demo_needs: list[Need]
+) -> None:
+    live = LiveIndex(featurizer, needs=False)
+    live.build(docs(featurizer, people(demo_profiles)))
+    before = live.snapshot
+    first = [s.doc_id for s in before.rank(demo_needs[0], WEIGHTS, 10, explain=0)]
+    live.apply(removed=first[:5])
+    again = [s.doc_id for s in before.rank(demo_needs[0], WEIGHTS, 10, explain=0)]
+    assert again == first  # the old snapshot is untouched
+    assert not set(first[:5]) & {s.doc_id for s in live.snapshot.rank(demo_needs[0], WEIGHTS, 10)}
+
+
+def test_masks_by_tag_and_by_id(featurizer: Featurizer, demo_profiles: list[Profile]) -> None:
+    live = LiveIndex(featurizer, needs=False, tag_names=("territory",))
+    items = people(demo_profiles)
+    live.build(
+        [
+            Document(p, f, {"territory": "calais" if i % 2 else "dunkerque"})
+            for i, (p, f) in enumerate(zip(items, featurizer.features(items), strict=True))
+        ]
+    )
+    snap = live.snapshot
+    calais = snap.mask_tags(territory="calais")
+    assert calais.sum() == len(items) // 2
+    only = snap.mask_ids([items[3].id, "inconnu"])
+    assert only.sum() == 1 and snap.item_at(int(np.flatnonzero(only)[0])).id == items[3].id
+
+
+def test_features_round_trip_and_corruption_is_an_error(
+    featurizer: Featurizer, demo_profiles: list[Profile]
+) -> None:
+    original = [d.features for d in docs(featurizer, demo_profiles[:3])]
+    for f in original:
+        back = Features.from_bytes(f.to_bytes())
+        assert back.id == f.id and back.skills == f.skills
+        assert np.array_equal(back.dense, f.dense)
+        assert np.array_equal(back.lexical_indices, f.lexical_indices)
+    blob = original[0].to_bytes()
+    for broken in (blob[:-3], b"\x05\x00\x00\x00{oops" + blob[9:], b""):
+        with pytest.raises(ValueError):
+            Features.from_bytes(broken)
+
+
+def test_many_threads_rank_while_documents_change(
+    featurizer: Featurizer, demo_profiles: list[Profile], demo_needs: list[Need]
+) -> None:
+    """DESIGN.md: under concurrent rankings a shared table grown in place went out of step.
+    Here writers bring new skill labels while readers rank; every answer must stay valid."""
+    live = LiveIndex(featurizer, needs=False)
+    live.build(docs(featurizer, people(demo_profiles)))
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def reader() -> None:
+        while not stop.is_set():
+            try:
+                snap = live.snapshot
+                ranked = snap.rank(demo_needs[1], WEIGHTS, 10, explain=3)
+                assert all(r.doc_id in snap for r in ranked)
+            except BaseException as exc:  # collected, reported below
+                errors.append(exc)
+                return
+
+    threads = [threading.Thread(target=reader) for _ in range(4)]
+    for t in threads:
+        t.start()
+    try:
+        for i, p in enumerate(demo_profiles[:60]):
+            fresh = replace(p, skills=(*p.skills, f"compétence nouvelle {i}"))
+            live.apply(docs(featurizer, [fresh]))
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert not errors, errors[0]
+    assert len(live.snapshot.table.labels) >= 60
+    assert len(live.snapshot) == 200
