@@ -108,11 +108,15 @@ def entries_of(session: Session, side: Side, refs: Sequence[str]) -> list[IndexE
 
 def ready_entries(
     session: Session, side: Side, upto: int
-) -> list[tuple[str, str | None, bytes | None, str | None]]:
-    """(ref, signature, features, document) of every indexed document of a side, as of `upto`."""
+) -> list[tuple[str, int, str | None, bytes | None, str | None]]:
+    """(ref, seq, signature, features, document) of every indexed document of a side."""
     rows = session.execute(
         select(
-            IndexEntry.ref, IndexEntry.signature, IndexEntry.features, IndexEntry.document
+            IndexEntry.ref,
+            IndexEntry.seq,
+            IndexEntry.signature,
+            IndexEntry.features,
+            IndexEntry.document,
         ).where(
             IndexEntry.side == side,
             IndexEntry.state == "ready",
@@ -151,7 +155,8 @@ def store_features(
                 IndexEntry.side == side,
                 IndexEntry.ref == ref,
                 IndexEntry.seq == seen,
-                IndexEntry.state == "pending",
+                # pending, or ready with features found unreadable: either way not changed since
+                IndexEntry.state.in_(("pending", "ready")),
             )
             .values(seq=seq, state="ready", signature=signature, features=blob, document=document)
             .execution_options(synchronize_session=False)

@@ -495,13 +495,18 @@ class MatchingService:
                 needs=side == "need",
                 tag_names=corpus.NEED_TAGS if side == "need" else corpus.PERSON_TAGS,
             )
-            docs, broken = self._stored(corpus.ready_entries(session, side, upto), side)
-            redo = set(stale.get(side, ())) | set(broken)
+            rows = corpus.ready_entries(session, side, upto)
+            seqs = {ref: seq for ref, seq, *_ in rows}
+            docs, broken = self._stored([(r, sig, f, d) for r, _, sig, f, d in rows], side)
             if broken and self.owns_sessions:
                 log.warning("index: %d %s entries unreadable, indexed again", len(broken), side)
+            redo = {ref: -1 for ref in sorted(stale.get(side, ()))}
+            redo.update({ref: seqs[ref] for ref in broken})  # saved again, if unchanged since
+            # Written while the load ran (after its own indexing pass): indexed here, saved.
+            redo.update(corpus.pending_refs(session, side, upto))
             if redo:
                 docs = [d for d in docs if d.item.id not in redo]
-                fresh, _gone = self._compute(session, side, {ref: -1 for ref in sorted(redo)})
+                fresh, _gone = self._compute(session, side, redo)
                 docs.extend(fresh)
             index.build(docs, version=upto)
             live[side] = index

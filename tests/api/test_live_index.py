@@ -1,0 +1,143 @@
+"""The service's live index, as users meet it: a write is ranked by the next read, in this
+worker and in another one on the same database; a restart loads stored features instead of
+computing them; a corrupt entry is rebuilt with a warning, never a 500."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+
+from api.core.db import make_engine, session_factory
+from api.core.settings import Settings
+from api.engine.service import DatabaseStore, MatchingService
+from api.main import create_app
+from api.models import IndexEntry, Person
+from matching.encoders import CachedEncoder, HashingEncoder
+from tests.api.test_database_load import demo_database, sign_in
+from tests.conftest import TEST_SECRET
+
+pytestmark = [pytest.mark.db]
+
+TITLE = "Scaphandrier plongeur offshore pour chantier éolien"
+SKILLS = ["plongée sous-marine", "soudure subaquatique"]
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> Iterator[str]:
+    with demo_database(tmp_path) as url:
+        yield url
+
+
+def worker(url: str, encoder: CachedEncoder | None = None) -> TestClient:
+    """One server process on `url` (its own engine, index and connections)."""
+    app = create_app(Settings(database_url=url, environment="test", secret_key=TEST_SECRET))
+    store = DatabaseStore(app.state.sessions)  # vectors cached in the database, as in production
+    app.state.matching = MatchingService(
+        app.state.sessions, "hashing", encoder=encoder or CachedEncoder(HashingEncoder(), store)
+    )
+    return TestClient(app)
+
+
+def a_student(url: str) -> str:
+    engine = make_engine(url)
+    with session_factory(engine)() as session:
+        ref = session.scalars(
+            select(Person.ref).where(Person.kind == "student").order_by(Person.ref)
+        ).first()
+    engine.dispose()
+    assert ref is not None
+    return ref
+
+
+def searched(client: TestClient, headers: dict[str, str], q: str) -> list[str]:
+    answer = client.get("/api/v1/search/needs", params={"q": q, "limit": 5}, headers=headers)
+    assert answer.status_code == 200, answer.text
+    return [item["ref"] for item in answer.json()["items"]]
+
+
+def test_a_need_is_ranked_by_the_next_read_in_this_worker_and_another(url: str) -> None:
+    with worker(url) as first, worker(url) as second:
+        headers = sign_in(first)
+        assert searched(second, headers, TITLE)  # both indexes loaded before the write
+        created = first.post(
+            "/api/v1/needs",
+            json={"title": TITLE, "skills": SKILLS, "organisation": "O0001", "kind": "job"},
+            headers=headers,
+        )
+        assert created.status_code == 201, created.text
+        ref = created.json()["ref"]
+        assert searched(first, headers, TITLE)[0] == ref
+        assert searched(second, headers, TITLE)[0] == ref  # the other worker, next read
+        closed = second.patch(f"/api/v1/needs/{ref}", json={"is_open": False}, headers=headers)
+        assert closed.status_code == 200, closed.text
+        assert ref not in searched(first, headers, TITLE)
+        assert ref not in searched(second, headers, TITLE)
+
+
+def test_a_profile_edit_is_ranked_at_once_and_a_refused_edit_changes_nothing(url: str) -> None:
+    student = a_student(url)
+    with worker(url) as client:
+        headers = sign_in(client)
+        created = client.post(
+            "/api/v1/needs",
+            json={"title": TITLE, "skills": SKILLS, "organisation": "O0001", "kind": "job"},
+            headers=headers,
+        )
+        assert created.status_code == 201, created.text
+        need = created.json()["ref"]
+
+        def candidates() -> list[str]:
+            answer = client.get(f"/api/v1/needs/{need}/candidates?limit=10", headers=headers)
+            assert answer.status_code == 200, answer.text
+            return [item["ref"] for item in answer.json()["items"]]
+
+        assert student not in candidates()
+        refused = client.patch(
+            f"/api/v1/people/{student}", json={"mobility_km": -5}, headers=headers
+        )
+        assert refused.status_code == 422
+        edited = client.patch(
+            f"/api/v1/people/{student}",
+            json={"headline": TITLE, "skills": SKILLS, "seeks": [], "mobility_km": 300},
+            headers=headers,
+        )
+        assert edited.status_code == 200, edited.text
+        got = candidates()
+        assert student in got[:3], got
+
+
+def test_a_restart_loads_stored_features_and_rebuilds_a_corrupt_one(
+    url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with worker(url) as client:
+        headers = sign_in(client)
+        before = searched(client, headers, "logistique portuaire")
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    with sessions() as session:
+        states = set(session.scalars(select(IndexEntry.state)))
+        ref = session.scalars(select(IndexEntry.ref).where(IndexEntry.side == "need")).first()
+        seqs = dict(session.execute(select(IndexEntry.ref, IndexEntry.seq)).all())
+    assert states == {"ready"}  # every document's features were saved
+    with sessions() as session, session.begin():
+        session.execute(
+            update(IndexEntry)
+            .where(IndexEntry.side == "need", IndexEntry.ref == ref)
+            .values(features=b"\x00garbage")
+        )
+    with caplog.at_level(logging.WARNING), worker(url) as client:
+        headers = sign_in(client)
+        assert searched(client, headers, "logistique portuaire") == before
+    assert any("unreadable" in r.getMessage() for r in caplog.records)
+    with sessions() as session:
+        entry = session.get(IndexEntry, ("need", ref))
+        assert entry is not None and entry.state == "ready" and entry.features != b"\x00garbage"
+        after = dict(session.execute(select(IndexEntry.ref, IndexEntry.seq)).all())
+    # Only the corrupt document was computed and saved again; the region was loaded as stored.
+    assert {r for r in seqs if after[r] != seqs[r]} == {ref}
+    engine.dispose()
