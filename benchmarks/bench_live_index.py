@@ -16,7 +16,9 @@ HTTP only, measures:
 - the server's resident memory (all its processes, from /proc) after the first answers and
   after the load;
 - the batch of suggestions for the whole region (POST /api/v1/review/run): its time, and the
-  readers' latencies while it runs.
+  readers' latencies while it runs;
+- a restart over the same database (warm embedding cache): start to first answer again.
+The machine's load average is printed too: on a shared machine it says what the figures cost.
 `--quick` is a smoke run (a short load, fewer readers); the smoke test runs it on a tiny region.
 """
 
@@ -222,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         f"modèle / model {args.model}, {args.workers} worker(s), {os.cpu_count()} CPU",
         flush=True,
     )
+    line("machine load average (1 min) at the start", f"{os.getloadavg()[0]:.1f}")
     started = time.perf_counter()
     cli(env, "migrate")
     cli(env, "load-demo", "--students", str(args.students))
@@ -358,6 +361,23 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.readers} readers during the batch:")
             for row in during.rows():
                 print(row)
+    # A restart over the same database: what a deploy or a crash costs once the embedding cache
+    # (and whatever else the service persists) is warm.
+    again = Server(env, workers=args.workers, log=folder / "server-restart.log")
+    with again, httpx.Client(base_url=again.base, headers=headers, timeout=REQUEST_S) as client:
+        again.wait_healthy()
+        answer = client.get(f"/api/v1/people/{region.students[0]}/recommendations")
+        line(
+            "restart → first recommendations 200",
+            f"{time.perf_counter() - again.started:.1f} s (status {answer.status_code})",
+        )
+        t = time.perf_counter()
+        answer = client.get(f"/api/v1/needs/{region.needs[0]}/candidates")
+        line(
+            "then first candidates",
+            f"{(time.perf_counter() - t) * 1000:.0f} ms (status {answer.status_code})",
+        )
+    line("machine load average (1 min) at the end", f"{os.getloadavg()[0]:.1f}")
     if args.keep is None:
         for path in sorted(folder.iterdir()):
             path.unlink()

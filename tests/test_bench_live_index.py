@@ -43,6 +43,7 @@ def test_the_quick_benchmark_prints_every_figure() -> None:
         "profile edits (writer)",
         "batch of suggestions (review/run)",
         "readers during the batch",
+        "restart → first recommendations 200",
     ):
         assert figure in out, out
     assert "600 students" in out
