@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from serving import Server, bench_env, cli, create_account, percentile, sign_in  # noqa: E402
 
 REQUEST_S = 600.0  # one request slower than this counts as an error (a refit may take a minute)
-POLL_S = 0.05  # between two reads while waiting for a write to show
+POLL_S = 0.01  # between two reads while waiting for a write to show (a read takes longer)
 
 
 @dataclass
