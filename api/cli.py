@@ -35,9 +35,25 @@ def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def student_count(text: str) -> int:
+    """The value of `load-demo --students`: a whole number of students the region may hold."""
+    from api.imports.demo import MAX_STUDENTS
+
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        value = -1
+    if not 1 <= value <= MAX_STUDENTS:
+        raise argparse.ArgumentTypeError(
+            f"nombre entier d'étudiants entre 1 et {MAX_STUDENTS} attendu, pas {text!r} / "
+            f"a whole number of students between 1 and {MAX_STUDENTS} expected"
+        )
+    return value
+
+
 def cmd_load_demo(settings: Settings, args: argparse.Namespace) -> int:
     from api.core.db import session_factory, session_scope
-    from api.imports.demo import load_demo
+    from api.imports.demo import CohortSeedMismatch, TooFewStudents, load_cohort, load_demo
 
     folder = Path(args.folder or settings.demo_data_dir)
     started = time.perf_counter()
@@ -47,15 +63,36 @@ def cmd_load_demo(settings: Settings, args: argparse.Namespace) -> int:
 
     # A command that writes takes SQLite's write lock at BEGIN: a running server's writers then
     # wait for it (busy_timeout) instead of making it fail halfway on "database is locked".
-    for session in session_scope(session_factory(_engine(settings)), write_lock=True):
-        report = load_demo(session, folder, progress=progress)
-    if report is None:
+    # The demo and the cohort go in one transaction: a refused --students leaves nothing behind.
+    try:
+        for session in session_scope(session_factory(_engine(settings)), write_lock=True):
+            report = load_demo(session, folder, progress=progress)
+            if report is not None:
+                print(
+                    f"\nRégion de démonstration chargée / demo region loaded: "
+                    f"{report.organisations} organisations, {report.people} personnes, "
+                    f"{report.needs} besoins ({time.perf_counter() - started:.1f} s)"
+                )
+            cohort = None
+            if args.students is not None:
+                cohort = load_cohort(session, args.students, args.seed, progress=progress)
+    except TooFewStudents as exc:
+        return _fail(
+            f"--students : la région compte déjà {exc.present} étudiants, rien n'est supprimé / "
+            f"the region already holds {exc.present} students, nothing is removed"
+        )
+    except CohortSeedMismatch as exc:
+        return _fail(
+            f"--seed : les étudiants générés viennent de la graine {exc.present} / "
+            f"the generated students come from seed {exc.present}"
+        )
+    if report is None and not (cohort and cohort.generated):
         print("Région de démonstration déjà chargée / demo region already loaded")
-    else:
+    if cohort is not None:
         print(
-            f"\nRégion de démonstration chargée / demo region loaded: "
-            f"{report.organisations} organisations, {report.people} personnes, "
-            f"{report.needs} besoins ({time.perf_counter() - started:.1f} s)"
+            f"\nÉtudiants / students: {cohort.students} dans la région, dont {cohort.cohort} "
+            f"générés (graine / seed {cohort.seed}), {cohort.generated} ajoutés / added "
+            f"({time.perf_counter() - started:.1f} s)"
         )
     return 0
 
@@ -177,6 +214,16 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="appliquer les migrations / apply migrations")
     demo = sub.add_parser("load-demo", help="charger la région de démonstration / load demo region")
     demo.add_argument("--folder", help="dossier des fichiers JSON Lines")
+    demo.add_argument(
+        "--students",
+        type=student_count,
+        metavar="N",
+        help="étudiants dans la région en tout : la démo plus des étudiants générés "
+        "/ students in the region in all: the demo's plus generated ones",
+    )
+    demo.add_argument(
+        "--seed", type=int, help="graine des étudiants générés / seed of the generated students"
+    )
     serve = sub.add_parser("serve", help="servir l'application / serve the app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)

@@ -17,9 +17,7 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,14 +26,10 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from serving import Server, bench_env, cli, create_account, sign_in  # noqa: E402
+
 TIMEOUT_S = 60.0  # a request slower than this counts as hung
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def crowd(
@@ -90,43 +84,16 @@ def main() -> None:
     parser.add_argument("--model", default=os.environ.get("EMBEDDING_MODEL", "use-multilingual"))
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="passerelle-bench-"))
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
-        "EMBEDDING_MODEL": args.model,
-        "HF_HUB_OFFLINE": "1",
-    }
-    cli = [sys.executable, "-m", "api"]
+    env = bench_env(folder, args.model)
     for step in (["migrate"], ["load-demo"]):
-        subprocess.run(cli + step, env=env, check=True, cwd=ROOT, capture_output=True)
-    password = "bench-password-123"
-    subprocess.run(
-        cli + ["create-user", "--email", "bench@passerelle.fr", "--password", password],
-        env=env,
-        check=True,
-        cwd=ROOT,
-        capture_output=True,
-    )
-    port = free_port()
-    serve = cli + ["serve", "--port", str(port)]
-    if args.workers > 1:
-        serve += ["--workers", str(args.workers)]
-    server = subprocess.Popen(
-        serve, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    base = f"http://127.0.0.1:{port}"
+        cli(env, *step)
+    create_account(env)
+    server = Server(env, workers=args.workers).start()
+    base = server.base
     try:
+        server.wait_healthy(120)
         with httpx.Client(base_url=base, timeout=300) as client:
-            for _ in range(600):
-                try:
-                    if client.get("/api/v1/health").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.2)
-            token = client.post(
-                "/api/v1/auth/token", data={"username": "bench@passerelle.fr", "password": password}
-            ).json()["access_token"]
-            headers = {"Authorization": f"Bearer {token}"}
+            headers = sign_in(client)
             people = client.get("/api/v1/people", params={"limit": 100}, headers=headers).json()
             needs = client.get("/api/v1/needs", params={"limit": 100}).json()
             person_refs = [p["ref"] for p in people["items"]]
@@ -179,8 +146,7 @@ def main() -> None:
         latencies, outcomes = asyncio.run(crowd(base, imports, len(imports)))
         describe("6 imports simultanés", latencies, outcomes, {"200"})
     finally:
-        server.terminate()
-        server.wait(10)
+        server.stop()
 
 
 if __name__ == "__main__":

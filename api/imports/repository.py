@@ -35,6 +35,16 @@ def need_refs(session: Session) -> set[str]:
     return set(session.scalars(select(Need.ref)))
 
 
+def student_count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).where(Person.kind == "student")) or 0)
+
+
+def school_refs_by_name(session: Session) -> dict[str, str]:
+    """Refs of the schools, by name (the demo generator knows its schools by name)."""
+    query = select(Organisation.name, Organisation.ref).where(Organisation.kind == "school")
+    return {name: ref for name, ref in session.execute(query)}
+
+
 def organisation_ids(session: Session, refs: Iterable[str]) -> dict[str, int]:
     """Database ids of the organisations with these refs, by ref."""
     query = select(Organisation.ref, Organisation.id).where(Organisation.ref.in_(list(refs)))

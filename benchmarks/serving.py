@@ -1,0 +1,164 @@
+"""What the server benchmarks share: a fresh database built by the CLI, the real server, sign-in.
+
+The benchmarks drive Passerelle as an operator would: `python -m api migrate`, `load-demo`,
+`create-user`, then `serve` in a subprocess on a free port of 127.0.0.1, over HTTP only.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH_EMAIL = "bench@passerelle.fr"
+BENCH_PASSWORD = "bench-password-123"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def bench_env(folder: Path, model: str) -> dict[str, str]:
+    """The environment of a server and CLI over `folder/bench.db` (SQLite)."""
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+        "EMBEDDING_MODEL": model,
+        "HF_HUB_OFFLINE": "1",
+    }
+
+
+def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `passerelle ARGS` (this checkout's); raise with its output when it fails."""
+    result = subprocess.run(
+        [sys.executable, "-m", "api", *args], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"passerelle {' '.join(args)}: {result.stderr.strip()[-2000:]}")
+    return result
+
+
+def create_account(env: dict[str, str], role: str = "coordinator") -> None:
+    cli(env, "create-user", "--email", BENCH_EMAIL, "--password", BENCH_PASSWORD, "--role", role)
+
+
+def sign_in(client: httpx.Client) -> dict[str, str]:
+    """Authorization headers of the benchmark's account."""
+    answer = client.post(
+        "/api/v1/auth/token", data={"username": BENCH_EMAIL, "password": BENCH_PASSWORD}
+    )
+    answer.raise_for_status()
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+class Server:
+    """`passerelle serve` on a free port; `started` is when the process was spawned."""
+
+    def __init__(self, env: dict[str, str], workers: int = 1, log: Path | None = None) -> None:
+        self.env = env
+        self.workers = workers
+        self.log = log
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.started = 0.0
+
+    def start(self) -> Server:
+        command = [sys.executable, "-m", "api", "serve", "--port", str(self.port)]
+        if self.workers > 1:
+            command += ["--workers", str(self.workers)]
+        out = self.log.open("wb") if self.log else subprocess.DEVNULL
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            command, env=self.env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT
+        )
+        return self
+
+    def wait_healthy(self, timeout_s: float = 300) -> float:
+        """Seconds from spawning to the first 200 of /api/v1/health."""
+        deadline = time.monotonic() + timeout_s
+        with httpx.Client(base_url=self.base, timeout=5) as client:
+            while time.monotonic() < deadline:
+                if self.process is not None and self.process.poll() is not None:
+                    raise RuntimeError(
+                        f"the server exited ({self.process.returncode}){self.tail()}"
+                    )
+                try:
+                    if client.get("/api/v1/health").status_code == 200:
+                        return time.perf_counter() - self.started
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.1)
+        raise RuntimeError(f"the server did not answer in {timeout_s:.0f} s{self.tail()}")
+
+    def tail(self) -> str:
+        if self.log is None or not self.log.exists():
+            return ""
+        return "\n" + self.log.read_text(errors="replace")[-3000:]
+
+    def rss_mb(self) -> tuple[float, int]:
+        """Resident memory of the server and its worker processes (MB), and how many there are."""
+        if self.process is None:
+            return 0.0, 0
+        pids = _descendants(self.process.pid)
+        return sum(_rss_kb(pid) for pid in pids) / 1024, len(pids)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+    def __enter__(self) -> Server:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _descendants(root: int) -> list[int]:
+    """`root` and every process below it (uvicorn's workers, its multiprocessing helpers)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(parents.get(pid, []))
+    return found
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) by nearest rank; 0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
