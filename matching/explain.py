@@ -92,24 +92,32 @@ def _pairs(
     ]
 
 
+_OwnWords = tuple[frozenset[str], str]
+
+
 @lru_cache(maxsize=4096)
-def _stated(text: str, vocabulary: SkillVocabulary) -> tuple[frozenset[str], str]:
-    """Skill ids a text names, and its comparison key padded with spaces (for unknown labels)."""
+def _own_words(headline: str, summary: str, vocabulary: SkillVocabulary) -> _OwnWords:
+    """Skill ids a person's headline and summary name, and their comparison key (padded)."""
+    text = clean(f"{headline}. {summary}")
     ids = frozenset(skill.id for skill in vocabulary.extract(text))
     return ids, f" {skill_key(text)} "
 
 
+@lru_cache(maxsize=65536)
+def _label(label: str, vocabulary: SkillVocabulary) -> tuple[str | None, str]:
+    """A skill label's id in the vocabulary (if any) and its key padded with spaces."""
+    skill = vocabulary.lookup(label)
+    key = skill_key(label)
+    return (skill.id if skill is not None else None), (f" {key} " if key else "")
+
+
 def states(person: Profile, label: str, vocabulary: SkillVocabulary) -> bool:
     """Whether the person's headline or summary names the skill `label` (vocabulary's keys)."""
-    text = clean(f"{person.headline}. {person.summary}")
-    if not text.strip(" ."):
+    if not (person.headline.strip() or person.summary.strip()):
         return False
-    ids, key = _stated(text, vocabulary)
-    skill = vocabulary.lookup(label)
-    if skill is not None and skill.id in ids:
-        return True
-    wanted = skill_key(label)
-    return bool(wanted) and f" {wanted} " in key
+    ids, text_key = _own_words(person.headline, person.summary, vocabulary)
+    skill_id, key = _label(label, vocabulary)
+    return (skill_id is not None and skill_id in ids) or (bool(key) and key in text_key)
 
 
 def component_scores(
