@@ -168,6 +168,15 @@ def cmd_check(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+LEARN_REASONS = {
+    "too_few_decisions": "trop peu de décisions / too few decisions",
+    "one_kind_only": "décisions anciennes toutes du même sens / older decisions all alike",
+    "nothing_to_rank": "aucun besoin à classer dans la validation / nothing to rank held out",
+    "not_better": "ne bat pas l'ordre de base / does not beat the base ranker",
+    "better": "bat l'ordre de base / beats the base ranker",
+}
+
+
 def cmd_learn(settings: Settings, args: argparse.Namespace) -> int:
     from api.core.db import session_factory, session_scope
     from api.engine.service import MatchingService
@@ -202,7 +211,7 @@ def cmd_learn(settings: Settings, args: argparse.Namespace) -> int:
             f"  AUC   ordre de base / base ranker {h.auc_base:.3f}   re-classeur {h.auc_model:.3f}"
         )
     used = "oui / yes" if h.beats_base else "non / no"
-    print(f"Utilisé / in use: {used} ({h.reason}) -> {report.path}")
+    print(f"Utilisé / in use: {used} ({LEARN_REASONS.get(h.reason, h.reason)}) -> {report.path}")
     print(f"({time.perf_counter() - started:.1f} s)")
     return 0
 

@@ -37,6 +37,7 @@ __all__ = [
     "DecisionReranker",
     "HoldoutReport",
     "Pair",
+    "REASONS",
     "evaluate_holdout",
     "feature_matrix",
     "load_reranker",
@@ -203,6 +204,10 @@ def _auc(labels: NDArray[Any], scores: FloatArray) -> float:
     return float(roc_auc_score(labels, scores))
 
 
+# Why a re-ranker is used or not (codes: the service words them).
+REASONS = ("too_few_decisions", "one_kind_only", "nothing_to_rank", "not_better", "better")
+
+
 @dataclass(frozen=True)
 class HoldoutReport:
     """The re-ranker against the base ranker on the newest decisions."""
@@ -216,7 +221,7 @@ class HoldoutReport:
     auc_model: float
     split_at: str  # time of the first held-out decision (ISO 8601)
     beats_base: bool
-    reason: str  # why it is or is not used, in a few words
+    reason: str  # why it is or is not used: one of `REASONS`
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -263,9 +268,9 @@ def evaluate_holdout(
         return HoldoutReport(**base)
 
     if n < min_decisions:
-        return None, report(reason=f"too few decisions ({n} < {min_decisions})")
+        return None, report(reason="too_few_decisions")
     if len(set(y[train].tolist())) < 2:
-        return None, report(reason="the older decisions are all of one kind")
+        return None, report(reason="one_kind_only")
     model = estimator if estimator is not None else DecisionReranker()
     model.fit(X[train], y[train])
     test_groups = [groups[i] for i in test]
@@ -282,12 +287,12 @@ def evaluate_holdout(
         "auc_model": auc_model,
     }
     if counted == 0 or not np.isfinite(auc_model):
-        return None, report(**figures, reason="the held-out decisions cannot rank anything")
+        return None, report(**figures, reason="nothing_to_rank")
     better = ndcg_model >= ndcg_base + min_gain and not (auc_model < auc_base)
     if not better:
-        return None, report(**figures, reason="does not beat the base ranker on the hold-out")
+        return None, report(**figures, reason="not_better")
     final = DecisionReranker(**model.get_params()).fit(X, y)
-    return final, report(**figures, beats_base=True, reason="beats the base ranker")
+    return final, report(**figures, beats_base=True, reason="better")
 
 
 def rerank_scores(model: DecisionReranker | None, pairs: Sequence[Pair]) -> FloatArray:

@@ -62,6 +62,8 @@ def latest_decisions(decisions: list[Decision]) -> list[Decision]:
 def training_pairs(session: Session, matching: MatchingService) -> list[TrainingPair]:
     """Every decided pair with the engine's scores for it (pairs it cannot score are left out)."""
     chosen = latest_decisions(repository.decisions(session))
+    if not chosen:
+        return []  # nothing to learn: no need to build the index
     needs = repository.needs_by_id(session, {d.need_id for d in chosen})
     people = repository.people_by_id(session, {d.person_id for d in chosen})
     ranker = matching.fitted(session).people

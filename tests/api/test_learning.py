@@ -138,7 +138,7 @@ def test_learn_without_decisions_says_so(
 ) -> None:
     report = learn(session, matching_service, tmp_path / "reranker.json")
     assert report.pairs == 0 and report.holdout is not None
-    assert "too few decisions" in report.holdout.reason
+    assert report.holdout.reason == "too_few_decisions"
     assert load_reranker(tmp_path / "reranker.json") is None
 
 
@@ -148,3 +148,11 @@ def test_learn_refuses_a_hold_out_out_of_range(capsys: pytest.CaptureFixture[str
     assert main(["learn", "--holdout", "1.5"]) == 2
     err = capsys.readouterr().err
     assert "--holdout" in err and len(err.strip().splitlines()) == 1
+
+
+def test_every_reason_is_worded_in_french_and_english() -> None:
+    from api.cli import LEARN_REASONS
+    from matching.rerank import REASONS
+
+    assert set(LEARN_REASONS) == set(REASONS)
+    assert all(" / " in text for text in LEARN_REASONS.values())

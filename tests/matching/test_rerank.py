@@ -95,7 +95,7 @@ def test_it_is_not_used_when_it_does_not_beat_the_base(tmp_path: Path) -> None:
     pairs, y, groups, times = _decisions("base", seed=1)
     model, report = evaluate_holdout(feature_matrix(pairs), y, groups, times)
     assert model is None and not report.beats_base
-    assert "does not beat" in report.reason
+    assert report.reason == "not_better"
     assert report.ndcg_model < report.ndcg_base + 0.01
     path = save_reranker(tmp_path / "reranker.json", model, report)
     saved = json.loads(path.read_text(encoding="utf-8"))
@@ -123,7 +123,7 @@ def test_the_hold_out_is_the_newest_decisions() -> None:
 def test_too_few_decisions_leave_the_base_ranker_alone() -> None:
     pairs, y, groups, times = _decisions("territory", needs=2)
     model, report = evaluate_holdout(feature_matrix(pairs), y, groups, times)
-    assert model is None and "too few" in report.reason
+    assert model is None and report.reason == "too_few_decisions"
 
 
 def test_a_missing_or_foreign_file_means_no_model(tmp_path: Path) -> None:
