@@ -22,7 +22,7 @@ from matching.rerank import (
     rerank_scores,
     save_reranker,
 )
-from matching.types import Need, Profile
+from matching.types import LEVELS, Need, Profile
 
 START = datetime(2026, 1, 5, 9, tzinfo=UTC)
 
@@ -37,8 +37,9 @@ def _decisions(
     """Simulated decisions of a season: candidates of each need with their base score.
 
     rule "territory": coordinators keep candidates of the need's own territory, whatever the
-    base score says (a preference the base ranker lacks); rule "base": they keep what the
-    base ranker ranks high, nothing else.
+    base score says (a preference the base ranker lacks); "level": they keep candidates of
+    bac+5 or more though the need asks for no level; "base": they keep what the base ranker
+    ranks high, nothing else.
     """
     rng = np.random.default_rng(seed)
     pairs: list[Pair] = []
@@ -50,13 +51,16 @@ def _decisions(
         need = Need(id=f"N{n}", title="Offre", skills=("logistique",), place=_place(territory))
         for c in range(per_need):
             home = TERRITORIES[int(rng.integers(len(TERRITORIES)))]
+            level = LEVELS[int(rng.integers(2, len(LEVELS)))]
             person = Profile(
-                id=f"P{n}-{c}", skills=("logistique",), place=_place(home), level="bac+3"
+                id=f"P{n}-{c}", skills=("logistique",), place=_place(home), level=level
             )
             base = float(rng.normal())
             components = {name: float(rng.normal()) for name in ("semantic", "lexical")}
             if rule == "territory":
                 logit = 3.0 * (home == territory) - 1.5 + 0.2 * base
+            elif rule == "level":
+                logit = 3.0 * (LEVELS.index(level) >= LEVELS.index("bac+5")) - 1.5 + 0.2 * base
             else:
                 logit = 3.0 * base
             kept = int(rng.random() < 1 / (1 + np.exp(-logit)))
@@ -89,6 +93,15 @@ def test_it_learns_a_preference_the_base_ranker_lacks(tmp_path: Path) -> None:
     np.testing.assert_allclose(
         loaded.predict(feature_matrix(pairs)), model.predict(feature_matrix(pairs))
     )
+
+
+def test_it_learns_a_taste_for_a_study_level_the_need_does_not_ask() -> None:
+    pairs, y, groups, times = _decisions("level", seed=2)
+    model, report = evaluate_holdout(feature_matrix(pairs), y, groups, times)
+    assert report.beats_base and model is not None, report
+    assert report.ndcg_model >= report.ndcg_base + 0.05
+    weights = model.weights()
+    assert max(weights, key=lambda k: weights[k]) == "level"
 
 
 def test_it_is_not_used_when_it_does_not_beat_the_base(tmp_path: Path) -> None:
