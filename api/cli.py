@@ -205,6 +205,54 @@ def cmd_check(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+LEARN_REASONS = {
+    "too_few_decisions": "trop peu de décisions / too few decisions",
+    "one_kind_only": "décisions anciennes toutes du même sens / older decisions all alike",
+    "nothing_to_rank": "aucun besoin à classer dans la validation / nothing to rank held out",
+    "not_better": "ne bat pas l'ordre de base / does not beat the base ranker",
+    "better": "bat l'ordre de base / beats the base ranker",
+}
+
+
+def cmd_learn(settings: Settings, args: argparse.Namespace) -> int:
+    from api.core.db import session_factory, session_scope
+    from api.engine.service import MatchingService
+    from api.learning.service import learn
+
+    if not 0 < args.holdout < 1:
+        return _fail("--holdout : entre 0 et 1 exclus / between 0 and 1, exclusive")
+    started = time.perf_counter()
+    sessions = session_factory(_engine(settings))
+    matching = MatchingService(sessions, settings.embedding_model)
+    path = Path(args.output or settings.reranker_file)
+    for session in session_scope(sessions):
+        report = learn(session, matching, path, holdout=args.holdout)
+    matching.flush_cache()
+    sources = ", ".join(f"{n} {source}" for source, n in sorted(report.by_source.items()))
+    print(
+        f"Décisions / decisions: {report.decisions} ; paires étiquetées / labelled pairs: "
+        f"{report.pairs} ({report.kept} retenues / kept){f' — {sources}' if sources else ''}"
+    )
+    h = report.holdout
+    assert h is not None
+    if h.test_groups:
+        print(
+            f"Validation sur les décisions les plus récentes / time-ordered hold-out: "
+            f"{h.train} apprises / train, {h.test} tenues à l'écart / held out "
+            f"(depuis / from {h.split_at}), {h.test_groups} besoins / needs"
+        )
+        print(
+            f"  nDCG  ordre de base / base ranker {h.ndcg_base:.3f}   re-classeur {h.ndcg_model:.3f}"
+        )
+        print(
+            f"  AUC   ordre de base / base ranker {h.auc_base:.3f}   re-classeur {h.auc_model:.3f}"
+        )
+    used = "oui / yes" if h.beats_base else "non / no"
+    print(f"Utilisé / in use: {used} ({LEARN_REASONS.get(h.reason, h.reason)}) -> {report.path}")
+    print(f"({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     parser = argparse.ArgumentParser(
@@ -247,6 +295,13 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("file", help="fichier .csv, .xlsx ou .jsonl")
     imp.add_argument("--dry-run", action="store_true", help="valider sans écrire / validate only")
     imp.add_argument("--format", choices=FORMATS, help="sinon l'extension")
+    learn_cmd = sub.add_parser(
+        "learn", help="apprendre des décisions de la région / learn from the region's decisions"
+    )
+    learn_cmd.add_argument(
+        "--holdout", type=float, default=0.3, help="part des décisions récentes tenues à l'écart"
+    )
+    learn_cmd.add_argument("--output", help="fichier du modèle / model file (RERANKER_FILE)")
     args = parser.parse_args(argv)
     commands = {
         "migrate": cmd_migrate,
@@ -256,6 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         "import": cmd_import,
         "propose": cmd_propose,
         "create-user": cmd_create_user,
+        "learn": cmd_learn,
     }
     from api.core.db import DatabaseUnavailable
     from api.imports.errors import ImportFailed, WriteFailed

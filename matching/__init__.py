@@ -40,6 +40,7 @@ from matching.evaluation import (
     score_run,
     write_run,
 )
+from matching.explain import component_scores, explain_pair
 from matching.features import view
 from matching.geo import TERRITORIES, find_place, territory_of, towns_in
 from matching.jobdating import (
@@ -61,6 +62,18 @@ from matching.jobdating import (
 from matching.messages import Listing, Phrase, Term, Value
 from matching.ranker import COMPONENTS, HybridRanker, Weights
 from matching.records import need_from_record, profile_from_record
+from matching.related import Kinship, kinship, may_relate
+from matching.rerank import (
+    DecisionReranker,
+    HoldoutReport,
+    Pair,
+    evaluate_holdout,
+    feature_matrix,
+    load_reranker,
+    pair_features,
+    rerank_scores,
+    save_reranker,
+)
 from matching.skills import SkillVocabulary, skill_key
 from matching.taxonomy import EscoTaxonomy
 from matching.teams import Participant, Teams, TeamWeights, form_teams, team_score, team_violations
@@ -168,4 +181,20 @@ __all__ = [
     "form_teams",
     "team_score",
     "team_violations",
+    # explanations that agree with the score, without false friends
+    "component_scores",
+    "explain_pair",
+    "Kinship",
+    "kinship",
+    "may_relate",
+    # re-ranking learnt from the region's decisions
+    "DecisionReranker",
+    "HoldoutReport",
+    "Pair",
+    "evaluate_holdout",
+    "feature_matrix",
+    "load_reranker",
+    "pair_features",
+    "rerank_scores",
+    "save_reranker",
 ]

@@ -2,22 +2,32 @@
 
 The engine names each sentence by a message id with its values (`matching.messages`); the
 service writes them out in French or English from its catalogues (`explain.*` keys).
+
+An explanation must agree with the score: its strong points are the components that lifted the
+pair above the ranking's other documents (`ComponentScore.standing`), a skill component is
+never a strong point when no asked skill is met, a skill the person states in their headline
+or summary is never "to acquire", and two skills are called the same or related only when
+`matching.related` allows it (no false friends, whatever the encoder's cosine).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
 
 from matching.constraints import DATES, DISTANCE, KIND, LANGUAGES, LEVEL, pair_distance_km
-from matching.features import MatchView
+from matching.features import MatchView, clean
 from matching.messages import Listing, Phrase, Term, phrase
+from matching.related import may_relate
+from matching.skills import SkillVocabulary, skill_key
 from matching.types import ComponentScore, Explanation, Need, Profile
 
 MATCHED = 0.80  # cosine from which two skill labels are taken as the same skill
 CLOSE = 0.60  # ...and from which they are related enough to say so
+STRONG_POINTS = 2  # components named as strong points, at most
 
 
 def _violations(code: int, need: Need, person: Profile) -> list[Phrase]:
@@ -63,18 +73,90 @@ def _pairs(
     wanted: Sequence[str],
     held: Sequence[str],
     similarity: Callable[[Sequence[str], Sequence[str]], NDArray[np.float32]],
+    vocabulary: SkillVocabulary,
 ) -> list[tuple[str, str | None, float]]:
-    """For each wanted skill, the closest held skill and their similarity."""
+    """For each wanted skill, the closest held skill it may be related to, and their similarity."""
     if not wanted:
         return []
     if not held:
         return [(w, None, 0.0) for w in wanted]
-    sims = similarity(wanted, held)
+    sims = np.array(similarity(wanted, held), dtype=np.float32)
+    # Only pairs the encoder calls close are asked: the rule is cached, but the matrix is not.
+    for i, j in zip(*np.nonzero(sims >= CLOSE), strict=True):
+        if not may_relate(wanted[int(i)], held[int(j)], vocabulary):
+            sims[i, j] = 0.0
     best = sims.argmax(axis=1)
     return [
         (w, held[int(b)], float(sims[i, b]))
         for i, (w, b) in enumerate(zip(wanted, best, strict=True))
     ]
+
+
+_OwnWords = tuple[frozenset[str], str]
+
+
+@lru_cache(maxsize=4096)
+def _own_words(headline: str, summary: str, vocabulary: SkillVocabulary) -> _OwnWords:
+    """Skill ids a person's headline and summary name, and their comparison key (padded)."""
+    text = clean(f"{headline}. {summary}")
+    ids = frozenset(skill.id for skill in vocabulary.extract(text))
+    return ids, f" {skill_key(text)} "
+
+
+@lru_cache(maxsize=65536)
+def _label(label: str, vocabulary: SkillVocabulary) -> tuple[str | None, str]:
+    """A skill label's id in the vocabulary (if any) and its key padded with spaces."""
+    skill = vocabulary.lookup(label)
+    key = skill_key(label)
+    return (skill.id if skill is not None else None), (f" {key} " if key else "")
+
+
+def states(person: Profile, label: str, vocabulary: SkillVocabulary) -> bool:
+    """Whether the person's headline or summary names the skill `label` (vocabulary's keys)."""
+    if not (person.headline.strip() or person.summary.strip()):
+        return False
+    ids, text_key = _own_words(person.headline, person.summary, vocabulary)
+    skill_id, key = _label(label, vocabulary)
+    return (skill_id is not None and skill_id in ids) or (bool(key) and key in text_key)
+
+
+def component_scores(
+    rows: Mapping[str, NDArray[np.float32]], weight: Callable[[str], float], j: int
+) -> tuple[ComponentScore, ...]:
+    """The components of document `j` for one query, each with its standing among the documents.
+
+    `rows` holds each component's raw scores over the ranking's documents (one query's row);
+    the standing is the z-score the fused score adds up, so the strong points named are the
+    ones that ranked this document where it is.
+    """
+    out: list[ComponentScore] = []
+    for name, row in rows.items():
+        values = np.asarray(row, dtype=np.float64).ravel()
+        std = float(values.std())
+        standing = (float(values[j]) - float(values.mean())) / (std if std >= 1e-9 else 1.0)
+        out.append(ComponentScore(name, float(values[j]), weight(name), standing))
+    return tuple(out)
+
+
+def strong_points(
+    components: Sequence[ComponentScore], *, covered: int, shared: bool
+) -> list[ComponentScore]:
+    """The components that raised the pair above the others, strongest first.
+
+    Without a standing (a caller that gives raw values only) the weighted raw value stands in.
+    "Asked skills covered" is no strength when none is covered (`covered`), "the profile's
+    skills used" none when the two sides share no skill, not even a related one (`shared`).
+    """
+
+    def may_be_named(c: ComponentScore) -> bool:
+        if c.name == "skills":
+            return covered > 0
+        if c.name == "reciprocal":
+            return shared
+        return True
+
+    eligible = [c for c in components if c.weight > 0 and c.lift > 0 and may_be_named(c)]
+    return sorted(eligible, key=lambda c: c.lift, reverse=True)[:STRONG_POINTS]
 
 
 def explain_pair(
@@ -86,13 +168,19 @@ def explain_pair(
     similarity: Callable[[Sequence[str], Sequence[str]], NDArray[np.float32]],
     components: Sequence[ComponentScore],
     code: int,
+    vocabulary: SkillVocabulary | None = None,
 ) -> Explanation:
-    required = _pairs(need_view.skills, person_view.skills, similarity)
-    nice = _pairs(need_view.nice, person_view.skills, similarity)
-    matched = tuple(w for w, _, s in required if s >= MATCHED)
-    close = [(w, h) for w, h, s in required if CLOSE <= s < MATCHED and h is not None]
-    missing = tuple(w for w, _, s in required if s < CLOSE)
-    nice_matched = tuple(w for w, _, s in nice if s >= MATCHED)
+    vocab = vocabulary if vocabulary is not None else SkillVocabulary.builtin()
+    required = _pairs(need_view.skills, person_view.skills, similarity, vocab)
+    nice = _pairs(need_view.nice, person_view.skills, similarity, vocab)
+    # A skill the person names in their own words is met, even if not in their skill list.
+    said = {w for w, _, s in (*required, *nice) if s < MATCHED and states(person, w, vocab)}
+    matched = tuple(w for w, _, s in required if s >= MATCHED or w in said)
+    close = [
+        (w, h) for w, h, s in required if CLOSE <= s < MATCHED and h is not None and w not in said
+    ]
+    missing = tuple(w for w, _, s in required if s < CLOSE and w not in said)
+    nice_matched = tuple(w for w, _, s in nice if s >= MATCHED or w in said)
     violated = tuple(_violations(code, need, person))
 
     reasons: list[Phrase] = []
@@ -115,9 +203,9 @@ def explain_pair(
         reasons.append(phrase("explain.missing", skills=Listing(missing)))
     if nice_matched:
         reasons.append(phrase("explain.nice", skills=Listing(nice_matched)))
-    strongest = sorted(
-        (c for c in components if c.weight > 0), key=lambda c: c.contribution, reverse=True
-    )[:2]
+    strongest = strong_points(
+        components, covered=len(matched), shared=bool(matched or close or nice_matched)
+    )
     if strongest:
         names = Listing(tuple(Term("component", c.name) for c in strongest))
         reasons.append(phrase("explain.strongest", components=names))

@@ -99,15 +99,25 @@ class Need:
 
 @dataclass(frozen=True, slots=True)
 class ComponentScore:
-    """One part of a hybrid score: its raw value, weight and contribution."""
+    """One part of a hybrid score: its raw value, weight and contribution.
+
+    `standing` is the pair's value standardised over the documents of the ranking (a z-score,
+    what the fused score adds up), None when the caller did not give it.
+    """
 
     name: str
     value: float
     weight: float
+    standing: float | None = None
 
     @property
     def contribution(self) -> float:
         return self.value * self.weight
+
+    @property
+    def lift(self) -> float:
+        """How far this component raised the pair above the ranking's other documents."""
+        return self.weight * (self.standing if self.standing is not None else self.value)
 
 
 @dataclass(frozen=True, slots=True)

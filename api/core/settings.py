@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     pool_timeout: float = Field(default=5.0, gt=0, le=60)
     # SQLite: how long a writer waits for the single write lock before giving up (ms).
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0, le=60_000)
+    # The re-ranker `passerelle learn` fits on the region's decisions, with its hold-out figures;
+    # rankings use it only when it beat the base ranker there (matching.rerank.load_reranker).
+    reranker_file: Path = ROOT / "var" / "reranker.json"
 
     def engine_options(self) -> dict[str, Any]:
         """The keyword arguments of `api.core.db.make_engine` these settings choose."""

@@ -1,0 +1,1 @@
+"""Learning from the region's decisions: training pairs and the re-ranker fitted on them."""

@@ -1,0 +1,230 @@
+"""Whether two different skill labels may be called related, so that explanations never offer
+false friends (Java ≈ JavaScript, anglais ≈ allemand, gestion des déchets ≈ gestion d'entrepôt).
+
+An encoder's cosine says two labels *sound* alike; it cannot tell a skill from its neighbour
+that merely shares a word or a prefix. Explanations therefore ask this rule before they call a
+pair "related" or "matched", whatever the cosine. Refusals, in the order they are tried:
+
+1. `ALTERNATIVES`: both labels name a member of the same set of alternatives (natural
+   languages, programming languages, energy sources, transport modes, building trades, food
+   trades, farm productions, office programs) and the members differ: one never stands for
+   the other.
+2. `OTHER_FAMILY`: both labels are skills of the vocabulary filed in different families
+   (trades): "gestion des déchets" (environnement) is not "gestion d'entrepôt" (logistique).
+3. `SHARED_WORD`: the labels share words but each keeps words of its own ("guide
+   touristique" / "guide de haute montagne") and what they share is not itself a skill of
+   their family: a common head word ("gestion", "conduite", "analyse") is no common skill.
+   Two skills the vocabulary files in one family are left to the encoder.
+4. `LISTED`: an explicit list for what the rules cannot see (`FALSE_FRIENDS`).
+
+`KIN` lists true relations the rules would refuse (TypeScript is JavaScript with types; the
+vocabulary files electricians under three families), so that the rule is not "never related".
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+
+from matching.skills import SkillVocabulary, normalise, skill_key
+
+__all__ = ["ALTERNATIVES", "FALSE_FRIENDS", "KIN", "Kinship", "kinship", "may_relate"]
+
+
+class Kinship(StrEnum):
+    """What the rule says of a pair of labels."""
+
+    SAME = "same"  # one skill under two names
+    MAY_RELATE = "may_relate"  # nothing refuses it: the encoder's similarity decides
+    ALTERNATIVES = "alternatives"
+    OTHER_FAMILY = "other_family"
+    SHARED_WORD = "shared_word"
+    LISTED = "listed"
+
+    @property
+    def refused(self) -> bool:
+        return self not in (Kinship.SAME, Kinship.MAY_RELATE)
+
+
+def _members(spec: str) -> dict[str, str]:
+    """`member: word word | member: word` -> {normalised word: member}."""
+    out: dict[str, str] = {}
+    for entry in spec.split("|"):
+        member, _, words = entry.partition(":")
+        for word in words.split():
+            out[normalise(word)] = member.strip()
+    return out
+
+
+# Sets of alternatives: a label naming one member is never related to a label naming another.
+ALTERNATIVES: dict[str, dict[str, str]] = {
+    "natural_language": _members(
+        """en: anglais anglaise english | de: allemand allemande german |
+        es: espagnol espagnole castillan spanish | it: italien italienne italian |
+        pt: portugais portugaise portuguese | zh: chinois chinoise mandarin chinese |
+        ar: arabe arabic | ru: russe russian | nl: néerlandais néerlandaise flamand dutch |
+        pl: polonais polonaise polish | ja: japonais japonaise japanese |
+        tr: turc turque turkish | ro: roumain roumaine romanian |
+        uk: ukrainien ukrainienne ukrainian | fr: français française french |
+        br: breton bretonne | eu: basque | co: corse | oc: occitan | ko: coréen korean |
+        el: grec grecque greek | sv: suédois swedish | no: norvégien norwegian |
+        da: danois danish | fi: finnois finnish | hu: hongrois hungarian | cs: tchèque czech |
+        he: hébreu hebrew | vi: vietnamien vietnamese | hi: hindi | ca: catalan"""
+    ),
+    "programming_language": _members(
+        """python: python | java: java | javascript: javascript js ecmascript es6 |
+        typescript: typescript | c: c | cpp: c++ cpp | csharp: c# csharp | php: php |
+        ruby: ruby | go: go golang | rust: rust | kotlin: kotlin | swift: swift |
+        scala: scala | r: r | matlab: matlab | vba: vba | perl: perl | cobol: cobol |
+        fortran: fortran | haskell: haskell | julia: julia | dart: dart | lua: lua |
+        elixir: elixir | erlang: erlang | clojure: clojure | groovy: groovy | ocaml: ocaml |
+        fsharp: f# | abap: abap | solidity: solidity | assembly: assembleur assembly |
+        pascal: pascal delphi | ada: ada | lisp: lisp | prolog: prolog"""
+    ),
+    "energy_source": _members(
+        """solar: solaire photovoltaïque photovoltaïques | wind: éolien éolienne éoliens |
+        nuclear: nucléaire | hydrogen: hydrogène | biomass: biomasse biogaz méthanisation
+        bioénergie biométhane | geothermal: géothermie géothermique |
+        marine: hydrolien hydrolienne houlomotrice marémotrice |
+        hydro: hydroélectricité hydroélectrique | oil: pétrole pétrolière pétrolier |
+        coal: charbon | gas: gnl méthanier"""
+    ),
+    "transport_mode": _members(
+        """road: routier routière | rail: ferroviaire | river: fluvial fluviale |
+        air: aérien aérienne | sea: maritime"""
+    ),
+    "building_trade": _members(
+        """masonry: maçonnerie maçon | plumbing: plomberie plombier chauffagiste |
+        joinery: menuiserie menuisier ébénisterie ébéniste | carpentry: charpente charpentier |
+        roofing: couvreur toiture zinguerie | painting: peinture peintre |
+        plaster: plâtrerie plaquiste placo | tiling: carrelage carreleur |
+        electrical: électricité électricien"""
+    ),
+    "food_trade": _members(
+        """bakery: boulangerie boulanger panification viennoiserie |
+        butchery: boucherie boucher charcuterie charcutier |
+        fishmonger: poissonnerie poissonnier mareyage mareyeur |
+        cheese: fromagerie fromager"""
+    ),
+    "farm_production": _members(
+        """livestock: élevage éleveur | market_garden: maraîchage maraîcher horticulture |
+        vine: viticulture viticole vigneron | orchard: arboriculture arboriculteur |
+        bees: apiculture apiculteur | forest: sylviculture forestier |
+        fish_farm: aquaculture pisciculture conchyliculture ostréiculture"""
+    ),
+    "office_program": _members(
+        """excel: excel | word: word | powerpoint: powerpoint | outlook: outlook"""
+    ),
+}
+# Single letters or common words that name a programming language only in a skill label of
+# their own ("C", "R", "Go") or next to one of these words ("langage C").
+_AMBIGUOUS = frozenset({"c", "r", "go"})
+_LANGUAGE_CONTEXT = frozenset({"langage", "language", "programmation", "programming"})
+
+# True relations between different members or families that the rules above would refuse
+# (pairs of vocabulary ids, or of normalised labels for skills the vocabulary lacks).
+KIN: frozenset[frozenset[str]] = frozenset(
+    frozenset(pair)
+    for pair in (
+        ("typescript", "javascript"),  # a superset of the language
+        ("langage-c", "cpp"),
+        ("java", "kotlin"),  # one virtual machine, one library
+        ("java", "scala"),
+        ("electricite", "electricite-du-batiment"),  # electricians, filed in three families
+        ("electricite", "electricite-industrielle"),
+        ("electricite-du-batiment", "electricite-industrielle"),
+        ("boulangerie", "patisserie"),  # one trade, "boulanger-pâtissier"
+    )
+)
+
+# False friends no rule can see: alike in name or in an encoder, unlike in what a person can do.
+FALSE_FRIENDS: frozenset[frozenset[str]] = frozenset(
+    frozenset(pair)
+    for pair in (
+        ("powerpoint", "power-bi"),  # slides, not business intelligence
+        ("sap", "sas-logiciel"),  # an ERP, a statistics package
+        ("sap", "sage-logiciel"),
+        ("permis-b", "conduite-poids-lourd"),  # a car licence does not drive a lorry
+        ("aquaculture", "aquariologie"),  # fish farming, aquarium keeping
+        ("geotechnique", "geothermie"),  # soils, not heat
+        ("jira", "jenkins"),  # tickets, not builds
+        ("tableau-software", "indicateurs-de-performance"),  # a program, a "tableau de bord"
+    )
+)
+
+
+def _tokens(label: str) -> tuple[str, ...]:
+    return tuple(skill_key(label).split())
+
+
+def _markers(tokens: tuple[str, ...], group: dict[str, str]) -> frozenset[str]:
+    context = len(tokens) == 1 or bool(_LANGUAGE_CONTEXT.intersection(tokens))
+    return frozenset(group[t] for t in tokens if t in group and (t not in _AMBIGUOUS or context))
+
+
+def _identity(label: str, vocabulary: SkillVocabulary) -> tuple[str, str | None, tuple[str, ...]]:
+    """(id or normalised key, family or None, marker tokens) of a label."""
+    skill = vocabulary.lookup(label)
+    tokens = _tokens(label)
+    if skill is None:
+        return " ".join(tokens), None, tokens
+    # A known skill also carries the words of its canonical label ("golang" -> "langage Go").
+    return skill.id, skill.family, tokens + _tokens(skill.label)
+
+
+def _alternatives(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    for group in ALTERNATIVES.values():
+        ma, mb = _markers(a, group), _markers(b, group)
+        if ma and mb and not (ma & mb):
+            return True
+    return False
+
+
+def _shared_word(
+    a: tuple[str, ...],
+    b: tuple[str, ...],
+    families: tuple[str | None, str | None],
+    vocabulary: SkillVocabulary,
+) -> bool:
+    shared = [t for t in a if t in b]
+    if not shared or set(a) <= set(b) or set(b) <= set(a):
+        return False  # nothing in common, or one label specialises the other
+    if families[0] is not None and families[0] == families[1]:
+        return False  # filed in one trade by the vocabulary: the encoder decides
+    common = vocabulary.lookup(" ".join(shared))
+    if common is None:
+        return True
+    # Two specialisations of one skill are related when they stay in its trade:
+    # "soudage TIG" / "soudage MIG", not "réseaux électriques" / "réseaux de gaz".
+    return any(f is not None and f != common.family for f in families)
+
+
+@lru_cache(maxsize=65536)
+def _kinship(a: str, b: str, vocabulary: SkillVocabulary) -> Kinship:
+    id_a, family_a, tokens_a = _identity(a, vocabulary)
+    id_b, family_b, tokens_b = _identity(b, vocabulary)
+    if id_a == id_b:
+        return Kinship.SAME
+    if frozenset((id_a, id_b)) in KIN:
+        return Kinship.MAY_RELATE
+    if _alternatives(tokens_a, tokens_b):
+        return Kinship.ALTERNATIVES
+    if family_a is not None and family_b is not None and family_a != family_b:
+        return Kinship.OTHER_FAMILY
+    if _shared_word(_tokens(a), _tokens(b), (family_a, family_b), vocabulary):
+        return Kinship.SHARED_WORD
+    if frozenset((id_a, id_b)) in FALSE_FRIENDS:
+        return Kinship.LISTED
+    return Kinship.MAY_RELATE
+
+
+def kinship(a: str, b: str, vocabulary: SkillVocabulary | None = None) -> Kinship:
+    """What the rule says of two skill labels (symmetric; the built-in vocabulary by default)."""
+    vocab = vocabulary if vocabulary is not None else SkillVocabulary.builtin()
+    first, second = sorted((a.strip(), b.strip()))
+    return _kinship(first, second, vocab)
+
+
+def may_relate(a: str, b: str, vocabulary: SkillVocabulary | None = None) -> bool:
+    """Whether an explanation may call `a` and `b` the same or related skills."""
+    return not kinship(a, b, vocabulary).refused
