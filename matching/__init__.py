@@ -43,6 +43,7 @@ from matching.evaluation import (
 from matching.explain import component_scores, explain_pair
 from matching.features import view
 from matching.geo import TERRITORIES, find_place, territory_of, towns_in
+from matching.index import Document, Exclusions, Features, Featurizer, LiveIndex, Snapshot
 from matching.jobdating import (
     Attendee,
     Company,
@@ -75,7 +76,7 @@ from matching.rerank import (
     save_reranker,
 )
 from matching.skills import SkillVocabulary, skill_key
-from matching.taxonomy import EscoTaxonomy
+from matching.taxonomy import EscoFormatError, EscoTaxonomy
 from matching.teams import Participant, Teams, TeamWeights, form_teams, team_score, team_violations
 from matching.types import (
     LEVELS,
@@ -91,6 +92,13 @@ from matching.types import (
 )
 
 __all__ = [
+    "Document",
+    "EscoFormatError",
+    "Exclusions",
+    "Features",
+    "Featurizer",
+    "LiveIndex",
+    "Snapshot",
     # explanations as message ids with typed values (the service writes them out)
     "Listing",
     "Phrase",

@@ -27,12 +27,12 @@ from threadpoolctl import ThreadpoolController
 
 from matching.constraints import CONSTRAINTS, NeedArrays, PersonArrays, violations
 from matching.encoders import Encoder, Vectors, l2_normalise
-from matching.explain import explain_pair
+from matching.explain import component_scores, explain_pair
 from matching.features import MatchView, clean, view
 from matching.retrieval import top_k
 from matching.skills import SkillVocabulary, normalise, skill_key
 from matching.taxonomy import EscoTaxonomy
-from matching.types import ComponentScore, Explanation, Need, Profile, Suggestion
+from matching.types import Explanation, Need, Profile, Suggestion
 
 FloatArray = NDArray[np.float32]
 BoolArray = NDArray[np.bool_]
@@ -1015,10 +1015,11 @@ class Snapshot:
         seg, row = self._at(j)
         doc = seg.items[row]
         need, person = (doc, query) if self.needs else (query, doc)
-        parts = tuple(
-            ComponentScore(name, float(scores[q, j]), weights.of(name))
-            for name, scores in components.items()
-        )
+        # Each component's standing among the live documents: strong points are what ranked
+        # this one where it is, not the largest raw value.
+        valid = self.valid
+        rows = {name: scores[q][valid] for name, scores in components.items()}
+        parts = component_scores(rows, weights.of, int(valid[:j].sum()))
         doc_view = self._view(seg, row)
         query_view = side.views[q]
         known: dict[str, FloatArray] = {}
@@ -1052,6 +1053,7 @@ class Snapshot:
             similarity=similarity,
             components=parts,
             code=int(codes[q, j]),
+            vocabulary=self.featurizer.vocabulary,
         )
 
     def _view(self, seg: Segment, row: int) -> MatchView:

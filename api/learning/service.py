@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -66,28 +67,34 @@ def training_pairs(session: Session, matching: MatchingService) -> list[Training
         return []  # nothing to learn: no need to build the index
     needs = repository.needs_by_id(session, {d.need_id for d in chosen})
     people = repository.people_by_id(session, {d.person_id for d in chosen})
-    ranker = matching.fitted(session).people
-    if ranker is None:
+    indexes = matching.indexes(session)
+    snapshot = indexes.people
+    if len(snapshot) == 0:
         return []
-    everyone = max(1, repository.people_count(session))
-    base_by_need: dict[int, dict[str, float]] = {}
+    valid = snapshot.valid
+    # One scoring per need gives every person's fused score and components at once.
+    per_need: dict[int, tuple[Any, dict[str, Any], Any]] = {}
     out: list[TrainingPair] = []
     for decision in chosen:
         need_row, person_row = needs.get(decision.need_id), people.get(decision.person_id)
         if need_row is None or person_row is None:
             continue
         need, person = to_need(need_row), to_profile(person_row)
-        try:
-            if decision.need_id not in base_by_need:
-                ranked = ranker.rank(need, k=everyone, explain=0)
-                base_by_need[decision.need_id] = {s.doc_id: s.score for s in ranked}
-            explanation = ranker.explain(need, person)
-        except (KeyError, ValueError):
-            continue  # a need or profile with nothing to compare
-        scores = base_by_need[decision.need_id]
+        position = snapshot.position(person.id)
+        if position is None:
+            continue
+        if decision.need_id not in per_need:
+            try:
+                fused, components_of, codes = snapshot.score_matrix([need], indexes.weights)
+            except ValueError:
+                continue  # a need with nothing to compare
+            per_need[decision.need_id] = (fused[0], components_of, codes[0])
+        fused_row, components_of, codes_row = per_need[decision.need_id]
+        ranked = valid & (codes_row == 0)
         # A pair the base ranker rules out (a hard constraint) comes after all it ranks.
-        floor = min(scores.values(), default=0.0) - 1.0
-        components = {c.name: c.value for c in explanation.components}
+        floor = float(fused_row[ranked].min()) - 1.0 if ranked.any() else -1.0
+        base = float(fused_row[position]) if ranked[position] else floor
+        components = {name: float(row[0, position]) for name, row in components_of.items()}
         out.append(
             TrainingPair(
                 need_ref=need.id,
@@ -95,7 +102,7 @@ def training_pairs(session: Session, matching: MatchingService) -> list[Training
                 kept=decision.kept,
                 source=decision.source,
                 decided_at=aware(decision.decided_at),
-                pair=Pair(need, person, scores.get(person.id, floor), components),
+                pair=Pair(need, person, base, components),
             )
         )
     return out
