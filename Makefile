@@ -7,6 +7,13 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# ESCO (official CSV download, French): the service and `python -m matching evaluate` read it
+# from ESCO_DIR; the shared copy beside the checkout is used when present and none is set.
+ifeq ($(origin ESCO_DIR), undefined)
+ifneq ($(wildcard ../shared/data/esco-fr/occupations_fr.csv),)
+export ESCO_DIR := $(abspath ../shared/data/esco-fr)
+endif
+endif
 
 .PHONY: run install install-dev test check lint typecheck pytest pytest-sqlite pytest-postgres \
 	pytest-fast demo-data bench evaluate clean

@@ -75,7 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     ev = sub.add_parser("evaluate", help="évaluer sur un benchmark / evaluate on a benchmark")
     ev.add_argument("bench_dir")
-    ev.add_argument("--taxonomy", help="dossier ESCO (CSV officiels) / ESCO CSV folder")
+    ev.add_argument(
+        "--taxonomy",
+        default=os.environ.get("ESCO_DIR") or None,
+        help="dossier ESCO (CSV officiels), par défaut $ESCO_DIR / ESCO CSV folder ($ESCO_DIR)",
+    )
     ev.add_argument("--run", help="fichier run TREC à écrire / TREC run file to write")
     ev.add_argument("--model", default=DEFAULT_MODEL, help="encodeur / encoder")
     ev.add_argument("-k", type=int, default=100)

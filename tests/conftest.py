@@ -33,6 +33,12 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 TEST_SECRET = "test-secret-key-not-for-production-0123"
 
 
+# `make test` exports ESCO_DIR (as `make run` does) for the evaluation and notebooks; servers the
+# tests start themselves stay on the skills vocabulary alone, so each does not index the demo
+# region against 3,000 ESCO occupations. Tests of ESCO in the service pass the folder explicitly.
+ESCO_DIR = os.environ.pop("ESCO_DIR", None)
+
+
 def _worker_database(base: str, worker: str) -> str:
     """A PostgreSQL database of its own for one pytest-xdist worker, created empty."""
     from sqlalchemy.engine import make_url

@@ -381,10 +381,14 @@ class MatchingService:
             encoder = self.encoder
             with self._loading:
                 if self._featurizer is None:
+                    taxonomy = load_taxonomy(self.esco_dir)
+                    vocabulary = SkillVocabulary.builtin()
+                    if taxonomy is not None:  # the engine `python -m matching evaluate` measures
+                        vocabulary = taxonomy.extend_vocabulary(vocabulary)
                     self._featurizer = Featurizer(
                         encoder,
-                        vocabulary=SkillVocabulary.builtin(),
-                        taxonomy=load_taxonomy(self.esco_dir),
+                        vocabulary=vocabulary,
+                        taxonomy=taxonomy,
                         title_share=self.weights.title_share,
                     )
         return self._featurizer
