@@ -94,7 +94,33 @@ def cmd_load_demo(settings: Settings, args: argparse.Namespace) -> int:
             f"générés (graine / seed {cohort.seed}), {cohort.generated} ajoutés / added "
             f"({time.perf_counter() - started:.1f} s)"
         )
+    if not args.no_index:
+        _index(settings)
     return 0
+
+
+def _index(settings: Settings) -> None:
+    """Compute the matching index of what a command wrote, so `serve` starts in seconds."""
+    from api.core.db import session_factory
+    from api.engine.service import MatchingService
+
+    started = time.perf_counter()
+    matching = MatchingService(
+        session_factory(_engine(settings)), settings.embedding_model, esco_dir=settings.esco_dir
+    )
+
+    def progress(stage: str, done: int, total: int) -> None:
+        print(f"\r  index / indexing {done}/{total} ({stage})", end="", file=sys.stderr)
+        if done == total:
+            print(file=sys.stderr)
+
+    count = matching.index_all(progress)
+    matching.close()
+    if count:
+        print(
+            f"Index de mise en relation à jour / matching index up to date: {count} documents "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -196,6 +222,8 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     seconds = time.perf_counter() - started
     print(f"Terminé / done ({seconds:.1f} s, {report.rows_read / max(seconds, 1e-9):.0f} lignes/s)")
+    if not args.dry_run and not args.no_index:
+        _index(settings)
     return 0
 
 
@@ -263,6 +291,11 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser("load-demo", help="charger la région de démonstration / load demo region")
     demo.add_argument("--folder", help="dossier des fichiers JSON Lines")
     demo.add_argument(
+        "--no-index",
+        action="store_true",
+        help="ne pas calculer l'index (le serveur le fera) / leave indexing to the server",
+    )
+    demo.add_argument(
         "--students",
         type=student_count,
         metavar="N",
@@ -295,6 +328,11 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("file", help="fichier .csv, .xlsx ou .jsonl")
     imp.add_argument("--dry-run", action="store_true", help="valider sans écrire / validate only")
     imp.add_argument("--format", choices=FORMATS, help="sinon l'extension")
+    imp.add_argument(
+        "--no-index",
+        action="store_true",
+        help="ne pas calculer l'index (le serveur le fera) / leave indexing to the server",
+    )
     learn_cmd = sub.add_parser(
         "learn", help="apprendre des décisions de la région / learn from the region's decisions"
     )

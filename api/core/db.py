@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -154,15 +154,23 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
 
 
-def session_scope(factory: sessionmaker[Session], *, write_lock: bool = False) -> Iterator[Session]:
+def session_scope(
+    factory: sessionmaker[Session],
+    *,
+    write_lock: bool = False,
+    before_commit: Callable[[Session], None] | None = None,
+) -> Iterator[Session]:
     """One unit of work: commit if the block succeeds, roll back otherwise.
 
     `write_lock`: on SQLite, take the write lock at BEGIN (for a unit of work that writes and
-    lost the race for the lock once); elsewhere it changes nothing.
+    lost the race for the lock once); elsewhere it changes nothing. `before_commit` runs last
+    inside the transaction (the matching index saves the features of what the work changed).
     """
     session = factory(execution_options={WRITE_LOCK: True}) if write_lock else factory()
     try:
         yield session
+        if before_commit is not None:
+            before_commit(session)
         session.commit()
     except BaseException:
         session.rollback()

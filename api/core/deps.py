@@ -29,7 +29,11 @@ def get_session(request: Request) -> Iterator[Session]:
     attempt = attempt_of(request.scope)
     write_lock = attempt is not None and attempt.write_lock
     try:
-        yield from session_scope(request.app.state.sessions, write_lock=write_lock)
+        yield from session_scope(
+            request.app.state.sessions,
+            write_lock=write_lock,
+            before_commit=request.app.state.matching.prepare,
+        )
     except Exception as exc:
         if busy_cause(exc) is None:
             raise

@@ -23,6 +23,8 @@ from matching.types import Place
 from matching.types import Profile as EngineProfile
 
 KEY = "corpus_version"
+CHANGED = "index_changed"  # session.info key: (side, ref) the unit of work changed
+PREPARE_LIMIT = 64
 Side = Literal["need", "person"]
 SIDES: tuple[Side, ...] = ("need", "person")
 NEED_TAGS = ("kind", "territory", "remote")
@@ -78,6 +80,10 @@ def changed(session: Session, side: Side, refs: Iterable[str]) -> int:
         if ref not in existing
     )
     session.flush()
+    # A few documents are indexed by the unit of work itself, before it commits (see
+    # MatchingService.prepare); a bulk change is left to the background indexer.
+    if len(wanted) <= PREPARE_LIMIT:
+        session.info.setdefault(CHANGED, set()).update((side, ref) for ref in wanted)
     return seq
 
 
@@ -135,6 +141,36 @@ def pending_refs(session: Session, side: Side, upto: int) -> list[tuple[str, int
             )
         )
     ]
+
+
+def prepared(session: Session) -> dict[Side, list[str]]:
+    """The documents this unit of work changed (and forgets them)."""
+    changed_refs: set[tuple[Side, str]] = session.info.pop(CHANGED, set())
+    out: dict[Side, list[str]] = {"need": [], "person": []}
+    for side, ref in sorted(changed_refs):
+        out[side].append(ref)
+    return out
+
+
+def set_ready(
+    session: Session, side: Side, items: Sequence[tuple[str, str, bytes, str]], gone: Sequence[str]
+) -> None:
+    """Within the unit of work that changed them: features of documents (ref, signature,
+    features, document), and documents that left the index; their version stays the change's."""
+    for ref, signature, blob, document in items:
+        session.execute(
+            update(IndexEntry)
+            .where(IndexEntry.side == side, IndexEntry.ref == ref)
+            .values(state="ready", signature=signature, features=blob, document=document)
+            .execution_options(synchronize_session=False)
+        )
+    for ref in gone:
+        session.execute(
+            update(IndexEntry)
+            .where(IndexEntry.side == side, IndexEntry.ref == ref)
+            .values(state="removed", features=None, signature=None, document=None)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def store_features(

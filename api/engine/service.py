@@ -600,6 +600,37 @@ class MatchingService:
             self._ready.clear()
             raise IndexNotReady(f"the matching index failed to load: {error}") from error
 
+    # ------------------------------------------------------------------ writing
+    def prepare(self, session: Session) -> None:
+        """Index what this unit of work changed, inside it, just before it commits.
+
+        The writer pays for its own features (tens of milliseconds), so a 2xx means the
+        document is indexed on disk and every worker's next read only loads it. Before the
+        engine is loaded, or for a bulk change, the entries stay pending for the indexer.
+        """
+        changed = corpus.prepared(session)
+        if self._featurizer is None or not any(changed.values()):
+            return
+        featurizer = self._featurizer
+        for side, refs in changed.items():
+            if not refs:
+                continue
+            loaded = (
+                corpus.open_needs(session, refs) if side == "need" else corpus.people(session, refs)
+            )
+            present = [loaded[ref] for ref in refs if ref in loaded]
+            gone = [ref for ref in refs if ref not in loaded]
+            features = featurizer.features([d.item for d in present]) if present else []
+            corpus.set_ready(
+                session,
+                side,
+                [
+                    (d.item.id, featurizer.signature, f.to_bytes(), corpus.dump(d))
+                    for d, f in zip(present, features, strict=True)
+                ],
+                gone,
+            )
+
     # ------------------------------------------------------------------ reading
     def indexes(self, session: Session) -> Indexes:
         """The snapshots to rank on, with every change committed before this call applied.
@@ -722,6 +753,12 @@ class MatchingService:
             self.index_pending()
 
         self._submit(job)
+
+    def index_all(self, progress: Progress | None = None) -> int:
+        """Mark stale documents pending, then index every pending one (commands that write)."""
+        with self.sessions() as writer, writer.begin():
+            corpus.reconcile(writer, self.featurizer.signature)
+        return self.index_pending(progress)
 
     def index_pending(self, progress: Progress | None = None) -> int:
         """Compute and save the features of every pending entry, in batches; returns how many.

@@ -57,6 +57,12 @@ def _region(url: str, *steps: int) -> list[tuple[Any, ...]]:
     return rows
 
 
+@pytest.fixture(autouse=True)
+def _hashing_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI indexes what it loads: on a hashing encoder here (the rows are under test)."""
+    monkeypatch.setenv("EMBEDDING_MODEL", "hashing")
+
+
 def _url(tmp_path: Path, name: str) -> str:
     return f"sqlite:///{tmp_path / name}"
 
