@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api.applications.service import forget_files
 from api.core import policy
 from api.core.audit import actor_label, record
 from api.core.errors import Forbidden, Invalid, NotFound
@@ -296,11 +298,18 @@ def embedding_keys(person: Person) -> list[str]:
     return [text_key(f"{role}\x00{text}") for text in sorted(texts) for role in ("s", "q", "d")]
 
 
-def erase_person(session: Session, matching: MatchingService, user: User, ref: str) -> None:
+def erase_person(
+    session: Session,
+    matching: MatchingService,
+    user: User,
+    ref: str,
+    data_dir: Path | None = None,
+) -> None:
     """Erase the person and their account (right to erasure); decisions stay, anonymised.
 
     Suggestions and their decision history are kept for the coordinators' statistics, with the
-    person removed (person NULL) and their name and e-mail scrubbed from the texts.
+    person removed (person NULL) and their name and e-mail scrubbed from the texts. Their
+    applications go with them (foreign keys cascade), and so do the CV files under `data_dir`.
     """
     person = get_or_404(session, Person, ref)
     ensure_own_person(user, person)
@@ -310,6 +319,8 @@ def erase_person(session: Session, matching: MatchingService, user: User, ref: s
     actor = f"{user.role}:{repository.ERASED}" if erasing_self else actor_label(user)
     keys = embedding_keys(person)
     matching.forget_vectors(keys)
+    if data_dir is not None:
+        forget_files(session, person, data_dir)
     counts = repository.erase_person(
         session, person, secrets_=_secrets(person, account), actors=actors, embedding_keys=keys
     )

@@ -266,3 +266,18 @@ def test_a_need_carries_pay_deadline_end_date_level_and_languages(client: TestCl
     wrong = client.post("/api/v1/needs", json={**body, "end_date": "2027-01-01"}, headers=company)
     assert wrong.status_code == 422 and wrong.json()["code"] == "dates_order"
     assert wrong.json()["errors"][0]["field"] == "end_date"
+
+
+def test_erasing_a_person_deletes_their_cv_files(
+    client: TestClient, session: Session, data_dir: Path
+) -> None:
+    need = company_need(session)
+    student = bearer(client, STUDENT)
+    assert apply(client, student, need.ref, cv_pdf(*STUDENT_CV)).status_code == 201
+    assert len(stored_files(data_dir)) == 1
+    user = session.scalar(select(User).where(User.email == STUDENT))
+    assert user is not None and user.person is not None
+    erased = client.delete(f"/api/v1/people/{user.person.ref}", headers=student)
+    assert erased.status_code == 204, erased.text
+    assert stored_files(data_dir) == []
+    assert session.scalar(select(func.count()).select_from(Application)) == 0
