@@ -405,4 +405,5 @@ def withdraw_interest_page(
     """Take back one's "Ça m'intéresse" (the offer page's button)."""
     require_role(user, *PERSON_ROLES)
     withdraw_interest(session, user, ref)
-    return redirect(request, f"/offres/{ref}", "offer.interest_withdrawn")
+    back = "/mes-mises-en-relation" if text(form, "retour") == "/mes-mises-en-relation" else None
+    return redirect(request, back or f"/offres/{ref}", "offer.interest_withdrawn")

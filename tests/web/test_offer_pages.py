@@ -231,3 +231,28 @@ def test_the_need_form_saves_level_languages_pay_deadline_and_end_date(
     assert str(need.deadline) == "2027-06-30" and str(need.end_date) == "2029-08-31"
     wrong = client.post("/besoins/nouveau", data={**data, "end_date": "2027-01-01"})
     assert wrong.status_code == 422 and 'id="f-end_date-error"' in wrong.text
+
+
+def test_an_interest_is_withdrawn_from_the_follow_up_page(
+    client: TestClient, session: Session
+) -> None:
+    need = company_need(session)
+    sign_in(client, STUDENT)
+    page = client.get(f"/offres/{need.ref}")
+    sent = client.post(
+        f"/besoins/{need.ref}/interet",
+        data={"csrf_token": csrf(page.text), "retour": f"/offres/{need.ref}"},
+        follow_redirects=False,
+    )
+    assert sent.headers["location"] == f"/offres/{need.ref}"
+    assert "Retirer mon intérêt" in client.get(f"/offres/{need.ref}").text
+    follow = client.get("/mes-mises-en-relation").text
+    assert f'action="/offres/{need.ref}/interet/retirer"' in follow
+    gone = client.post(
+        f"/offres/{need.ref}/interet/retirer",
+        data={"csrf_token": csrf(follow), "retour": "/mes-mises-en-relation"},
+        follow_redirects=False,
+    )
+    assert gone.headers["location"] == "/mes-mises-en-relation"
+    assert f'id="interet-{need.ref}"' not in client.get("/mes-mises-en-relation").text
+    assert "Ça m&#39;intéresse" in client.get(f"/offres/{need.ref}").text
