@@ -23,12 +23,20 @@ REFUSALS = {
 }
 
 
-def read_cv_upload(upload: UploadFile | None) -> cvs.ReadCv | None:
-    """The uploaded CV, checked; None when the form sent none (an empty file field)."""
-    if upload is None or not (upload.filename or ""):
+def read_cv_upload(upload: UploadFile | str | None) -> cvs.ReadCv | None:
+    """The uploaded CV, checked; None when the form sent none (an empty field).
+
+    A `cv` part sent as plain text rather than as a file is read as its bytes: it is then
+    refused as not being a PDF, like any other file that is not one.
+    """
+    if upload is None or upload == "":
+        return None
+    if isinstance(upload, str):
+        return cvs.read_cv(upload.encode()[: cvs.MAX_CV_BYTES + 1], "cv.pdf")
+    if not upload.filename:
         return None
     data = upload.file.read(cvs.MAX_CV_BYTES + 1)
-    return cvs.read_cv(data, upload.filename or "cv.pdf")
+    return cvs.read_cv(data, upload.filename)
 
 
 @router.post(
@@ -43,7 +51,7 @@ def apply(
     user: CurrentUser,
     ref: RefPath,
     message: Annotated[Text, Form(max_length=service.MAX_MESSAGE)] = "",
-    cv: Annotated[UploadFile | None, File(description="CV en PDF, 5 Mo au plus")] = None,
+    cv: Annotated[UploadFile | str | None, File(description="CV en PDF, 5 Mo au plus")] = None,
 ) -> ApplicationOut:
     """Postuler à un besoin / apply to a need (multipart : message, cv).
 

@@ -289,6 +289,11 @@ def withdraw(session: Session, user: User, application_id: int) -> Application:
     return application
 
 
+def applications_of(session: Session, person: Person) -> list[Application]:
+    """Every application the person sent (their data export lists them)."""
+    return repository.of_person(session, person.id)
+
+
 def forget_files(session: Session, person: Person, data_dir: Path) -> int:
     """Delete the CV files of a person's applications (their rows go with the person)."""
     names = repository.cv_files_of(session, person.id)

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from api.applications.service import forget_files
+from api.applications.service import applications_of, forget_files
 from api.core import policy
 from api.core.audit import actor_label, record
 from api.core.errors import Forbidden, Invalid, NotFound
@@ -23,6 +23,7 @@ from api.models import Consent, Need, Organisation, Person, User
 from api.people import repository
 from api.people.schemas import (
     AccountOut,
+    ApplicationAbout,
     AuditEntryOut,
     ConsentIn,
     ConsentOut,
@@ -252,6 +253,20 @@ def export_person(session: Session, user: User, ref: str) -> PersonExport:
             for suggestion, need in repository.suggestions_about(session, person.id)
         ],
         job_datings=_job_datings_of(session, person),
+        applications=[
+            ApplicationAbout(
+                need=_brief(a.need),
+                status=a.status,
+                message=a.message,
+                reason=a.reason,
+                cv_name=a.cv_name,
+                cv_skills=list(a.cv_skills or []),
+                created_at=a.created_at,
+                updated_at=a.updated_at,
+                history=[SuggestionEventOut.model_validate(e) for e in a.events],
+            )
+            for a in applications_of(session, person)
+        ],
         hackathons=[
             HackathonAbout(hackathon=event.name, team=member.team)
             for member, event in repository.hackathons_of(session, person.id)

@@ -268,7 +268,7 @@ def test_a_need_carries_pay_deadline_end_date_level_and_languages(client: TestCl
     assert wrong.json()["errors"][0]["field"] == "end_date"
 
 
-def test_erasing_a_person_deletes_their_cv_files(
+def test_the_export_lists_applications_and_erasure_deletes_the_cv_files(
     client: TestClient, session: Session, data_dir: Path
 ) -> None:
     need = company_need(session)
@@ -277,6 +277,11 @@ def test_erasing_a_person_deletes_their_cv_files(
     assert len(stored_files(data_dir)) == 1
     user = session.scalar(select(User).where(User.email == STUDENT))
     assert user is not None and user.person is not None
+    # The data export lists the application, CV name and skills found included.
+    export = client.get(f"/api/v1/people/{user.person.ref}/export", headers=student).json()
+    [sent] = export["applications"]
+    assert sent["need"]["ref"] == need.ref and sent["cv_name"] == "cv.pdf"
+    assert "Python" in sent["cv_skills"]
     erased = client.delete(f"/api/v1/people/{user.person.ref}", headers=student)
     assert erased.status_code == 204, erased.text
     assert stored_files(data_dir) == []
