@@ -37,6 +37,8 @@ from api.models import Need, User
 from api.needs import service
 from api.needs.schemas import NeedCreate, NeedUpdate
 from api.needs.service import MAX_TEXT, skill_hints
+from api.people.schemas import ProfileUpdate
+from api.people.service import person_of, update_profile
 from api.recommendations.service import interested_refs, pair_fit
 from api.review.service import withdraw_interest
 
@@ -407,3 +409,23 @@ def withdraw_interest_page(
     withdraw_interest(session, user, ref)
     back = "/mes-mises-en-relation" if text(form, "retour") == "/mes-mises-en-relation" else None
     return redirect(request, back or f"/offres/{ref}", "offer.interest_withdrawn")
+
+
+@router.post("/offres/{ref}/competences-cv")
+def add_cv_skills(
+    request: Request, session: SessionDep, user: SignedIn, form: Form, ref: RefPath
+) -> Response:
+    """Add to one's profile the skills found in the CV sent with one's application to this
+    offer (those the profile lacks)."""
+    require_role(user, *PERSON_ROLES)
+    person = person_of(user)
+    need = service.get_offer(session, user, ref)
+    application = applications.my_application_to(session, user, need)
+    found = list(application.cv_skills or []) if application is not None else []
+    have = {s.casefold() for s in person.skills}
+    new = [s for s in found if s.casefold() not in have]
+    if new:
+        update_profile(
+            session, user, person.ref, ProfileUpdate.model_validate({"skills": person.skills + new})
+        )
+    return redirect(request, f"/offres/{ref}#candidature", "offer.cv_skills_added")

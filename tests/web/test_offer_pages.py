@@ -123,6 +123,17 @@ def test_a_student_applies_from_the_offer_page_and_follows_it(
     after = client.get(f"/offres/{need.ref}").text
     assert "Candidature envoyée" in after and "Reçue" in after
     assert "Dans votre CV" in after  # skills of the CV the profile lacks, to add
+    added = client.post(
+        f"/offres/{need.ref}/competences-cv",
+        data={"csrf_token": csrf(after)},
+        follow_redirects=False,
+    )
+    assert added.status_code == 303
+    student = session.scalar(select(User).where(User.email == STUDENT))
+    assert student is not None and student.person is not None
+    session.refresh(student.person)
+    assert {"Python", "SQL", "Django"} <= set(student.person.skills)
+    assert "Dans votre CV" not in client.get(f"/offres/{need.ref}").text
     mine = client.get("/candidatures").text
     assert need.title in mine and 'data-status="received"' in mine
     assert "Retirer ma candidature" in mine

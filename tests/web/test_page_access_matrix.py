@@ -300,6 +300,7 @@ MATRIX: list[Page] = [
     Page("GET", "/offres/{ref}", "/offres/{need}", EVERYONE, public=True),
     Page("POST", "/offres/{ref}/postuler", "/offres/{need}/postuler", PEOPLE),
     Page("POST", "/offres/{ref}/interet/retirer", "/offres/{need}/interet/retirer", PEOPLE),
+    Page("POST", "/offres/{ref}/competences-cv", "/offres/{need}/competences-cv", PEOPLE),
     Page("GET", "/candidatures", "/candidatures", PEOPLE),
     Page(
         "POST",
