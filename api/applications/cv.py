@@ -83,9 +83,14 @@ def folder(data_dir: Path) -> Path:
     return path
 
 
-def store(data_dir: Path, cv: ReadCv) -> str:
-    """Write the CV under a new random name; that name."""
-    name = f"{secrets.token_hex(16)}.pdf"
+def new_name() -> str:
+    """A fresh random file name for a CV."""
+    return f"{secrets.token_hex(16)}.pdf"
+
+
+def store(data_dir: Path, cv: ReadCv, name: str | None = None) -> str:
+    """Write the CV under `name` (a new random one if not given); that name."""
+    name = name or new_name()
     target = folder(data_dir) / name
     # O_EXCL: never write through a file (or link) someone else put there.
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

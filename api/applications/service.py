@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.applications import cv as cvs
@@ -150,7 +151,8 @@ def apply(
 ) -> Application:
     """Send an application (message, optional CV already checked); it reaches the queue.
 
-    Every refusal comes before the CV is written, so a refused application stores nothing.
+    The CV file is written last, once the row is in place: a refused application, or one that
+    loses a race with the same person's other request, leaves no file behind.
     """
     need = get_or_404(session, Need, ref)
     check_can_apply(session, user, need)
@@ -158,11 +160,11 @@ def apply(
     if len(message) > MAX_MESSAGE:
         raise Invalid("message_too_long", field="message", limit=MAX_MESSAGE)
     application = repository.of_pair(session, person.id, need.id)
+    old_file = application.cv_file if application is not None else None
     if application is None:
         application = Application(person=person, need=need, events=[])
         session.add(application)
     else:  # sent again after a withdrawal: the same row, its history kept
-        cvs.remove(data_dir, application.cv_file)
         application.cv_file = application.cv_name = application.cv_bytes = None
         application.cv_skills = []
         application.reason = ""
@@ -170,16 +172,22 @@ def apply(
     application.message = message
     application.status = "received"
     if cv is not None:
-        application.cv_file = cvs.store(data_dir, cv)
+        application.cv_file = cvs.new_name()
         application.cv_name = cv.name
         application.cv_bytes = len(cv.data)
         application.cv_skills = list(cv.skills)
     application.events.append(
         ApplicationEvent(actor=actor_label(user), from_status=previous, to_status="received")
     )
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # the same person's other request applied first
+        raise Conflict("already_applied", ref=need.ref) from None
     enqueue_pair(session, matching, user, person, need, "application")
     application_received(session, user, application)
+    if cv is not None and application.cv_file:
+        cvs.store(data_dir, cv, application.cv_file)
+    cvs.remove(data_dir, old_file)  # the CV of the withdrawn application, replaced
     return application
 
 

@@ -286,3 +286,17 @@ def test_the_export_lists_applications_and_erasure_deletes_the_cv_files(
     assert erased.status_code == 204, erased.text
     assert stored_files(data_dir) == []
     assert session.scalar(select(func.count()).select_from(Application)) == 0
+
+
+def test_applying_again_after_withdrawing_replaces_the_cv(
+    client: TestClient, session: Session, data_dir: Path
+) -> None:
+    need = company_need(session)
+    student = bearer(client, STUDENT)
+    first = apply(client, student, need.ref, cv_pdf("Ancien CV", "Python")).json()
+    client.post(f"/api/v1/applications/{first['id']}/withdrawal", headers=student)
+    again = apply(client, student, need.ref, cv_pdf("Nouveau CV", "Python, SQL, Docker"))
+    assert again.status_code == 201
+    [kept] = stored_files(data_dir)
+    assert kept.read_bytes() == client.get(again.json()["cv"]["url"], headers=student).content
+    assert "Docker" in again.json()["cv"]["skills"]
