@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = session_factory(engine)
     app.state.matching = MatchingService(app.state.sessions, settings.embedding_model)
     app.state.error_page = error_page
+    app.state.error_page = applications_pages.error_page  # a CV over the body limit says so
     install_error_handlers(app)
     install_openapi(app)
     app.add_middleware(SecurityHeaders, trust_forwarded_proto=settings.trust_forwarded_proto)

@@ -3,13 +3,16 @@ company moves them on, the CV download, and a candidate's profile as a company s
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from api.applications import cv as cvs
 from api.applications import service
 from api.applications.schemas import StatusChange
+from api.core import rendering
 from api.core.deps import SessionDep
 from api.core.errors import AppError
 from api.core.inputs import DbId, RefPath
@@ -27,6 +30,17 @@ from api.core.rendering import (
 from api.core.vocabulary import PERSON_ROLES, STAFF_ROLES
 
 router = APIRouter(route_class=WebRoute)
+
+APPLY_PATH = re.compile(r"^/offres/[^/]+/postuler$")
+
+
+def error_page(request: Request, status_code: int, message_key: str) -> HTMLResponse:
+    """The error page, saying "your CV is too large" when an application's form was too large
+    to be read (the body limit answers before any route: the form cannot be shown again)."""
+    if status_code == 413 and APPLY_PATH.match(request.url.path):
+        message_key = "error.cv_too_large_page"
+    return rendering.error_page(request, status_code, message_key)
+
 
 # The statuses a company picks from, in the order an application usually goes.
 COMPANY_STATUSES = ("received", "seen", "interview", "retained", "hired", "refused")

@@ -267,3 +267,21 @@ def test_an_interest_is_withdrawn_from_the_follow_up_page(
     assert gone.headers["location"] == "/mes-mises-en-relation"
     assert f'id="interet-{need.ref}"' not in client.get("/mes-mises-en-relation").text
     assert "Ça m&#39;intéresse" in client.get(f"/offres/{need.ref}").text
+
+
+def test_a_cv_over_the_request_limit_gets_a_page_that_says_so(
+    client: TestClient, session: Session, data_dir: Path
+) -> None:
+    need = company_need(session)
+    sign_in(client, STUDENT)
+    token = csrf(client.get(f"/offres/{need.ref}").text)
+    response = client.post(
+        f"/offres/{need.ref}/postuler",
+        data={"csrf_token": token},
+        files={"cv": ("gros.pdf", b"%PDF-1.4\n" + b"0" * 6_000_000, "application/pdf")},
+        headers={"Accept": "text/html"},
+    )
+    assert response.status_code == 413
+    assert "Votre CV dépasse 5 Mo" in response.text
+    assert session.scalar(select(func.count()).select_from(Application)) == 0
+    assert not list(data_dir.rglob("*.pdf"))
