@@ -14,6 +14,8 @@ from api.accounts import api as accounts_api
 from api.accounts import pages as accounts_pages
 from api.allocations import api as allocations_api
 from api.allocations import pages as allocations_pages
+from api.applications import api as applications_api
+from api.applications import pages as applications_pages
 from api.core import docs, health
 from api.core.db import check_connection, make_engine, session_factory
 from api.core.errors import install_error_handlers
@@ -50,6 +52,7 @@ API_ROUTERS = (
     allocations_api,
     jobdating_api,
     hackathons_api,
+    applications_api,
 )
 # Pages: a fixed path is registered before a parametrised one it could be read as
 # (needs' "/besoins/nouveau" before review's and recommendations' "/besoins/{ref}/...").
@@ -64,6 +67,7 @@ PAGE_ROUTERS = (
     hackathons_pages,
     dashboard_pages,
     imports_pages,
+    applications_pages,
 )
 
 
@@ -100,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sessions, settings.embedding_model, esco_dir=settings.esco_dir
     )
     app.state.error_page = error_page
+    app.state.error_page = applications_pages.error_page  # a CV over the body limit says so
     install_error_handlers(app)
     install_openapi(app)
     app.add_middleware(SecurityHeaders, trust_forwarded_proto=settings.trust_forwarded_proto)

@@ -191,6 +191,9 @@ class Need(Base):
     duration_months: Mapped[int | None] = mapped_column(Integer)
     places: Mapped[int] = mapped_column(Integer, default=1)
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    deadline: Mapped[date | None] = mapped_column(Date)  # last day to apply
+    pay: Mapped[str | None] = mapped_column(String(200))  # as the company words it
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -581,3 +584,54 @@ class RateLimit(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
     expires_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+APPLICATION_STATUSES = vocabulary.APPLICATION_STATUSES
+
+
+class Application(Base):
+    """A person applied to a need: their message, their CV (a file under the data folder) and
+    where the company has got to with it."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        UniqueConstraint("person_id", "need_id", name="person_need"),
+        CheckConstraint(_in("status", APPLICATION_STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"), index=True)
+    message: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="received", index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")  # why it was refused
+    cv_file: Mapped[str | None] = mapped_column(String(80))  # name of the file on disk
+    cv_name: Mapped[str | None] = mapped_column(String(200))  # the name it was sent under
+    cv_bytes: Mapped[int | None] = mapped_column(Integer)
+    cv_skills: Mapped[list[str]] = mapped_column(default=list)  # vocabulary skills found in it
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    person: Mapped[Person] = relationship(lazy="joined")
+    need: Mapped[Need] = relationship(lazy="joined")
+    events: Mapped[list[ApplicationEvent]] = relationship(
+        cascade="all, delete-orphan", order_by="ApplicationEvent.id", lazy="selectin"
+    )
+
+
+class ApplicationEvent(Base):
+    """One step of an application: who moved it from which status to which, and why."""
+
+    __tablename__ = "application_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    actor: Mapped[str] = mapped_column(String(254))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

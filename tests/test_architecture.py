@@ -19,6 +19,7 @@ DOMAINS = (
     "hackathons",
     "imports",
     "dashboard",
+    "applications",
 )
 QUERY_METHODS = {"execute", "scalars", "scalar", "get", "query"}
 

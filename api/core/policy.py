@@ -6,7 +6,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from api.core.errors import Forbidden, NotFound, Unauthorized
-from api.models import Consent, Need, Person, Suggestion, User
+from api.models import Application, Consent, Need, Person, Suggestion, User
 
 STAFF = ("coordinator", "admin")
 
@@ -27,6 +27,18 @@ def introduced_to(session: Session, organisation_id: int, person_id: int) -> boo
     return bool(session.scalar(query))
 
 
+def applied_to(session: Session, organisation_id: int, person_id: int) -> bool:
+    """The person applied to one of the organisation's needs (and did not withdraw)."""
+    query = select(
+        exists().where(
+            Application.person_id == person_id,
+            Application.status != "withdrawn",
+            Application.need_id.in_(select(Need.id).where(Need.organisation_id == organisation_id)),
+        )
+    )
+    return bool(session.scalar(query))
+
+
 def can_view_person(session: Session, user: User | None, person: Person) -> bool:
     if user is None:
         return False
@@ -34,7 +46,11 @@ def can_view_person(session: Session, user: User | None, person: Person) -> bool
         return True
     if user.role == "company" and user.organisation_id is not None:
         consented = person.consent is not None and person.consent.companies_may_view
-        return consented or introduced_to(session, user.organisation_id, person.id)
+        return (
+            consented
+            or introduced_to(session, user.organisation_id, person.id)
+            or applied_to(session, user.organisation_id, person.id)
+        )
     return False
 
 
@@ -57,7 +73,15 @@ def visible_people_clause(user: User | None):  # type: ignore[no-untyped-def]
                 ),
             )
         )
-        return own | consented | introduced
+        applied = Person.id.in_(
+            select(Application.person_id).where(
+                Application.status != "withdrawn",
+                Application.need_id.in_(
+                    select(Need.id).where(Need.organisation_id == user.organisation_id)
+                ),
+            )
+        )
+        return own | consented | introduced | applied
     return own
 
 

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     esco_dir: Path | None = None
     embedding_model: str = "use-multilingual"
     max_request_bytes: int = 5 * 1024 * 1024
+    # Files the service keeps: the CVs sent with applications (under cvs/), never served
+    # statically; only the applicant, the need's organisation and staff may download one.
+    data_dir: Path = ROOT / "var"
     access_token_minutes: int = Field(default=60 * 8, ge=1, le=60 * 24 * 30)
     # Failed sign-ins allowed per account and per client address in one window, after which
     # sign-in answers 429 until the window ends (api/accounts/throttle.py).

@@ -20,6 +20,17 @@ ORGANISATION_KINDS: tuple[str, ...] = tuple(kind.value for kind in OrganisationK
 REMOTE_MODES: tuple[str, ...] = tuple(mode.value for mode in Remote)
 LEVELS: tuple[str, ...] = ENGINE_LEVELS
 SUGGESTION_STATUSES: tuple[str, ...] = ("proposed", "approved", "rejected", "introduced", "hired")
+# An application, as the company moves it (reçue, vue, entretien, retenue, refusée, embauche),
+# or withdrawn by the person who sent it.
+APPLICATION_STATUSES: tuple[str, ...] = (
+    "received",
+    "seen",
+    "interview",
+    "retained",
+    "refused",
+    "hired",
+    "withdrawn",
+)
 
 # Accounts: people and companies sign up themselves; staff accounts are created by an admin.
 SELF_SERVICE_ROLES: tuple[str, ...] = ("student", "researcher", "company")
@@ -35,3 +46,6 @@ SuggestionStatusName = Literal["proposed", "approved", "rejected", "introduced",
 LevelName = Literal["bac", "bac+1", "bac+2", "bac+3", "bac+4", "bac+5", "doctorat"]
 SelfServiceRole = Literal["student", "researcher", "company"]
 Role = Literal["student", "researcher", "company", "coordinator", "admin"]
+ApplicationStatusName = Literal[
+    "received", "seen", "interview", "retained", "refused", "hired", "withdrawn"
+]

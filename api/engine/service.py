@@ -27,8 +27,8 @@ from matching.encoders import CachedEncoder, Encoder, Vectors, load_encoder
 from matching.index import Document, Exclusions, Features, Featurizer, LiveIndex, Snapshot, Weights
 from matching.skills import SkillVocabulary
 from matching.taxonomy import EscoFormatError, EscoTaxonomy
+from matching.types import Explanation, Place, Suggestion
 from matching.types import Need as EngineNeed
-from matching.types import Place, Suggestion
 from matching.types import Profile as EngineProfile
 
 log = logging.getLogger(__name__)
@@ -289,6 +289,10 @@ class Indexes:
             replace(s, explanation=written(s.explanation)) if s.explanation is not None else s
             for s in ranked
         ]
+
+    def explain(self, need: EngineNeed, profile: EngineProfile) -> Explanation:
+        """The explanation of one pair (the need must be indexed), written out."""
+        return written(self.needs.explain(need, profile, self.weights))
 
     def exclusions(self, profile: EngineProfile, mask: BoolArray) -> Exclusions:
         return self.needs.exclusions(profile, mask)

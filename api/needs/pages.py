@@ -3,33 +3,44 @@ as it types."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
+from starlette.datastructures import UploadFile as StarletteUpload
 
+from api.applications import service as applications
+from api.applications.cv import MAX_CV_BYTES, read_cv
 from api.core.deps import SessionDep
 from api.core.errors import AppError, NotFound
 from api.core.inputs import RefPath
+from api.core.pagination import page_number, pager
 from api.core.rendering import (
     TEMPLATES,
     Form,
     SignedIn,
     WebRoute,
+    WebUser,
     field_errors,
+    language,
     redirect,
     render,
     require_role,
     split_list,
     text,
 )
-from api.core.vocabulary import NEED_KINDS, REMOTE_MODES
+from api.core.vocabulary import LEVELS, NEED_KINDS, PERSON_ROLES, REMOTE_MODES
 from api.models import Need, User
 from api.needs import service
 from api.needs.schemas import NeedCreate, NeedUpdate
 from api.needs.service import MAX_TEXT, skill_hints
+from api.people.schemas import ProfileUpdate
+from api.people.service import person_of, update_profile
+from api.recommendations.service import interested_refs, pair_fit
+from api.review.service import withdraw_interest
 
 router = APIRouter(route_class=WebRoute)
 
@@ -44,8 +55,14 @@ NEED_FIELDS = (
     "start_date",
     "duration_months",
     "places",
+    "end_date",
+    "deadline",
+    "level_min",
+    "languages",
+    "pay",
 )
 ADD_FIELD = "ajouter_competence"
+LEVEL_CHOICES = ("", *LEVELS)  # "" = no minimum level
 
 # The need form (new and edit, every path that renders it) shows the hints without JavaScript.
 TEMPLATES.env.globals["skill_hints"] = skill_hints
@@ -70,6 +87,11 @@ def _body(values: dict[str, Any], town: str | None) -> dict[str, Any]:
         "start_date": values["start_date"] or None,
         "duration_months": values["duration_months"] or None,
         "places": values["places"] or 1,
+        "end_date": values["end_date"] or None,
+        "deadline": values["deadline"] or None,
+        "level_min": values["level_min"] or None,
+        "languages": split_list(values["languages"]),
+        "pay": values["pay"] or None,
     }
 
 
@@ -91,6 +113,7 @@ def _form(
         errors=errors or {},
         kinds=NEED_KINDS,
         remote=REMOTE_MODES,
+        levels=LEVEL_CHOICES,
     )
 
 
@@ -114,6 +137,7 @@ def new_need_page(request: Request, user: SignedIn) -> Response:
         errors={},
         kinds=NEED_KINDS,
         remote=REMOTE_MODES,
+        levels=LEVEL_CHOICES,
     )
 
 
@@ -136,6 +160,7 @@ def post_need(request: Request, session: SessionDep, user: SignedIn, form: Form)
             errors=errors,
             kinds=NEED_KINDS,
             remote=REMOTE_MODES,
+            levels=LEVEL_CHOICES,
         )
     return redirect(request, f"/besoins/{need.ref}/candidats", "need.created")
 
@@ -158,6 +183,11 @@ def _values(need: Need) -> dict[str, Any]:
         "start_date": need.start_date.isoformat() if need.start_date else "",
         "duration_months": "" if need.duration_months is None else str(need.duration_months),
         "places": str(need.places),
+        "end_date": need.end_date.isoformat() if need.end_date else "",
+        "deadline": need.deadline.isoformat() if need.deadline else "",
+        "level_min": need.level_min or "",
+        "languages": ", ".join(need.languages or []),
+        "pay": need.pay or "",
     }
 
 
@@ -227,3 +257,175 @@ def set_need_open(
     return redirect(
         request, f"/besoins#besoin-{ref}", "need.reopened" if is_open else "need.closed"
     )
+
+
+# --------------------------------------------------------------------------- public offers
+
+OFFERS = 20
+
+
+def _start(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@router.get("/offres")
+def offers_page(
+    request: Request,
+    session: SessionDep,
+    user: WebUser,
+    q: str = "",
+    type: str | None = None,
+    territoire: str | None = None,
+    teletravail: str | None = None,
+    debut: str | None = None,
+    page: str = "1",
+) -> Response:
+    """The open needs, for everyone: search, filters and pages (bookmarkable GET URLs)."""
+    territories = service.offer_territories(session)
+    q = q.strip()[:200]
+    kind = type if type in NEED_KINDS else None
+    territory = territoire if territoire in territories else None
+    remote = teletravail if teletravail in REMOTE_MODES else None
+    start_from = _start(debut)
+    number = page_number(page)
+    needs, total = service.open_offers(
+        session,
+        q=q,
+        kind=kind,
+        territory=territory,
+        remote=remote,
+        start_from=start_from,
+        limit=OFFERS,
+        offset=(number - 1) * OFFERS,
+    )
+    filters = {"kind": kind, "territory": territory, "remote": remote, "start_from": start_from}
+    params = {
+        "q": q or None,
+        "type": kind,
+        "territoire": territory,
+        "teletravail": remote,
+        "debut": start_from.isoformat() if start_from else None,
+    }
+    return render(
+        request,
+        "web/offers.html",
+        user,
+        needs=needs,
+        total=total,
+        q=q,
+        filters=filters,
+        filtered=any(params.values()),
+        kinds=NEED_KINDS,
+        territories=territories,
+        remote_options=REMOTE_MODES,
+        paging=pager("/offres", params, number, total=total, size=OFFERS),
+    )
+
+
+def _offer(
+    request: Request,
+    session: SessionDep,
+    user: User | None,
+    ref: str,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    need = service.get_offer(session, user, ref)
+    fit = None
+    application = applications.my_application_to(session, user, need)
+    interested = False
+    missing_skills: list[str] = []
+    if user is not None and user.role in PERSON_ROLES and user.person is not None:
+        fit = pair_fit(session, request.app.state.matching, user.person, need)
+        interested = need.ref in interested_refs(session, user.person)
+        if application is not None and application.cv_skills:
+            have = {s.casefold() for s in user.person.skills}
+            missing_skills = [s for s in application.cv_skills if s.casefold() not in have]
+    return render(
+        request,
+        "web/offer.html",
+        user,
+        status_code,
+        need=need,
+        fit=fit,
+        application=application,
+        interested=interested,
+        cv_skills_to_add=missing_skills,
+        values=values or {},
+        errors=errors or {},
+        max_cv_mb=MAX_CV_BYTES // 1_000_000,
+    )
+
+
+@router.get("/offres/{ref}")
+def offer_page(request: Request, session: SessionDep, user: WebUser, ref: RefPath) -> Response:
+    """One offer in full; for a signed-in student or researcher, how it fits them and why."""
+    return _offer(request, session, user, ref)
+
+
+@router.post("/offres/{ref}/postuler")
+def apply_page(
+    request: Request, session: SessionDep, user: SignedIn, form: Form, ref: RefPath
+) -> Response:
+    """Send an application (a message and an optional PDF CV) from the offer page."""
+    require_role(user, *PERSON_ROLES)
+    message = text(form, "message")
+    upload = form.get("cv")
+    try:
+        read = None
+        if isinstance(upload, StarletteUpload) and upload.filename:
+            read = read_cv(upload.file.read(MAX_CV_BYTES + 1), upload.filename)
+        applications.apply(
+            session,
+            request.app.state.matching,
+            user,
+            ref,
+            message,
+            read,
+            request.app.state.settings.data_dir,
+        )
+    except AppError as exc:
+        if exc.status_code == 404:
+            raise
+        session.rollback()
+        errors = {exc.field or "form": exc.text(language(request))}
+        return _offer(
+            request, session, user, ref, values={"message": message}, errors=errors, status_code=422
+        )
+    return redirect(request, f"/offres/{ref}#candidature", "application.sent")
+
+
+@router.post("/offres/{ref}/interet/retirer")
+def withdraw_interest_page(
+    request: Request, session: SessionDep, user: SignedIn, form: Form, ref: RefPath
+) -> Response:
+    """Take back one's "Ça m'intéresse" (the offer page's button)."""
+    require_role(user, *PERSON_ROLES)
+    withdraw_interest(session, user, ref)
+    back = "/mes-mises-en-relation" if text(form, "retour") == "/mes-mises-en-relation" else None
+    return redirect(request, back or f"/offres/{ref}", "offer.interest_withdrawn")
+
+
+@router.post("/offres/{ref}/competences-cv")
+def add_cv_skills(
+    request: Request, session: SessionDep, user: SignedIn, form: Form, ref: RefPath
+) -> Response:
+    """Add to one's profile the skills found in the CV sent with one's application to this
+    offer (those the profile lacks)."""
+    require_role(user, *PERSON_ROLES)
+    person = person_of(user)
+    need = service.get_offer(session, user, ref)
+    application = applications.my_application_to(session, user, need)
+    found = list(application.cv_skills or []) if application is not None else []
+    have = {s.casefold() for s in person.skills}
+    new = [s for s in found if s.casefold() not in have]
+    if new:
+        update_profile(
+            session, user, person.ref, ProfileUpdate.model_validate({"skills": person.skills + new})
+        )
+    return redirect(request, f"/offres/{ref}#candidature", "offer.cv_skills_added")

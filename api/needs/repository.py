@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from api.core.repository import paged, skill_ids
@@ -68,3 +69,54 @@ def set_need_skills(need: Need, required: Sequence[Skill], nice: Sequence[Skill]
         link.position = position
         links.append(link)
     need.skill_links = links
+
+
+def _like(word: str) -> str:
+    escaped = word.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def open_offers(
+    session: Session,
+    *,
+    words: Sequence[str],
+    kind: str | None,
+    territory: str | None,
+    remote: str | None,
+    start_from: date | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Need], int]:
+    """One page of the open needs, newest first: each word in the title, description,
+    organisation or town; then the filters."""
+    query = (
+        select(Need)
+        .join(Organisation, Organisation.id == Need.organisation_id)
+        .where(Need.is_open)
+        .order_by(Need.created_at.desc(), Need.ref)
+    )
+    for word in words:
+        pattern = _like(word)
+        query = query.where(
+            or_(
+                *(
+                    func.lower(column).like(pattern, escape="\\")
+                    for column in (Need.title, Need.description, Organisation.name, Need.town)
+                )
+            )
+        )
+    if kind:
+        query = query.where(Need.kind == kind)
+    if territory:
+        query = query.where(Need.territory == territory)
+    if remote:
+        query = query.where(Need.remote == remote)
+    if start_from:
+        query = query.where(Need.start_date >= start_from)
+    return paged(session, query, limit, offset)
+
+
+def open_territories(session: Session) -> list[str]:
+    """Territories that have open needs (the choices of the offers' filter)."""
+    found = session.scalars(select(Need.territory).where(Need.is_open).distinct())
+    return sorted(t for t in found if t)

@@ -30,6 +30,9 @@ class NeedOut(BaseModel):
     duration_months: int | None
     places: int
     is_open: bool
+    end_date: date | None = None
+    deadline: date | None = None
+    pay: str | None = None
 
 
 class _NeedFields(Input):
@@ -46,6 +49,15 @@ class _NeedFields(Input):
     duration_months: int | None = Field(default=None, ge=0, le=120)
     places: int = Field(default=1, ge=0, le=10_000)
     is_open: bool = True
+    end_date: Day | None = None
+    deadline: Day | None = Field(
+        default=None, description="Date limite de candidature / last day to apply"
+    )
+    pay: Line | None = Field(
+        default=None,
+        max_length=200,
+        description="Rémunération, telle que l'entreprise l'écrit / pay, as the company words it",
+    )
 
 
 class NeedCreate(_NeedFields):

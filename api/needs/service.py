@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy.orm import Session
 
 from api.core.audit import record
-from api.core.errors import Forbidden, Invalid
+from api.core.errors import Forbidden, Invalid, NotFound
 from api.core.policy import ensure_own_need
 from api.core.repository import get_by_ref, get_or_404, new_ref
 from api.core.skills import SkillResolver
@@ -19,6 +21,7 @@ from matching.skills import SkillVocabulary
 SKILL_FIELDS = ("skills", "nice_to_have")
 MAX_TEXT = 5_000  # a long job ad is ~3,000 characters; more is not a description being typed
 MAX_HINTS = 12
+MAX_WORDS = 8  # a search is a few words; more only slows the query down
 
 
 def list_needs(
@@ -39,6 +42,50 @@ def list_needs(
         organisation=organisation,
         limit=limit,
         offset=offset,
+    )
+
+
+def open_offers(
+    session: Session,
+    *,
+    q: str,
+    kind: str | None,
+    territory: str | None,
+    remote: str | None,
+    start_from: date | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Need], int]:
+    """The open needs anyone may read, searched by words (all of them) and filtered."""
+    words = [w for w in q.split() if w][:MAX_WORDS]
+    return repository.open_offers(
+        session,
+        words=words,
+        kind=kind,
+        territory=territory,
+        remote=remote,
+        start_from=start_from,
+        limit=limit,
+        offset=offset,
+    )
+
+
+def offer_territories(session: Session) -> list[str]:
+    return repository.open_territories(session)
+
+
+def get_offer(session: Session, user: User | None, ref: str) -> Need:
+    """A need as its offer page shows it: open ones to anyone; a closed one only to its
+    organisation and staff (others read it as not found)."""
+    need = get_or_404(session, Need, ref)
+    if not need.is_open and not (user is not None and _may_edit(user, need)):
+        raise NotFound("need", ref)
+    return need
+
+
+def _may_edit(user: User, need: Need) -> bool:
+    return user.role in ("coordinator", "admin") or (
+        user.role == "company" and user.organisation_id == need.organisation_id
     )
 
 
@@ -80,6 +127,11 @@ def _apply_skills(session: Session, need: Need, changes: dict[str, list[str]]) -
     repository.set_need_skills(need, resolver.resolve_all(required), resolver.resolve_all(nice))
 
 
+def _check_dates(need: Need) -> None:
+    if need.start_date and need.end_date and need.end_date < need.start_date:
+        raise Invalid("dates_order", field="end_date")
+
+
 def create_need(session: Session, user: User, body: NeedCreate) -> Need:
     """Publish a need for the user's organisation (any organisation, for an admin)."""
     organisation = _publisher(session, user, body.organisation)
@@ -99,6 +151,7 @@ def create_need(session: Session, user: User, body: NeedCreate) -> Need:
         **fields,
         **where,
     )
+    _check_dates(need)
     session.add(need)
     _apply_skills(session, need, {"skills": body.skills, "nice_to_have": body.nice_to_have})
     session.flush()
@@ -119,6 +172,7 @@ def update_need(session: Session, user: User, ref: str, body: NeedUpdate) -> Nee
             setattr(need, name, value)
     for name, value in changes.items():
         setattr(need, name, list(value) if isinstance(value, list) else value)
+    _check_dates(need)
     session.flush()
     record(session, user, "need.update", "need", need.ref, fields=sorted(body.model_fields_set))
     corpus.changed(session, "need", [need.ref])

@@ -137,7 +137,9 @@ def erase_person(
     Suggestions and their decision history are kept for the coordinators' statistics, with the
     person removed (person NULL) and their name and e-mail scrubbed from the texts.
     """
-    service.erase_person(session, request.app.state.matching, user, ref)
+    service.erase_person(
+        session, request.app.state.matching, user, ref, request.app.state.settings.data_dir
+    )
     return Response(status_code=204)
 
 

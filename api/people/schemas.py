@@ -152,6 +152,20 @@ class SuggestionAbout(BaseModel):
     history: list[SuggestionEventOut]
 
 
+class ApplicationAbout(BaseModel):
+    """An application the person sent: its message, CV (name and skills found) and history."""
+
+    need: NeedBrief
+    status: str
+    message: str
+    reason: str
+    cv_name: str | None
+    cv_skills: list[str]
+    created_at: datetime
+    updated_at: datetime
+    history: list[SuggestionEventOut]
+
+
 class AuditEntryOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -196,4 +210,5 @@ class PersonExport(BaseModel):
     suggestions: list[SuggestionAbout]
     job_datings: list[JobDatingAbout] = []
     hackathons: list[HackathonAbout] = []
+    applications: list[ApplicationAbout] = []
     audit: list[AuditEntryOut]

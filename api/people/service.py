@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api.applications.service import applications_of, forget_files
 from api.core import policy
 from api.core.audit import actor_label, record
 from api.core.errors import Forbidden, Invalid, NotFound
@@ -21,6 +23,7 @@ from api.models import Consent, Need, Organisation, Person, User
 from api.people import repository
 from api.people.schemas import (
     AccountOut,
+    ApplicationAbout,
     AuditEntryOut,
     ConsentIn,
     ConsentOut,
@@ -250,6 +253,20 @@ def export_person(session: Session, user: User, ref: str) -> PersonExport:
             for suggestion, need in repository.suggestions_about(session, person.id)
         ],
         job_datings=_job_datings_of(session, person),
+        applications=[
+            ApplicationAbout(
+                need=_brief(a.need),
+                status=a.status,
+                message=a.message,
+                reason=a.reason,
+                cv_name=a.cv_name,
+                cv_skills=list(a.cv_skills or []),
+                created_at=a.created_at,
+                updated_at=a.updated_at,
+                history=[SuggestionEventOut.model_validate(e) for e in a.events],
+            )
+            for a in applications_of(session, person)
+        ],
         hackathons=[
             HackathonAbout(hackathon=event.name, team=member.team)
             for member, event in repository.hackathons_of(session, person.id)
@@ -296,11 +313,18 @@ def embedding_keys(person: Person) -> list[str]:
     return [text_key(f"{role}\x00{text}") for text in sorted(texts) for role in ("s", "q", "d")]
 
 
-def erase_person(session: Session, matching: MatchingService, user: User, ref: str) -> None:
+def erase_person(
+    session: Session,
+    matching: MatchingService,
+    user: User,
+    ref: str,
+    data_dir: Path | None = None,
+) -> None:
     """Erase the person and their account (right to erasure); decisions stay, anonymised.
 
     Suggestions and their decision history are kept for the coordinators' statistics, with the
-    person removed (person NULL) and their name and e-mail scrubbed from the texts.
+    person removed (person NULL) and their name and e-mail scrubbed from the texts. Their
+    applications go with them (foreign keys cascade), and so do the CV files under `data_dir`.
     """
     person = get_or_404(session, Person, ref)
     ensure_own_person(user, person)
@@ -311,6 +335,8 @@ def erase_person(session: Session, matching: MatchingService, user: User, ref: s
     actor = f"{user.role}:{repository.ERASED}" if erasing_self else actor_label(user)
     keys = embedding_keys(person)
     matching.forget_vectors(keys)
+    if data_dir is not None:
+        forget_files(session, person, data_dir)
     counts = repository.erase_person(
         session, person, secrets_=_secrets(person, account), actors=actors, embedding_keys=keys
     )

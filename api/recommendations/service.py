@@ -6,6 +6,7 @@ see, the filters) becomes the mask the engine ranks under.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -292,3 +293,47 @@ def interested_refs(session: Session, person: Person) -> set[str]:
 
 def shortlisted_refs(session: Session, need: Need) -> set[str]:
     return repository.shortlisted_refs(session, need.id)
+
+
+# Where a need stands among those a person may be offered, as a share of them: the level of fit
+# the offer page shows. Ranks, not scores: scores are on each model's own scale.
+FIT_LEVELS = ((0.1, "strong"), (0.33, "good"))
+
+
+@dataclass(frozen=True)
+class PairFit:
+    """How one need fits one person: level, place among the open needs, and why."""
+
+    level: str  # strong, good, weak, ruled_out (a hard constraint), or empty (nothing to compare)
+    score: float  # the ranking's fused score (0 when ruled out or empty)
+    position: int | None  # 1 = the person's best open need
+    among: int  # open needs the person may be offered
+    explanation: ExplanationOut | None
+    missing: tuple[str, ...] = ()  # profile fields to fill in first
+
+
+def pair_fit(session: Session, matching: MatchingService, person: Person, need: Need) -> PairFit:
+    """The fit of one open need for one person, for the offer page and the review queue.
+
+    The person is ranked against every open need (scores only, without explanations), which
+    places this one among them; the explanation is the engine's for this pair alone.
+    """
+    profile = to_profile(person)
+    missing = tuple(missing_fields(profile))
+    if missing:
+        return PairFit("empty", 0.0, None, 0, None, missing)
+    indexes = matching.indexes(session)
+    if len(indexes.needs) == 0 or not need.is_open:
+        return PairFit("empty", 0.0, None, 0, None)
+    mask = indexes.needs.mask_ids(need_filters(session, None, None, None))
+    ranked = indexes.rank_needs(profile, max(int(mask.sum()), 1), explain=0, mask=mask)
+    found = next((s for s in ranked if s.doc_id == need.ref), None)
+    try:
+        explanation = explanation_out(indexes.explain(to_need(need), profile))
+    except (KeyError, ValueError):  # a need not indexed yet (a bulk import moments ago)
+        explanation = None
+    if found is None:
+        return PairFit("ruled_out", 0.0, None, len(ranked), explanation)
+    share = (found.rank - 1) / len(ranked)
+    level = next((name for limit, name in FIT_LEVELS if share <= limit), "weak")
+    return PairFit(level, round(found.score, 4), found.rank, len(ranked), explanation)

@@ -62,9 +62,9 @@ def edit(
 
 
 @router.put("/needs/{ref}/interest", status_code=204)
-def mark_interest(session: SessionDep, user: CurrentUser, ref: RefPath) -> None:
-    """Marquer son intérêt pour un besoin / mark interest in a need."""
-    service.mark_interest(session, user, ref)
+def mark_interest(request: Request, session: SessionDep, user: CurrentUser, ref: RefPath) -> None:
+    """Marquer son intérêt pour un besoin / mark interest in a need (la coordination le voit)."""
+    service.mark_interest(session, user, ref, request.app.state.matching)
 
 
 @router.delete("/needs/{ref}/interest", status_code=204)

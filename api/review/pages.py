@@ -132,10 +132,12 @@ def interest(
     request: Request, session: SessionDep, user: SignedIn, form: Form, ref: RefPath
 ) -> Response:
     _person_user(user)
-    service.mark_interest(session, user, ref)
+    service.mark_interest(session, user, ref, request.app.state.matching)
     if request.headers.get("hx-request"):
         return render(request, "web/_interest_done.html", user, ref=ref)
     back = safe_next(text(form, "retour"), "/recommandations")  # keeps the filters and page
+    if back.startswith("/offres/"):  # the offer page's button
+        return redirect(request, back, "reco.interest_done")
     if not back.startswith("/recommandations"):
         back = "/recommandations"
     return redirect(request, f"{back}#besoin-{ref}", "reco.interest_done")

@@ -5,7 +5,15 @@ from __future__ import annotations
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
-from api.models import AuditEntry, Interest, Need, Person, Shortlist, Suggestion
+from api.models import (
+    Application,
+    AuditEntry,
+    Interest,
+    Need,
+    Person,
+    Shortlist,
+    Suggestion,
+)
 
 
 def open_needs(session: Session) -> list[Need]:
@@ -95,3 +103,21 @@ def audit_page(session: Session, limit: int, offset: int) -> list[AuditEntry]:
             select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
         )
     )
+
+
+def suggestion_for(session: Session, person_id: int, need_id: int) -> Suggestion | None:
+    return session.scalars(
+        select(Suggestion).where(Suggestion.person_id == person_id, Suggestion.need_id == need_id)
+    ).one_or_none()
+
+
+def has_applied(session: Session, person_id: int, need_id: int) -> bool:
+    """An application of the person to the need that they have not withdrawn."""
+    query = select(
+        exists().where(
+            Application.person_id == person_id,
+            Application.need_id == need_id,
+            Application.status != "withdrawn",
+        )
+    )
+    return bool(session.scalar(query))

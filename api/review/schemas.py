@@ -43,6 +43,7 @@ class SuggestionOut(BaseModel):
     person_interested: bool
     company_shortlisted: bool
     explanation: dict[str, Any]
+    applied: bool = Field(default=False, description="La personne a postulé / the person applied")
     history: list[EventOut]
 
 

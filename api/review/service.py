@@ -16,7 +16,7 @@ from api.core.repository import get_or_404
 from api.engine.service import MatchingService, to_need, to_profile
 from api.models import Interest, Need, Person, Shortlist, Suggestion, SuggestionEvent, User
 from api.people import repository as people_repository
-from api.recommendations.service import explanation_json
+from api.recommendations.service import explanation_json, pair_fit
 from api.review import repository
 from api.review.schemas import (
     AuditOut,
@@ -112,6 +112,8 @@ def suggestion_out(session: Session, row: Suggestion) -> SuggestionOut:
         person_interested=interested,
         company_shortlisted=shortlisted,
         explanation=row.explanation or {},
+        applied=row.person_id is not None
+        and repository.has_applied(session, row.person_id, row.need_id),
         history=[
             EventOut(
                 actor=e.actor,
@@ -184,13 +186,44 @@ def _own_person(user: User) -> int:
     return user.person_id
 
 
-def mark_interest(session: Session, user: User, ref: str) -> None:
-    """The user (a student or researcher) says they are interested in a need."""
+def enqueue_pair(
+    session: Session, matching: MatchingService, user: User, person: Person, need: Need, why: str
+) -> Suggestion:
+    """Bring a pair the person asked for (an interest, an application) to the coordinators'
+    queue: its suggestion, made now with the engine's score and explanation if there is none.
+
+    A suggestion already there keeps its status and history; the queue flags it either way.
+    """
+    row = repository.suggestion_for(session, person.id, need.id)
+    if row is not None:
+        return row
+    fit = pair_fit(session, matching, person, need)
+    row = Suggestion(
+        person_id=person.id,
+        need_id=need.id,
+        score=fit.score,
+        explanation=fit.explanation.model_dump() if fit.explanation is not None else {},
+    )
+    row.events = [
+        SuggestionEvent(actor=actor_label(user), from_status=None, to_status="proposed", reason=why)
+    ]
+    session.add(row)
+    session.flush()
+    return row
+
+
+def mark_interest(
+    session: Session, user: User, ref: str, matching: MatchingService | None = None
+) -> None:
+    """The user (a student or researcher) says they are interested in a need; with the engine
+    at hand, the pair reaches the coordinators' queue."""
     person_id = _own_person(user)
     need = get_or_404(session, Need, ref)
     if repository.get_interest(session, person_id, need.id) is None:
         session.add(Interest(person_id=person_id, need_id=need.id))
         record(session, user, "interest", "need", ref)
+    if matching is not None and need.is_open and user.person is not None:
+        enqueue_pair(session, matching, user, user.person, need, "interest")
 
 
 def withdraw_interest(session: Session, user: User, ref: str) -> None:

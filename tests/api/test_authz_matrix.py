@@ -13,6 +13,7 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,9 +22,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.applications import cv as cvs
 from api.core.security import hash_password
 from api.engine.service import MatchingService
 from api.models import (
+    Application,
     Consent,
     HackathonEvent,
     HackathonMember,
@@ -109,6 +112,7 @@ class World:
 
     refs: dict[str, str] = field(default_factory=dict)
     ids: dict[str, int] = field(default_factory=dict)
+    cv_name: str = ""  # the CV of the researcher's application, written by the fixture
 
 
 def _build(session: Session) -> World:
@@ -132,6 +136,20 @@ def _build(session: Session) -> World:
         "introduced": add_person(session, "T-MX-INTRO"),
     }
     session.flush()
+    # The researcher applied, with a CV, to a second need of `org`.
+    applied_need = Need(
+        ref="T-MX-NEED-B", organisation=org, kind="rd", title="Thèse CIFRE vision", description="x"
+    )
+    session.add(applied_need)
+    session.flush()
+    application = Application(
+        person_id=people["researcher"].id,
+        need_id=applied_need.id,
+        message="Candidature de la matrice",
+        cv_name="cv.pdf",
+        cv_bytes=10,
+    )
+    session.add(application)
     proposed = Suggestion(person_id=people["student"].id, need_id=need.id, score=0.5)
     introduced = Suggestion(
         person_id=people["introduced"].id, need_id=need.id, score=0.4, status="introduced"
@@ -183,6 +201,7 @@ def _build(session: Session) -> World:
         "meeting_a": str(meetings[0].id),
         "meeting_b": str(meetings[1].id),
         "hackathon": str(hackathon.id),
+        "application": str(application.id),
     }
     world.ids = {"org": org.id, "other_org": other_org.id}
     return world
@@ -193,18 +212,25 @@ def _remove(session: Session, world: World) -> None:
     session.execute(delete(JobDatingEvent).where(JobDatingEvent.id == int(world.refs["event"])))
     session.execute(delete(HackathonEvent).where(HackathonEvent.id == int(world.refs["hackathon"])))
     refs = list(world.refs.values())
+    session.execute(delete(Application).where(Application.id == int(world.refs["application"])))
     session.execute(delete(Need).where(Need.organisation_id.in_(list(world.ids.values()))))
     session.execute(delete(Person).where(Person.ref.in_(refs)))
     session.execute(delete(Organisation).where(Organisation.id.in_(list(world.ids.values()))))
 
 
 @pytest.fixture(scope="module")
-def world(engine: Engine) -> Iterator[World]:
+def world(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """Committed for the whole module so that each role signs in once (argon2 is slow); every
     test's own writes are still rolled back by the `client` fixture."""
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
+    data_dir = tmp_path_factory.mktemp("matrix-data")
     with sessions() as session, session.begin():
         built = _build(session)
+        application = session.get(Application, int(built.refs["application"]))
+        assert application is not None
+        cv = cvs.ReadCv(data=b"%PDF-1.4 matrice", name="cv.pdf", text="", skills=())
+        application.cv_file = cvs.store(data_dir, cv)
+    built.refs["data_dir"] = str(data_dir)
     try:
         yield built
     finally:
@@ -514,6 +540,41 @@ MATRIX: list[Row] = [
         STAFF,
     ),
     Row("GET", "/api/v1/exports/decisions.{fmt}", "/api/v1/exports/decisions.csv", STAFF),
+    # applications: people apply; the need's organisation and staff read them; the company
+    # moves them; the applicant withdraws; the CV for the applicant, the company and staff
+    Row(
+        "POST",
+        "/api/v1/needs/{ref}/applications",
+        "/api/v1/needs/{need}/applications",
+        PEOPLE,
+        extra=lambda _w, _r: {"data": {"message": "Je postule."}},
+    ),
+    Row(
+        "GET",
+        "/api/v1/needs/{ref}/applications",
+        "/api/v1/needs/T-MX-NEED-B/applications",
+        STAFF | {"company"},
+    ),
+    Row("GET", "/api/v1/me/applications", "/api/v1/me/applications", PEOPLE),
+    Row(
+        "POST",
+        "/api/v1/applications/{application_id}/status",
+        "/api/v1/applications/{application}/status",
+        frozenset({"company", "admin"}),
+        extra=_json({"status": "seen"}),
+    ),
+    Row(
+        "POST",
+        "/api/v1/applications/{application_id}/withdrawal",
+        "/api/v1/applications/{application}/withdrawal",
+        frozenset({"researcher"}),
+    ),
+    Row(
+        "GET",
+        "/api/v1/applications/{application_id}/cv",
+        "/api/v1/applications/{application}/cv",
+        STAFF | {"company", "researcher"},
+    ),
 ]
 
 
@@ -565,6 +626,7 @@ def outcome(status: int) -> str:
 @pytest.mark.parametrize("row", MATRIX, ids=lambda row: row.id)
 def test_access(client: TestClient, world: World, row: Row, role: str) -> None:
     client.app.state.matching = fast_matching()  # type: ignore[attr-defined]
+    client.app.state.settings.data_dir = Path(world.refs["data_dir"])  # type: ignore[attr-defined]
     headers = headers_for(client, role)
     url = row.url.format(**world.refs)
     kwargs = row.extra(world, role) if row.extra else {}

@@ -43,13 +43,15 @@ SLOW = {
 
 # Schema-valid inputs that a rule of the domain refuses with 422, a rule no JSON schema can say:
 # references must name existing people, an event's slots must fit in its day, a team needs
-# participants, an uploaded file must be a readable spreadsheet. positive_data_acceptance
+# participants, an uploaded file must be a readable spreadsheet, a CV a readable PDF (and one
+# applies once, to an open need, as a student or researcher). positive_data_acceptance
 # (which expects schema-valid data to be accepted) is replaced for these by the check that
 # such a 422 carries the rule's own code; every other check still runs.
 BUSINESS_RULES = {
     ("POST", "/api/v1/job-dating"),
     ("POST", "/api/v1/hackathons"),
     ("POST", "/api/v1/imports/{kind}"),
+    ("POST", "/api/v1/needs/{ref}/applications"),
 }
 
 

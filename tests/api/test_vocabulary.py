@@ -15,6 +15,7 @@ def test_literal_aliases_list_exactly_the_defined_words() -> None:
     assert get_args(v.LevelName) == v.LEVELS
     assert get_args(v.SelfServiceRole) == v.SELF_SERVICE_ROLES
     assert get_args(v.Role) == v.ROLES
+    assert get_args(v.ApplicationStatusName) == v.APPLICATION_STATUSES
 
 
 def test_database_constraints_use_the_same_words() -> None:
@@ -24,3 +25,4 @@ def test_database_constraints_use_the_same_words() -> None:
     assert models.PERSON_KINDS == v.PERSON_KINDS
     assert models.ORGANISATION_KINDS == v.ORGANISATION_KINDS
     assert models.SUGGESTION_STATUSES == v.SUGGESTION_STATUSES
+    assert models.APPLICATION_STATUSES == v.APPLICATION_STATUSES

@@ -44,7 +44,12 @@ def _free_port() -> int:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """uvicorn on a free port over a fresh SQLite database holding the demo region."""
     db = tmp_path_factory.mktemp("browser") / "web.db"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "HF_HUB_OFFLINE": "1"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{db}",
+        "HF_HUB_OFFLINE": "1",
+        "DATA_DIR": str(db.parent / "data"),  # where the CVs sent in a journey go
+    }
     for command in ("migrate", "load-demo"):
         subprocess.run([sys.executable, "-m", "api", command], env=env, check=True, cwd=ROOT)
     port = _free_port()
@@ -208,7 +213,8 @@ def test_coordinator_approves_and_introduces_in_chromium(server: str) -> None:
         page.set_default_timeout(300_000)
         _sign_in(page, server, "coordination@demo.passerelle.fr")
         assert "/revue" in page.url, page.url
-        if page.locator("[data-review-item]").count() == 0:
+        # An interest or an application of an earlier journey may already be in the queue.
+        if page.locator("[data-review-item]").count() < 2:
             page.get_by_role("button", name="Lancer le lot de suggestions").click()
             page.wait_for_load_state()
         items = page.locator("[data-review-item]")
@@ -253,4 +259,86 @@ def test_coordinator_approves_and_introduces_in_chromium(server: str) -> None:
         stable = page.locator("[data-method=stable][data-metric=blocking_pairs]").inner_text()
         assert stable.strip() == "0"
         page.screenshot(path=str(ARTIFACTS / "22-allocation.png"), full_page=False)
+        browser.close()
+
+
+def test_offer_application_and_candidate_journey_in_chromium(server: str, tmp_path: Path) -> None:
+    """A visitor reads an offer; a student applies with a CV and sees the status change when
+    the company moves it; the company reads the candidate's profile."""
+    from tests.cv_pdf import STUDENT_CV, cv_pdf
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    cv = tmp_path / "CV Inès Lefebvre.pdf"
+    cv.write_bytes(cv_pdf(*STUDENT_CV))
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+
+        def role_page(width: int = 1280, height: int = 900) -> Any:
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, locale="fr-FR"
+            )
+            page = context.new_page()
+            page.set_default_timeout(180_000)
+            return page
+
+        visitor = role_page(390, 844)
+        visitor.goto(server + "/offres")
+        assert "Offres" in visitor.inner_text("h1")
+        assert "offres ouvertes" in visitor.inner_text("#nombre-offres")
+        visitor.screenshot(path=str(ARTIFACTS / "30-offers-phone.png"), full_page=False)
+        visitor.locator("li.result h2 a").first.click()
+        visitor.wait_for_load_state()
+        assert "/offres/" in visitor.url
+        assert "En bref" in visitor.inner_text("main")
+        assert visitor.get_by_role("link", name="Se connecter").count() >= 1
+        visitor.screenshot(path=str(ARTIFACTS / "31-offer-visitor-phone.png"), full_page=True)
+
+        company = role_page()
+        _sign_in(company, server, "entreprise@demo.passerelle.fr")
+        href = company.locator("li.result h2 a").first.get_attribute("href")
+        assert href and href.startswith("/offres/")
+        ref = href.rsplit("/", 1)[1]
+
+        student = role_page()
+        # Straight to the offer: the first ranking (fitting the engine) happens there.
+        student.goto(f"{server}/connexion?next={href}")
+        student.get_by_label("Adresse e-mail").fill("etudiant@demo.passerelle.fr")
+        student.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+        student.get_by_role("button", name="Se connecter").click()
+        student.wait_for_load_state()
+        assert student.url.endswith(href), student.url
+        assert "Votre adéquation" in student.inner_text("#adequation")
+        student.get_by_label("Votre message à l'organisation").fill(
+            "Bonjour, ce projet correspond à mon BUT : Python et SQL au quotidien."
+        )
+        student.set_input_files("#f-cv", str(cv))
+        student.get_by_role("button", name="Postuler", exact=True).click()
+        student.wait_for_load_state()
+        assert "Candidature envoyée" in student.inner_text(".flash")
+        assert "Reçue" in student.inner_text("#candidature")
+        student.screenshot(path=str(ARTIFACTS / "32-offer-applied.png"), full_page=True)
+        student.get_by_role("link", name="Mes candidatures", exact=True).first.click()
+        assert student.locator("[data-status=received]").count() == 1
+        student.screenshot(path=str(ARTIFACTS / "33-my-applications.png"), full_page=True)
+
+        company.goto(f"{server}/besoins/{ref}/candidatures")
+        card = company.locator("li.result").first
+        assert "CV : CV Inès Lefebvre.pdf" in card.inner_text()
+        card.get_by_label("Nouveau statut").select_option("interview")
+        card.get_by_role("button", name="Mettre à jour").click()
+        company.wait_for_load_state()
+        assert "Statut de la candidature mis à jour" in company.inner_text(".flash")
+        assert company.locator("[data-status=interview]").count() == 1
+        company.screenshot(path=str(ARTIFACTS / "34-company-inbox.png"), full_page=True)
+        company.locator("li.result h2 a").first.click()
+        company.wait_for_load_state()
+        assert "/candidats/" in company.url
+        assert "Adéquation avec vos offres ouvertes" in company.inner_text("main")
+        assert "Entretien" in company.inner_text("main")
+        company.screenshot(path=str(ARTIFACTS / "35-candidate-profile.png"), full_page=True)
+
+        student.reload()
+        assert student.locator("[data-status=interview]").count() == 1
+        assert "Entretien" in student.inner_text("main")
+        student.screenshot(path=str(ARTIFACTS / "36-my-applications-moved.png"), full_page=True)
         browser.close()

@@ -25,9 +25,14 @@ document.addEventListener("securitypolicyviolation", function (e) {
                     + ":" + e.lineNumber);
 });
 """
-ANONYMOUS_PAGES = ("/", "/connexion", "/inscription")
+ANONYMOUS_PAGES = ("/", "/connexion", "/inscription", "/offres")
 PAGES_BY_ACCOUNT = {
-    "etudiant@demo.passerelle.fr": ("/profil", "/mes-mises-en-relation", "/mon-agenda"),
+    "etudiant@demo.passerelle.fr": (
+        "/profil",
+        "/mes-mises-en-relation",
+        "/mon-agenda",
+        "/candidatures",
+    ),
     "entreprise@demo.passerelle.fr": ("/besoins", "/besoins/nouveau"),
     "coordination@demo.passerelle.fr": (
         "/revue",

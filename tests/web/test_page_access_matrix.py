@@ -22,6 +22,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,11 +31,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.applications import cv as cvs
 from api.core.rendering import WebRoute
 from api.engine.service import MatchingService
 from api.imports.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from api.models import (
     AllocationRun,
+    Application,
     HackathonEvent,
     HackathonMember,
     JobDatingAttendee,
@@ -101,7 +104,7 @@ def _report() -> dict[str, Any]:
     return {"rows": [asdict(row) | {"unplaced": len(row.unplaced)} for row in rows]}
 
 
-def _build(session: Session) -> World:
+def _build(session: Session, data_dir: Path) -> World:
     users = {
         u.role: u for u in session.scalars(select(User).where(User.email.in_(EMAILS.values())))
     }
@@ -134,7 +137,16 @@ def _build(session: Session) -> World:
         HackathonMember(person=researcher.person, team=1),
     ]
     run = AllocationRun(created_by="coordinator:matrice", settings={}, report=_report())
-    session.add_all([suggestion, event, hackathon, run])
+    # The student applied to `need` with a CV (written where the app keeps CVs).
+    cv = cvs.ReadCv(data=b"%PDF-1.4 matrice", name="cv.pdf", text="", skills=())
+    application = Application(
+        person_id=student.person.id,
+        need_id=need.id,
+        cv_file=cvs.store(data_dir, cv),
+        cv_name="cv.pdf",
+        cv_bytes=len(cv.data),
+    )
+    session.add_all([suggestion, event, hackathon, run, application])
     session.flush()
     return World(
         refs={
@@ -145,6 +157,7 @@ def _build(session: Session) -> World:
             "event": str(event.id),
             "hackathon": str(hackathon.id),
             "run": str(run.id),
+            "application": str(application.id),
         }
     )
 
@@ -282,6 +295,41 @@ MATRIX: list[Page] = [
         PEOPLE | {"company"},
         other=dict.fromkeys(STAFF, "303 /job-dating"),
     ),
+    # offers: public; applications: people apply and follow, companies answer
+    Page("GET", "/offres", "/offres", EVERYONE, public=True),
+    Page("GET", "/offres/{ref}", "/offres/{need}", EVERYONE, public=True),
+    Page("POST", "/offres/{ref}/postuler", "/offres/{need}/postuler", PEOPLE),
+    Page("POST", "/offres/{ref}/interet/retirer", "/offres/{need}/interet/retirer", PEOPLE),
+    Page("POST", "/offres/{ref}/competences-cv", "/offres/{need}/competences-cv", PEOPLE),
+    Page("GET", "/candidatures", "/candidatures", PEOPLE),
+    Page(
+        "POST",
+        "/candidatures/{application_id}/retrait",
+        "/candidatures/{application}/retrait",
+        frozenset({"student"}),
+        other={"researcher": "404"},  # someone else's application reads as not found
+    ),
+    Page(
+        "GET",
+        "/candidatures/{application_id}/cv",
+        "/candidatures/{application}/cv",
+        STAFF | {"student", "company"},
+        denied=404,
+    ),
+    Page(
+        "POST",
+        "/candidatures/{application_id}/statut",
+        "/candidatures/{application}/statut",
+        COMPANY_OR_ADMIN,
+    ),
+    Page("GET", NEED + "/candidatures", "/besoins/{need}/candidatures", STAFF | {"company"}),
+    Page(
+        "GET",
+        "/candidats/{ref}",
+        "/candidats/{student}",
+        STAFF | {"company"},
+        case="applied to the company's need",
+    ),
     Page("GET", "/hackathons", "/hackathons", STAFF),
     Page("POST", "/hackathons", "/hackathons", STAFF),
     Page("GET", HACKATHON, "/hackathons/{hackathon}", STAFF),
@@ -366,9 +414,10 @@ def _sign_in(client: TestClient, role: str) -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_page_access(client: TestClient, session: Session, role: str) -> None:
+def test_page_access(client: TestClient, session: Session, role: str, tmp_path: Path) -> None:
     client.app.state.matching = fast_matching()  # type: ignore[attr-defined]
-    world = _build(session)
+    client.app.state.settings.data_dir = tmp_path  # type: ignore[attr-defined]
+    world = _build(session, tmp_path)
     session.commit()
     if role != ANONYMOUS:
         _sign_in(client, role)
