@@ -201,10 +201,10 @@ def message_of(mail: OutgoingMail, settings: Settings) -> EmailMessage:
     message["Subject"] = mail.subject
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = make_msgid(domain="passerelle.invalid")
-    message["Content-Language"] = mail.lang
     message["X-Passerelle-Mail"] = str(mail.id)
     message.set_content(mail.text_body)
     message.add_alternative(mail.html_body, subtype="html")
+    message["Content-Language"] = mail.lang  # after the content, which resets Content-* headers
     return message
 
 
