@@ -168,6 +168,19 @@ def cmd_check(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_deliver_mail(settings: Settings, _args: argparse.Namespace) -> int:
+    """Deliver the mails due now (a cron job's alternative to the server's postman thread)."""
+    from api.core.db import session_factory
+    from api.mail.service import deliver
+
+    report = deliver(session_factory(_engine(settings)), settings)
+    print(
+        f"Courriels / mails: {report.sent} envoyés / sent, {report.retried} à réessayer / "
+        f"to retry, {report.failed} abandonnés / given up"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     parser = argparse.ArgumentParser(
@@ -200,8 +213,10 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("file", help="fichier .csv, .xlsx ou .jsonl")
     imp.add_argument("--dry-run", action="store_true", help="valider sans écrire / validate only")
     imp.add_argument("--format", choices=FORMATS, help="sinon l'extension")
+    sub.add_parser("deliver-mail", help="envoyer les courriels en attente / deliver due mails")
     args = parser.parse_args(argv)
     commands = {
+        "deliver-mail": cmd_deliver_mail,
         "migrate": cmd_migrate,
         "load-demo": cmd_load_demo,
         "serve": cmd_serve,

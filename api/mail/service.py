@@ -36,8 +36,10 @@ FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=6)
 BATCH = 50
 
+# Apart from the site's templates: a mail's HTML carries inline styles (mail clients drop
+# <style> and stylesheets), which the site's pages, under their CSP, never do.
 _MAIL_TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).resolve().parents[1] / "templates" / "mail"),
+    loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
     autoescape=select_autoescape(["html"]),
 )
 

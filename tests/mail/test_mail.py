@@ -371,3 +371,31 @@ def test_every_mail_has_its_words_in_both_catalogues() -> None:
             for key in message.keys(name):
                 assert texts.get(key), (lang, key)
                 assert set(placeholders(str(texts[key]))) <= set(message.fields), (lang, key)
+
+
+def test_the_command_line_delivers_what_is_due(
+    scratch_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from api.cli import main
+    from api.core.db import make_engine, migrate, session_factory, session_scope
+
+    engine = make_engine(scratch_url)
+    migrate(engine)
+    for s in session_scope(session_factory(engine)):
+        send(
+            s,
+            to="cron@exemple.fr",
+            template="password_reset",
+            lang="fr",
+            values={"link": "/x", "minutes": 60},
+        )
+    engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", scratch_url)
+    monkeypatch.setenv("MAIL_OUTBOX_DIR", str(tmp_path / "sortie"))
+    monkeypatch.setenv("SMTP_HOST", "")
+    assert main(["deliver-mail"]) == 0
+    assert "1 envoyés" in capsys.readouterr().out
+    assert len(list((tmp_path / "sortie").glob("*.eml"))) == 1
