@@ -96,6 +96,7 @@ def whoami(user: CurrentUser) -> Me:
 @router.post(
     "/password/forgot",
     status_code=202,
+    response_class=Response,  # an empty 202: nothing to tell, by design
     responses={429: {"description": "Trop de demandes"}},
 )
 def forgot_password(request: Request, session: SessionDep, body: ForgotPassword) -> Response:

@@ -4,7 +4,7 @@ when the server is down, written to the outbox folder when none is set, in each 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -55,6 +55,10 @@ def bearer(client: TestClient, email: str, password: str = PASSWORD) -> dict[str
     response = client.post("/api/v1/auth/token", data={"username": email, "password": password})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def link_in(text: str) -> str:
@@ -201,7 +205,8 @@ def test_with_smtp_down_the_introduction_is_kept_and_its_mails_go_later(
     mine = [m for m in mails if m.template.startswith("introduction")]
     assert {m.template for m in mine} == {"introduction_person", "introduction_company"}
     assert all(m.status == "queued" and m.attempts == 1 and m.last_error for m in mine)
-    assert all(m.next_attempt_at.replace(tzinfo=None) > utcnow().replace(tzinfo=None) for m in mine)
+    # SQLite gives naive UTC back, PostgreSQL aware datetimes: compare as aware.
+    assert all(aware(m.next_attempt_at) > utcnow() for m in mine)
     assert smtp.inbox.messages == []
 
     sessions = client.app.state.sessions  # type: ignore[attr-defined]

@@ -171,6 +171,9 @@ def test_a_forgotten_password_is_reset_from_the_mail_in_chromium(
         page.get_by_role("link", name="Mon compte").click()
         assert "Changer de mot de passe" in page.inner_text("main")
         page.screenshot(path=str(ARTIFACTS / "34-account.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(ARTIFACTS / "34-account-phone.png"), full_page=False)
+        page.set_viewport_size({"width": 1280, "height": 900})
 
         # The link worked once.
         page.goto(link.group(0))
