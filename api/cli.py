@@ -281,6 +281,19 @@ def cmd_learn(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_deliver_mail(settings: Settings, _args: argparse.Namespace) -> int:
+    """Deliver the mails due now (a cron job's alternative to the server's postman thread)."""
+    from api.core.db import session_factory
+    from api.mail.service import deliver
+
+    report = deliver(session_factory(_engine(settings)), settings)
+    print(
+        f"Courriels / mails: {report.sent} envoyés / sent, {report.retried} à réessayer / "
+        f"to retry, {report.failed} abandonnés / given up"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     parser = argparse.ArgumentParser(
@@ -340,8 +353,10 @@ def main(argv: list[str] | None = None) -> int:
         "--holdout", type=float, default=0.3, help="part des décisions récentes tenues à l'écart"
     )
     learn_cmd.add_argument("--output", help="fichier du modèle / model file (RERANKER_FILE)")
+    sub.add_parser("deliver-mail", help="envoyer les courriels en attente / deliver due mails")
     args = parser.parse_args(argv)
     commands = {
+        "deliver-mail": cmd_deliver_mail,
         "migrate": cmd_migrate,
         "load-demo": cmd_load_demo,
         "serve": cmd_serve,

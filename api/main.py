@@ -20,7 +20,7 @@ from api.core import docs, health
 from api.core.db import check_connection, make_engine, session_factory
 from api.core.errors import install_error_handlers
 from api.core.openapi import install_openapi
-from api.core.rendering import error_page
+from api.core.rendering import error_page, page_message
 from api.core.security_headers import SecurityHeaders
 from api.core.settings import Settings, get_settings
 from api.dashboard import pages as dashboard_pages
@@ -31,6 +31,8 @@ from api.imports import api as imports_api
 from api.imports import pages as imports_pages
 from api.jobdating import api as jobdating_api
 from api.jobdating import pages as jobdating_pages
+from api.mail import pages as mail_pages
+from api.mail.delivery import install_mail
 from api.needs import api as needs_api
 from api.needs import pages as needs_pages
 from api.people import api as people_api
@@ -68,6 +70,7 @@ PAGE_ROUTERS = (
     dashboard_pages,
     imports_pages,
     applications_pages,
+    mail_pages,
 )
 
 
@@ -105,9 +108,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.error_page = error_page
     app.state.error_page = applications_pages.error_page  # a CV over the body limit says so
+    app.state.page_message = page_message
     install_error_handlers(app)
     install_openapi(app)
     app.add_middleware(SecurityHeaders, trust_forwarded_proto=settings.trust_forwarded_proto)
+    install_mail(app)
     for module in API_ROUTERS:
         app.include_router(module.router)
     for module in PAGE_ROUTERS:

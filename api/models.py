@@ -345,6 +345,8 @@ class User(Base):
     # Written into every token (claim `ver`); signing out or changing the password bumps it,
     # which revokes every token issued before without keeping a list of them.
     token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The language of the mails the account receives: the one it last chose on the site.
+    language: Mapped[str] = mapped_column(String(5), default="fr", server_default="fr")
 
     person: Mapped[Person | None] = relationship(lazy="joined")
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
@@ -635,3 +637,32 @@ class ApplicationEvent(Base):
     to_status: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+MAIL_STATUSES = ("queued", "sent", "failed")
+
+
+class OutgoingMail(Base):
+    """A transactional e-mail, queued in the transaction of the action that caused it and
+    delivered after commit (api/mail): a mail that cannot go out never undoes its action."""
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (CheckConstraint(_in("status", MAIL_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(254), index=True)
+    template: Mapped[str] = mapped_column(String(60))
+    lang: Mapped[str] = mapped_column(String(5))
+    subject: Mapped[str] = mapped_column(String(300))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # When the next delivery may start; while one runs, the end of its lease (see claim).
+    next_attempt_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    delivered_to: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.accounts import service
-from api.accounts.schemas import Me, PasswordChange, SignUp, Token
+from api.accounts.schemas import ForgotPassword, Me, PasswordChange, PasswordReset, SignUp, Token
 from api.accounts.throttle import Throttle, TooManyAttempts, client_address
 from api.core.deps import CurrentUser, SessionDep
 from api.core.errors import AppError, problem, request_language
@@ -91,3 +91,39 @@ def change_password(
 @router.get("/me", response_model=Me)
 def whoami(user: CurrentUser) -> Me:
     return service.me_of(user)
+
+
+@router.post(
+    "/password/forgot",
+    status_code=202,
+    response_class=Response,  # an empty 202: nothing to tell, by design
+    responses={429: {"description": "Trop de demandes"}},
+)
+def forgot_password(request: Request, session: SessionDep, body: ForgotPassword) -> Response:
+    """Demander un lien de réinitialisation par e-mail ; même réponse que l'adresse ait un
+    compte ou non / ask for a reset link by e-mail; the same answer whether or not the address
+    has an account."""
+    try:
+        service.request_reset(
+            session,
+            request.app.state.settings,
+            body.email,
+            client_address(request),
+            request_language(request),
+        )
+    except TooManyAttempts as exc:
+        return _refusal(request, exc)
+    return Response(status_code=202)
+
+
+@router.post(
+    "/password/reset",
+    status_code=204,
+    responses={422: {"description": "Lien invalide, expiré ou déjà utilisé"}},
+)
+def reset_password(request: Request, session: SessionDep, body: PasswordReset) -> Response:
+    """Choisir un nouveau mot de passe avec le jeton du lien reçu (usage unique, 1 h) ; toutes
+    les sessions du compte sont fermées / set a new password with the token of the link
+    received (single use, 1 h); every session of the account is signed out."""
+    service.reset_password(session, request.app.state.settings, body.token, body.new_password)
+    return Response(status_code=204)

@@ -52,3 +52,12 @@ class Me(BaseModel):
 class PasswordChange(BaseModel):
     current_password: str = Field(max_length=200)
     new_password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=200)
+
+
+class ForgotPassword(BaseModel):
+    email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class PasswordReset(BaseModel):
+    token: str = Field(min_length=1, max_length=2000)
+    new_password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=200)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import hashlib
+import hmac
+from datetime import UTC, datetime, timedelta
 
+import jwt
+from limits import RateLimitItemPerMinute
 from sqlalchemy.orm import Session
 
 from api.accounts import repository
@@ -15,6 +19,7 @@ from api.core.repository import count, new_ref
 from api.core.security import hash_password, issue_token, verify_password
 from api.core.settings import Settings
 from api.engine import corpus
+from api.mail.service import send
 from api.models import Consent, Organisation, Person, User
 from api.needs.repository import count_open
 from matching.geo import find_place, territory_of
@@ -141,3 +146,102 @@ def home_stats(session: Session) -> dict[str, int]:
         "needs": count_open(session),
         "organisations": count(session, Organisation),
     }
+
+
+# --------------------------------------------------------------------------- forgotten passwords
+# A reset link carries a signed token (JWT) naming the account, its expiry, and a digest of the
+# account's password hash when the link was made, as Django's PasswordResetTokenGenerator does:
+# once the password changes (this link used, or any other way), the digest no longer matches,
+# so a link works once and no table of issued links is kept.
+
+RESET_MINUTES = 60
+RESET_PURPOSE = "password_reset"
+# Reset requests allowed per address asked for and per client address, per window: each one
+# may send a mail, so every request counts (not only failures).
+RESET_PER_ACCOUNT = 3
+RESET_PER_ADDRESS = 10
+RESET_WINDOW_MINUTES = 15
+
+
+def reset_throttle() -> Throttle:
+    return Throttle(
+        RateLimitItemPerMinute(RESET_PER_ACCOUNT, RESET_WINDOW_MINUTES, namespace="RESET-ACCOUNT"),
+        RateLimitItemPerMinute(RESET_PER_ADDRESS, RESET_WINDOW_MINUTES, namespace="RESET-ADDRESS"),
+    )
+
+
+def _fingerprint(user: User) -> str:
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:32]
+
+
+def reset_token(user: User, secret: str, minutes: int = RESET_MINUTES) -> str:
+    claims = {
+        "sub": str(user.id),
+        "purpose": RESET_PURPOSE,
+        "fp": _fingerprint(user),
+        "exp": datetime.now(UTC) + timedelta(minutes=minutes),
+    }
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def user_of_reset_token(session: Session, token: str, secret: str) -> User | None:
+    """The active account a reset link was made for, while the link is unused and unexpired."""
+    try:
+        claims = jwt.decode(
+            token, secret, algorithms=["HS256"], options={"require": ["exp", "sub", "fp"]}
+        )
+        user_id = int(claims["sub"])
+    except (jwt.PyJWTError, KeyError, ValueError, TypeError):
+        return None
+    if claims.get("purpose") != RESET_PURPOSE:
+        return None  # a sign-in token is not a reset link
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        return None
+    if not hmac.compare_digest(str(claims["fp"]), _fingerprint(user)):
+        return None
+    return user
+
+
+def request_reset(
+    session: Session, settings: Settings, email: str, address: str, lang: str
+) -> None:
+    """Mail a reset link if an active account has this address; the same outcome otherwise.
+
+    The caller answers alike whether or not the account exists; the count of requests (per
+    address asked for, whether it exists or not, and per client) caps the mails one can
+    trigger: TooManyAttempts past it.
+    """
+    gate = reset_throttle().gate(session)
+    gate.check(email, address)
+    gate.failed(email, address)  # every request counts
+    user = repository.user_by_email(session, email)
+    if user is None or not user.is_active:
+        return
+    token = reset_token(user, settings.secret_key)
+    send(
+        session,
+        to=user.email,
+        template="password_reset",
+        lang=user.language or lang,
+        values={"link": f"/mot-de-passe-oublie/nouveau?jeton={token}", "minutes": RESET_MINUTES},
+    )
+    record(session, user, "password_reset_requested", "user", user.email)
+
+
+def reset_password(session: Session, settings: Settings, token: str, new_password: str) -> User:
+    """Set a new password from a reset link; every session of the account is signed out."""
+    user = user_of_reset_token(session, token, settings.secret_key)
+    if user is None:
+        raise Invalid("reset_link_invalid", field="token")
+    user.password_hash = hash_password(new_password)
+    repository.bump_token_version(session, user)
+    record(session, user, "password_reset", "user", user.email)
+    return user
+
+
+def set_language(session: Session, user: User, lang: str) -> None:
+    """Remember the language the account chose: its mails are written in it."""
+    if user.language != lang:
+        user.language = lang
+        session.flush()

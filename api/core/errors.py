@@ -259,17 +259,37 @@ def _too_large(request: Request, limit: int) -> Response:
 TRANSLATED_VALIDATION = frozenset({"control_characters", "date_format"})
 
 
+def is_page(request: Request) -> bool:
+    """A page address: everything outside the JSON API answers errors as pages, never JSON."""
+    path = request.url.path
+    return not path.startswith("/api/") and path != "/openapi.json"
+
+
+async def _page(request: Request, status: int) -> Response:
+    """The error page the pages registered (`api.core.rendering`), for an HTTP status."""
+    from starlette.concurrency import run_in_threadpool
+
+    page = request.app.state.error_page
+    key = request.app.state.page_message(status)
+    response: Response = await run_in_threadpool(page, request, status, key)
+    return response
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Problem documents for every error, and the body size limit enforced while streaming."""
     app.add_middleware(BodyLimit, limit_of=_body_limit, refuse=_too_large)
 
     @app.exception_handler(AppError)
-    async def _app_error(request: Request, exc: AppError) -> JSONResponse:
+    async def _app_error(request: Request, exc: AppError) -> Response:
+        if is_page(request):
+            return await _page(request, exc.status_code)
         lang = request_language(request)
         return problem(exc.status_code, exc.code, exc.text(lang), request, exc.field_errors(lang))
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        if is_page(request):
+            return await _page(request, 422)
         t = translator(request_language(request))
         errors = [
             {
@@ -288,7 +308,11 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem(422, "invalid", detail, request, errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if is_page(request):  # an unknown page, a page asked with the wrong method...
+            page = await _page(request, exc.status_code)
+            page.headers.update(exc.headers or {})  # 405's Allow
+            return page
         code = HTTP_CODES.get(exc.status_code, "http_error")
         detail = translator(request_language(request))(message_key(code))
         return problem(exc.status_code, code, detail, request)

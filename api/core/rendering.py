@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -21,8 +22,11 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from api.core.db import session_scope
 from api.core.deps import SessionDep, user_of_token
 from api.core.errors import AppError, Forbidden
 from api.core.i18n import (
@@ -160,12 +164,47 @@ def split_list(value: str) -> list[str]:
 # ----------------------------------------------------------------------------- the user
 
 
+@dataclass(frozen=True)
+class Visitor:
+    """What an error page's menu needs of the signed-in user, kept apart from the database row:
+    a failed request's rollback expires the row before its error page is drawn."""
+
+    role: str
+    email: str
+
+
+def visitor_of(request: Request, *, look_up: bool = True) -> Visitor | None:
+    """The signed-in visitor of a request that failed, for its error page's menu.
+
+    Known when the page resolved its user; otherwise (no route matched, the form was refused
+    first) read from the session cookie in a short unit of work of its own: the request's
+    session, if it had one, is already closed.
+    """
+    known = getattr(request.state, "visitor", None)
+    if isinstance(known, Visitor) or not look_up:
+        return known if isinstance(known, Visitor) else None
+    token = request.cookies.get(TOKEN_COOKIE)
+    if not token:
+        return None
+    try:
+        for session in session_scope(request.app.state.sessions):
+            user = user_of_token(session, token, request.app.state.settings.secret_key)
+            visitor = Visitor(role=user.role, email=user.email) if user else None
+    except SQLAlchemyError:
+        return None  # the error page still shows, with the signed-out menu
+    request.state.visitor = visitor
+    return visitor
+
+
 def web_user(request: Request, session: SessionDep) -> User | None:
     """The signed-in user, or None: an expired cookie just means signed out on a page."""
     token = request.cookies.get(TOKEN_COOKIE)
     if not token:
         return None
-    return user_of_token(session, token, request.app.state.settings.secret_key)
+    user = user_of_token(session, token, request.app.state.settings.secret_key)
+    if user is not None:
+        request.state.visitor = Visitor(role=user.role, email=user.email)
+    return user
 
 
 WebUser = Annotated[User | None, Depends(web_user)]
@@ -365,8 +404,32 @@ def field_errors(request: Request, exc: ValidationError | AppError) -> dict[str,
 
 
 def error_page(request: Request, status_code: int, message_key: str) -> HTMLResponse:
-    """An error as a page in the reader's language (the JSON API answers problem+json)."""
-    return render(request, "web/error.html", None, status_code, message_key=message_key)
+    """An error as a page in the reader's language (the JSON API answers problem+json), with
+    the menu of the signed-in visitor (a 5xx looks nothing up: the database may be the cause)."""
+    visitor = visitor_of(request, look_up=status_code < 500)
+    return render(
+        request,
+        "web/error.html",
+        visitor,  # type: ignore[arg-type]  # the menu reads only role and email
+        status_code,
+        message_key=message_key,
+        status=status_code,
+    )
+
+
+# What an HTTP error outside any page's own handling reads as, on a page.
+PAGE_MESSAGES = {
+    400: "error.invalid",
+    401: "error.forbidden",
+    403: "error.forbidden",
+    404: "error.not_found",
+    405: "error.method_not_allowed",
+    422: "error.invalid",
+}
+
+
+def page_message(status_code: int) -> str:
+    return PAGE_MESSAGES.get(status_code, "error.unexpected")
 
 
 class WebRoute(APIRoute):
@@ -382,16 +445,16 @@ class WebRoute(APIRoute):
                 url = "/connexion?next=" + safe_next(exc.next_path)
                 return redirect(request, url, "signin.required")
             except CsrfRejected:
-                return render(request, "web/error.html", None, 403, message_key="error.csrf")
+                return await run_in_threadpool(error_page, request, 403, "error.csrf")
             except RequestValidationError as exc:
                 # A page's URL is its address: an id out of range (or not a number) names no
                 # page, so it reads as not found; a bad query string is a 422 page.
                 in_path = any(e["loc"] and e["loc"][0] == "path" for e in exc.errors())
                 status, key = (404, "error.not_found") if in_path else (422, "error.invalid")
-                return render(request, "web/error.html", None, status, message_key=key)
+                return await run_in_threadpool(error_page, request, status, key)
             except AppError as exc:
                 fallback = "error.not_found" if exc.status_code == 404 else "error.forbidden"
                 key = _PAGE_ERRORS.get(exc.code, fallback)
-                return render(request, "web/error.html", None, exc.status_code, message_key=key)
+                return await run_in_threadpool(error_page, request, exc.status_code, key)
 
         return page_handler

@@ -63,6 +63,31 @@ class Settings(BaseSettings):
     # The re-ranker `passerelle learn` fits on the region's decisions, with its hold-out figures;
     # rankings use it only when it beat the base ranker there (matching.rerank.load_reranker).
     reranker_file: Path = ROOT / "var" / "reranker.json"
+    # Outgoing e-mail (api/mail). With no SMTP_HOST, mails are written as .eml files to
+    # MAIL_OUTBOX_DIR (default: `outbox/` beside a SQLite database, else var/outbox/).
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
+    smtp_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    mail_from: str = "Passerelle <ne-pas-repondre@passerelle.invalid>"
+    mail_outbox_dir: Path | None = None
+    mail_max_attempts: int = Field(default=8, ge=1, le=50)
+    # How often a server process looks for mails due for another try (0: never; tests).
+    mail_poll_seconds: float = Field(default=30.0, ge=0, le=3600)
+    # The site's address as mails link to it (https://passerelle.example.org). Empty: the
+    # address the request came to, which a forged Host header could change: set it in production.
+    public_url: str = ""
+
+    def outbox_dir(self) -> Path:
+        """Where mails go when no SMTP server is set."""
+        if self.mail_outbox_dir is not None:
+            return self.mail_outbox_dir
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            return Path(url.database).resolve().parent / "outbox"
+        return ROOT / "var" / "outbox"
 
     def engine_options(self) -> dict[str, Any]:
         """The keyword arguments of `api.core.db.make_engine` these settings choose."""

@@ -10,6 +10,7 @@ from api.core.inputs import DbId
 from api.core.pagination import Paginated
 from api.jobdating import exports, service
 from api.jobdating.schemas import (
+    AgendasMailed,
     AgendasOut,
     AttendeeOut,
     EventCreate,
@@ -175,3 +176,15 @@ def agendas_route(session: SessionDep, user: Coordinator, event_id: DbId) -> Age
 def my_agenda_route(session: SessionDep, user: CurrentUser, event_id: DbId) -> MyAgendaOut:
     """Mon agenda (participant ou entreprise) / my own agenda, as attendee or company."""
     return exports.my_agenda(service.get_event(session, event_id), user)
+
+
+@router.post(
+    "/{event_id}/agendas/send",
+    response_model=AgendasMailed,
+    responses={409: {"description": "Pas encore de planning"}},
+)
+def mail_agendas_route(session: SessionDep, user: Coordinator, event_id: DbId) -> AgendasMailed:
+    """Envoyer à chacun son agenda par e-mail / mail each attendee and table their agenda."""
+    return AgendasMailed(
+        mails=exports.mail_agendas(session, service.get_event(session, event_id), user)
+    )

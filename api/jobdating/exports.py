@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from api.core.errors import NotFound
+from babel.dates import format_date
+from sqlalchemy.orm import Session
+
+from api.core.audit import record
+from api.core.errors import Conflict, NotFound
+from api.core.i18n import LOCALES
 from api.core.spreadsheets import csv_text
 from api.jobdating.schemas import Agenda, AgendaItem, AgendasOut, MyAgendaOut
 from api.jobdating.service import full_name, saved_schedule, slot_ends, slot_labels
+from api.mail import service as mail
 from api.models import JobDatingEvent, User
 from matching.jobdating import company_agenda, student_agenda
 
@@ -104,3 +110,53 @@ def schedule_csv(event: JobDatingEvent) -> str:
         for m in meetings
     ]
     return csv_text([CSV_COLUMNS, *rows])
+
+
+def mail_agendas(session: Session, event: JobDatingEvent, actor: User | None) -> int:
+    """Queue each attendee's and each table's agenda as a mail (in their language); how many.
+
+    Sent when the coordinators say so, not at each scheduling: they adjust a schedule (swaps,
+    pins) before handing it out. Attendees or tables without an interview get none.
+    """
+    if not event.meetings:
+        raise Conflict("not_scheduled", field="event")
+    all_agendas = agendas(event)
+    emails = {a.person.ref: a.person.email for a in event.attendees}
+    sent = 0
+
+    def lines(agenda: Agenda) -> str:
+        return "\n".join(f"{m.time}–{m.end} : {m.name}" for m in agenda.meetings)
+
+    def values(agenda: Agenda, lang: str) -> dict[str, object]:
+        return {
+            "event": event.name,
+            "date": format_date(event.day, "EEEE d MMMM y", locale=LOCALES[lang]),
+            "place": event.place or "—",
+            "agenda": lines(agenda),
+            "link": "/mon-agenda",
+        }
+
+    for agenda in all_agendas.students:
+        address = emails.get(agenda.ref)
+        if not agenda.meetings or not address:
+            continue
+        lang = mail.recipient_language(session, address)
+        mail.send(
+            session, to=address, template="jobdating_agenda", lang=lang, values=values(agenda, lang)
+        )
+        sent += 1
+    org_ids = {t.organisation.ref: t.organisation_id for t in event.tables}
+    for agenda in all_agendas.companies:
+        if not agenda.meetings:
+            continue
+        for address, lang in mail.company_recipients(session, org_ids[agenda.ref]):
+            mail.send(
+                session,
+                to=address,
+                template="jobdating_agenda_company",
+                lang=lang,
+                values=values(agenda, lang),
+            )
+            sent += 1
+    record(session, actor, "agendas_mailed", "job_dating", str(event.id), mails=sent)
+    return sent

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from api.core.deps import SessionDep
-from api.core.errors import AppError, NotFound
+from api.core.errors import AppError, Conflict, NotFound
 from api.core.inputs import DbId, RefPath
 from api.core.rendering import (
     Form,
@@ -388,6 +388,20 @@ def plan(
         reasons = _reasons(request, event, exc)
         return _refused(request, user, event, exc.status_code, reasons, title, {})
     return redirect(request, f"/job-dating/{event_id}#planning", "jobdating.scheduled")
+
+
+@router.post("/job-dating/{event_id}/envoyer")
+def mail_agendas(
+    request: Request, session: SessionDep, user: SignedIn, form: Form, event_id: DbId
+) -> Response:
+    """Mail each attendee and each table their agenda (after the coordinators' adjustments)."""
+    _coordinator(user)
+    event = service.get_event(session, event_id)
+    try:
+        exports.mail_agendas(session, event, user)
+    except Conflict:
+        return redirect(request, f"/job-dating/{event_id}", "jobdating.not_scheduled")
+    return redirect(request, f"/job-dating/{event_id}#planning", "jobdating.agendas_sent")
 
 
 @router.post("/job-dating/{event_id}/echanger")

@@ -144,3 +144,9 @@ class MyAgendaOut(BaseModel):
     date: dt.date
     place: str | None
     agenda: Agenda
+
+
+class AgendasMailed(BaseModel):
+    """How many agenda mails were queued."""
+
+    mails: int

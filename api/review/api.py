@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 
 from api.core.deps import Coordinator, CurrentUser, PageDep, SessionDep
-from api.core.inputs import DbId, RefPath
+from api.core.inputs import DbId, Line, RefPath
 from api.core.vocabulary import SuggestionStatusName
 from api.review import service
 from api.review.schemas import (
@@ -14,6 +14,7 @@ from api.review.schemas import (
     MutualOut,
     ProposeReport,
     ProposeRequest,
+    QueueFilters,
     QueuePage,
     SuggestionEdit,
     SuggestionOut,
@@ -38,11 +39,25 @@ def queue(
     page: PageDep,
     status: SuggestionStatusName = "proposed",
     mutual_only: bool = Query(False, description="seulement les intérêts réciproques"),
+    interested_only: bool = Query(False, description="seulement si la personne est intéressée"),
+    need: Line | None = Query(None, max_length=200, description="référence du besoin"),
+    organisation: Line | None = Query(None, max_length=200, description="organisation du besoin"),
+    territory: Line | None = Query(None, max_length=60, description="territoire du besoin"),
+    school: Line | None = Query(None, max_length=200, description="école ou labo de la personne"),
+    q: Line | None = Query(None, max_length=120, description="nom de la personne / name"),
 ) -> QueuePage:
-    """File de revue triée par score / review queue by score."""
-    return service.queue(
-        session, status, mutual_only=mutual_only, limit=page.limit, offset=page.offset
+    """File de revue triée par score, filtrable ; les suggestions d'un besoin fermé en sortent
+    / review queue by score, with filters; suggestions of a closed need leave it."""
+    filters = QueueFilters(
+        need=need,
+        organisation=organisation,
+        territory=territory,
+        school=school,
+        q=q,
+        interested_only=interested_only,
+        mutual_only=mutual_only,
     )
+    return service.queue(session, status, limit=page.limit, offset=page.offset, filters=filters)
 
 
 @router.post("/suggestions/{suggestion_id}/decision", response_model=SuggestionOut)

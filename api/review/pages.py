@@ -28,32 +28,77 @@ from api.core.vocabulary import PERSON_ROLES, STAFF_ROLES, SUGGESTION_STATUSES
 from api.models import User
 from api.people.service import person_of
 from api.review import service
-from api.review.schemas import Decision, QueuePage
+from api.review.schemas import Decision, QueueFilters, QueuePage
 
 router = APIRouter(route_class=WebRoute)
 
 QUEUE_SIZE = 30
 
 
-def _review(session: SessionDep, status: str, number: int) -> dict[str, Any]:
+SIGNALS = {"interet": "interested_only", "reciproque": "mutual_only"}
+
+
+def _filters(
+    besoin: str = "",
+    organisation: str = "",
+    territoire: str = "",
+    ecole: str = "",
+    q: str = "",
+    signal: str = "",
+) -> tuple[QueueFilters, dict[str, str | None]]:
+    """The queue's filters from the page's query string (French names), and that query to keep
+    in every link of the page. Anything unknown narrows nothing."""
+    params = {
+        "besoin": besoin.strip()[:200] or None,
+        "organisation": organisation.strip()[:200] or None,
+        "territoire": territoire.strip()[:60] or None,
+        "ecole": ecole.strip()[:200] or None,
+        "q": " ".join(q.split())[:120] or None,
+        "signal": signal if signal in SIGNALS else None,
+    }
+    filters = QueueFilters(
+        need=params["besoin"],
+        organisation=params["organisation"],
+        territory=params["territoire"],
+        school=params["ecole"],
+        q=params["q"],
+        **({SIGNALS[signal]: True} if signal in SIGNALS else {}),
+    )
+    return filters, params
+
+
+def _review(
+    session: SessionDep,
+    status: str,
+    number: int,
+    filters: QueueFilters | None = None,
+    params: dict[str, str | None] | None = None,
+) -> dict[str, Any]:
     """What the review page shows: one page of the queue of one status, and its page links."""
+    filters = filters or QueueFilters()
+    params = params or {}
 
     def load(number: int) -> QueuePage:
         offset = (number - 1) * QUEUE_SIZE
-        return service.queue(session, status, mutual_only=False, limit=QUEUE_SIZE, offset=offset)
+        return service.queue(session, status, limit=QUEUE_SIZE, offset=offset, filters=filters)
 
     page = load(number)
     if not page.items and page.total and number > 1:
         # Decisions emptied the last page: show the one that is now last.
         number = (page.total + QUEUE_SIZE - 1) // QUEUE_SIZE
         page = load(number)
+    query = {"statut": status, **params}
     return {
         "page": page,
         "page_number": number,
-        "paging": pager("/revue", {"statut": status}, number, total=page.total, size=QUEUE_SIZE),
+        "paging": pager("/revue", query, number, total=page.total, size=QUEUE_SIZE),
         "status": status,
         "statuses": SUGGESTION_STATUSES,
         "top_score": max((i.score for i in page.items), default=1.0),
+        "filters": params,
+        "filtered": any(params.values()),
+        "choices": service.queue_choices(session, status),
+        "tab_query": page_url("", params, 1).lstrip("?"),
     }
 
 
@@ -64,10 +109,17 @@ def review_page(
     user: SignedIn,
     statut: str = "proposed",
     page: str = "1",
+    besoin: str = "",
+    organisation: str = "",
+    territoire: str = "",
+    ecole: str = "",
+    q: str = "",
+    signal: str = "",
 ) -> Response:
     require_role(user, *STAFF_ROLES)
     status = statut if statut in SUGGESTION_STATUSES else "proposed"
-    shown = _review(session, status, page_number(page))
+    filters, params = _filters(besoin, organisation, territoire, ecole, q, signal)
+    shown = _review(session, status, page_number(page), filters, params)
     return render(request, "web/review.html", user, errors={}, **shown)
 
 
@@ -105,7 +157,10 @@ def review_decision(
         )
     if request.headers.get("hx-request"):
         return render(request, "web/_decision_done.html", user, item=out)
-    return redirect(request, page_url("/revue", {"statut": status}, number), "review.done")
+    back = safe_next(text(form, "retour"), "")  # the page, its filters kept
+    if not back.startswith("/revue"):
+        back = page_url("/revue", {"statut": status}, number)
+    return redirect(request, back, "review.done")
 
 
 @router.post("/revue/lancer")

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy.orm import Session, aliased
 
 from api.models import (
     Application,
     AuditEntry,
     Interest,
     Need,
+    Organisation,
     Person,
     Shortlist,
     Suggestion,
 )
+from api.review.schemas import QueueChoices, QueueFilters
 
 
 def open_needs(session: Session) -> list[Need]:
@@ -55,31 +57,104 @@ def get_shortlist(session: Session, need_id: int, person_id: int) -> Shortlist |
     return session.get(Shortlist, (need_id, person_id))
 
 
+# Statuses still being worked on: a suggestion for a need that closed leaves them.
+ACTIVE_STATUSES = ("proposed", "approved")
+
+
+def _queue_query(status: str, filters: QueueFilters) -> Select[Suggestion]:
+    person_org = aliased(Organisation)
+    query = (
+        select(Suggestion)
+        .join(Need, Need.id == Suggestion.need_id)
+        .outerjoin(Person, Person.id == Suggestion.person_id)
+        .where(Suggestion.status == status)
+    )
+    if status in ACTIVE_STATUSES:
+        query = query.where(Need.is_open)
+    if filters.need:
+        query = query.where(Need.ref == filters.need)
+    if filters.organisation:
+        org_id = select(Organisation.id).where(Organisation.ref == filters.organisation)
+        query = query.where(Need.organisation_id.in_(org_id.scalar_subquery()))
+    if filters.territory:
+        query = query.where(Need.territory == filters.territory)
+    if filters.school:
+        query = query.join(person_org, person_org.id == Person.organisation_id).where(
+            person_org.ref == filters.school
+        )
+    if filters.q:
+        words = filters.q.lower().split()
+        full_name = func.lower(Person.first_name + " " + Person.last_name)
+        query = query.where(*(full_name.contains(word, autoescape=True) for word in words))
+    interest = exists().where(
+        and_(Interest.person_id == Suggestion.person_id, Interest.need_id == Suggestion.need_id)
+    )
+    shortlist = exists().where(
+        and_(Shortlist.person_id == Suggestion.person_id, Shortlist.need_id == Suggestion.need_id)
+    )
+    if filters.interested_only or filters.mutual_only:
+        query = query.where(interest)
+    if filters.mutual_only:
+        query = query.where(shortlist)
+    return query
+
+
 def queue(
-    session: Session, status: str, mutual_only: bool, limit: int, offset: int
+    session: Session, status: str, filters: QueueFilters, limit: int, offset: int
 ) -> tuple[list[Suggestion], int]:
     """One page of the suggestions of a status, best score first, and how many there are."""
-    query = select(Suggestion).where(Suggestion.status == status)
-    if mutual_only:
-        query = query.where(
-            exists().where(
-                and_(
-                    Interest.person_id == Suggestion.person_id,
-                    Interest.need_id == Suggestion.need_id,
-                )
-            ),
-            exists().where(
-                and_(
-                    Shortlist.person_id == Suggestion.person_id,
-                    Shortlist.need_id == Suggestion.need_id,
-                )
-            ),
-        )
+    query = _queue_query(status, filters)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
         query.order_by(Suggestion.score.desc(), Suggestion.id).limit(limit).offset(offset)
     ).all()
     return list(rows), int(total)
+
+
+def queue_choices(session: Session, status: str) -> QueueChoices:
+    """The needs, organisations, territories and schools found among a status's suggestions."""
+    ids = _queue_query(status, QueueFilters()).with_only_columns(Suggestion.id).subquery()
+    base = (
+        select(Need, Organisation)
+        .join(Suggestion, Suggestion.need_id == Need.id)
+        .join(Organisation, Organisation.id == Need.organisation_id)
+        .where(Suggestion.id.in_(select(ids.c.id)))
+        .distinct()
+    )
+    needs: dict[str, str] = {}
+    organisations: dict[str, str] = {}
+    territories: set[str] = set()
+    for need_ref, title, org_ref, org_name, territory in session.execute(
+        base.with_only_columns(
+            Need.ref, Need.title, Organisation.ref, Organisation.name, Need.territory
+        )
+    ):
+        needs[need_ref] = title
+        organisations[org_ref] = org_name
+        if territory:
+            territories.add(territory)
+    school = aliased(Organisation)
+    schools = session.execute(
+        select(school.ref, school.name)
+        .join(Person, Person.organisation_id == school.id)
+        .join(Suggestion, Suggestion.person_id == Person.id)
+        .where(Suggestion.id.in_(select(ids.c.id)), school.kind.in_(("school", "lab")))
+        .distinct()
+    ).all()
+    return QueueChoices(
+        needs=sorted(needs.items(), key=lambda item: item[1].lower()),
+        organisations=sorted(organisations.items(), key=lambda item: item[1].lower()),
+        territories=sorted(territories),
+        schools=sorted(((ref, name) for ref, name in schools), key=lambda item: item[1].lower()),
+    )
+
+
+def last_reason(suggestion: Suggestion, status: str) -> str | None:
+    """The reason given with the last decision that led to `status`."""
+    for event in reversed(suggestion.events):
+        if event.to_status == status:
+            return event.reason or None
+    return None
 
 
 def mutual_pairs(session: Session) -> list[tuple[str, Need]]:

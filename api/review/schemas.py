@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -45,6 +45,11 @@ class SuggestionOut(BaseModel):
     explanation: dict[str, Any]
     applied: bool = Field(default=False, description="La personne a postulé / the person applied")
     history: list[EventOut]
+    person_school: str | None = None
+    person_town: str | None = None
+    person_available_from: date | None = None
+    need_open: bool = True
+    rejection_reason: str | None = None
 
 
 class QueuePage(BaseModel):
@@ -78,3 +83,24 @@ class AuditOut(BaseModel):
     reason: str
     data: dict[str, Any]
     created_at: datetime
+
+
+class QueueFilters(BaseModel):
+    """What narrows the coordinators' queue; None (or False) narrows nothing."""
+
+    need: str | None = None  # the need's reference
+    organisation: str | None = None  # the reference of the need's organisation
+    territory: str | None = None  # the need's territory
+    school: str | None = None  # the reference of the person's school or lab
+    q: str | None = None  # part of the person's name
+    interested_only: bool = False  # the person marked interest in the need
+    mutual_only: bool = False  # ... and the organisation shortlisted them
+
+
+class QueueChoices(BaseModel):
+    """The values the queue's filters offer: those present among the suggestions of a status."""
+
+    needs: list[tuple[str, str]]  # (ref, title)
+    organisations: list[tuple[str, str]]  # (ref, name)
+    territories: list[str]
+    schools: list[tuple[str, str]]  # (ref, name)

@@ -14,6 +14,7 @@ from api.core.errors import Conflict, Forbidden, Invalid, NotFound
 from api.core.policy import ensure_own_need, ensure_view_person
 from api.core.repository import get_or_404
 from api.engine.service import MatchingService, to_need, to_profile
+from api.mail import service as mail
 from api.models import Interest, Need, Person, Shortlist, Suggestion, SuggestionEvent, User
 from api.people import repository as people_repository
 from api.recommendations.service import explanation_json, pair_fit
@@ -24,6 +25,8 @@ from api.review.schemas import (
     EventOut,
     MutualOut,
     ProposeReport,
+    QueueChoices,
+    QueueFilters,
     QueuePage,
     SuggestionEdit,
     SuggestionOut,
@@ -99,7 +102,15 @@ def suggestion_out(session: Session, row: Suggestion) -> SuggestionOut:
     person = repository.get_person(session, row.person_id) if row.person_id is not None else None
     assert need is not None
     interested, shortlisted = _flags(session, row.person_id, row.need_id)
+    school = person.organisation if person is not None else None
     return SuggestionOut(
+        person_school=school.name if school is not None and school.kind != "company" else None,
+        person_town=person.town if person else None,
+        person_available_from=person.available_from if person else None,
+        need_open=need.is_open,
+        rejection_reason=(
+            repository.last_reason(row, "rejected") if row.status == "rejected" else None
+        ),
         id=row.id,
         score=round(row.score, 4),
         status=row.status,
@@ -127,16 +138,32 @@ def suggestion_out(session: Session, row: Suggestion) -> SuggestionOut:
     )
 
 
+def queue_choices(session: Session, status: str) -> QueueChoices:
+    return repository.queue_choices(session, status)
+
+
 def find_suggestion(session: Session, suggestion_id: int) -> SuggestionOut | None:
     row = repository.get_suggestion(session, suggestion_id)
     return suggestion_out(session, row) if row is not None else None
 
 
 def queue(
-    session: Session, status: str, *, mutual_only: bool, limit: int, offset: int
+    session: Session,
+    status: str,
+    *,
+    mutual_only: bool = False,
+    limit: int,
+    offset: int,
+    filters: QueueFilters | None = None,
 ) -> QueuePage:
-    """The suggestions of one status, best score first."""
-    rows, total = repository.queue(session, status, mutual_only, limit, offset)
+    """The suggestions of one status, best score first, narrowed by the filters.
+
+    Suggestions for a closed need leave the statuses still worked on (proposed, approved).
+    """
+    filters = filters or QueueFilters()
+    if mutual_only:
+        filters = filters.model_copy(update={"mutual_only": True})
+    rows, total = repository.queue(session, status, filters, limit, offset)
     return QueuePage(
         items=[suggestion_out(session, r) for r in rows],
         total=total,
@@ -168,7 +195,40 @@ def decide(session: Session, user: User, suggestion_id: int, body: Decision) -> 
     record(session, user, body.action, "suggestion", str(row.id), body.reason, to=target)
     row.status = target
     session.flush()
+    if target == "introduced":
+        _mail_introduction(session, row)
     return suggestion_out(session, row)
+
+
+def _mail_introduction(session: Session, row: Suggestion) -> None:
+    """Tell the person and the need's organisation of the introduction (queued with it)."""
+    need = repository.get_need(session, row.need_id)
+    person = repository.get_person(session, row.person_id) if row.person_id else None
+    if need is None or person is None:
+        return
+    mail.send(
+        session,
+        to=person.email,
+        template="introduction_person",
+        lang=mail.recipient_language(session, person.email),
+        values={
+            "need_title": need.title,
+            "organisation": need.organisation.name,
+            "link": "/mes-mises-en-relation",
+        },
+    )
+    for address, lang in mail.company_recipients(session, need.organisation_id):
+        mail.send(
+            session,
+            to=address,
+            template="introduction_company",
+            lang=lang,
+            values={
+                "person_name": f"{person.first_name} {person.last_name}".strip(),
+                "need_title": need.title,
+                "link": f"/besoins/{need.ref}/candidats",
+            },
+        )
 
 
 def edit(session: Session, user: User, suggestion_id: int, body: SuggestionEdit) -> SuggestionOut:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.accounts.service import reset_token
 from api.applications import cv as cvs
 from api.core.security import hash_password
 from api.engine.service import MatchingService
@@ -41,6 +43,7 @@ from api.models import (
     User,
 )
 from matching.encoders import CachedEncoder, HashingEncoder, MemoryStore
+from tests.conftest import TEST_SECRET
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
@@ -113,6 +116,7 @@ class World:
     refs: dict[str, str] = field(default_factory=dict)
     ids: dict[str, int] = field(default_factory=dict)
     cv_name: str = ""  # the CV of the researcher's application, written by the fixture
+    users: dict[str, int] = field(default_factory=dict)  # account id by role
 
 
 def _build(session: Session) -> World:
@@ -165,7 +169,7 @@ def _build(session: Session) -> World:
         "admin": {"role": "admin"},
     }
     for role, values in links.items():
-        add_user(session, EMAILS[role], **values)
+        world.users[role] = add_user(session, EMAILS[role], **values).id
     # A job dating where `org` holds a table and both students meet it, one slot each.
     event = JobDatingEvent(
         name="Job dating matrice",
@@ -295,6 +299,13 @@ def _signup(_world: World, role: str) -> dict[str, Any]:
     }
 
 
+def _reset(world: World, _role: str) -> dict[str, Any]:
+    """A valid reset link of the student's account (each test's password change rolls back)."""
+    account = SimpleNamespace(id=world.users["student"], password_hash=password_hash())
+    token = reset_token(account, TEST_SECRET)  # type: ignore[arg-type]
+    return {"json": {"token": token, "new_password": "un-nouveau-mot-de-passe"}}
+
+
 def _token(_world: World, role: str) -> dict[str, Any]:
     email = EMAILS.get(role, EMAILS["student"])
     return {"data": {"username": email, "password": PASSWORD}}
@@ -349,6 +360,7 @@ MATRIX: list[Row] = [
     Row("POST", JOB_DATING + "/schedule", "/api/v1/job-dating/{event}/schedule", STAFF),
     Row("POST", JOB_DATING + "/swap", "/api/v1/job-dating/{event}/swap", STAFF, extra=_meetings),
     Row("POST", JOB_DATING + "/pin", "/api/v1/job-dating/{event}/pin", STAFF, extra=_pin),
+    Row("POST", JOB_DATING + "/agendas/send", "/api/v1/job-dating/{event}/agendas/send", STAFF),
     Row("GET", JOB_DATING + "/agenda.csv", "/api/v1/job-dating/{event}/agenda.csv", STAFF),
     Row("GET", JOB_DATING + "/agendas", "/api/v1/job-dating/{event}/agendas", STAFF),
     Row(
@@ -393,6 +405,22 @@ MATRIX: list[Row] = [
         "/api/v1/auth/password",
         SIGNED_IN,
         extra=_json({"current_password": PASSWORD, "new_password": "un-autre-mot-de-passe"}),
+    ),
+    # a forgotten password: anyone may ask (same answer for every address), and whoever holds
+    # the link may use it
+    Row(
+        "POST",
+        "/api/v1/auth/password/forgot",
+        "/api/v1/auth/password/forgot",
+        EVERYONE,
+        extra=_json({"email": EMAILS["student"]}),
+    ),
+    Row(
+        "POST",
+        "/api/v1/auth/password/reset",
+        "/api/v1/auth/password/reset",
+        EVERYONE,
+        extra=_reset,
     ),
     # directory: organisations and needs are public, people are not
     Row("GET", "/api/v1/organisations", "/api/v1/organisations", EVERYONE),

@@ -215,6 +215,42 @@ MATRIX: list[Page] = [
     Page("POST", "/connexion", "/connexion", EVERYONE, public=True, sent="401"),
     Page("POST", "/deconnexion", "/deconnexion", EVERYONE, public=True, sent="303 /"),
     Page("GET", "/web/competences", "/web/competences?q=sou", EVERYONE, public=True),
+    # forgotten password: public; the new-password page without a valid link says so (400)
+    Page("GET", "/mot-de-passe-oublie", "/mot-de-passe-oublie", EVERYONE, public=True),
+    Page("POST", "/mot-de-passe-oublie", "/mot-de-passe-oublie", EVERYONE, public=True, sent="422"),
+    Page(
+        "GET",
+        "/mot-de-passe-oublie/nouveau",
+        "/mot-de-passe-oublie/nouveau?jeton=faux",
+        EVERYONE,
+        public=True,
+        other=dict.fromkeys(ROLES, "400"),
+    ),
+    Page(
+        "POST",
+        "/mot-de-passe-oublie/nouveau",
+        "/mot-de-passe-oublie/nouveau",
+        EVERYONE,
+        public=True,
+        sent="422",
+    ),
+    # the account page: every signed-in role; export and erasure are a person's
+    Page("GET", "/compte", "/compte", EVERYONE - {ANONYMOUS}),
+    Page(
+        "POST", "/compte/mot-de-passe", "/compte/mot-de-passe", EVERYONE - {ANONYMOUS}, sent="422"
+    ),
+    Page("GET", "/compte/export", "/compte/export", PEOPLE),
+    Page("GET", "/compte/supprimer", "/compte/supprimer", PEOPLE),
+    Page("POST", "/compte/supprimer", "/compte/supprimer", PEOPLE, sent="422"),
+    # the outbox: the admin's
+    Page("GET", "/admin/courriels", "/admin/courriels", frozenset({"admin"})),
+    Page(
+        "GET",
+        "/admin/courriels/{mail_id}",
+        "/admin/courriels/999999",
+        frozenset(),
+        other={"admin": "404"},
+    ),
     Page(
         "GET",
         "/web/competences/extraction",
@@ -265,6 +301,7 @@ MATRIX: list[Page] = [
     Page("POST", JOB_DATING + "/echanger", "/job-dating/{event}/echanger", STAFF),
     Page("POST", JOB_DATING + "/epingler", "/job-dating/{event}/epingler", STAFF),
     Page("POST", JOB_DATING + "/supprimer", "/job-dating/{event}/supprimer", STAFF),
+    Page("POST", JOB_DATING + "/envoyer", "/job-dating/{event}/envoyer", STAFF),
     Page("GET", JOB_DATING + "/agenda.csv", "/job-dating/{event}/agenda.csv", STAFF),
     Page(
         "GET",
