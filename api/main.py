@@ -27,6 +27,9 @@ from api.imports import api as imports_api
 from api.imports import pages as imports_pages
 from api.jobdating import api as jobdating_api
 from api.jobdating import pages as jobdating_pages
+from api.jobs import api as jobs_api
+from api.jobs import pages as jobs_pages
+from api.jobs.queue import JobQueue, lifespan
 from api.needs import api as needs_api
 from api.needs import pages as needs_pages
 from api.people import api as people_api
@@ -48,6 +51,7 @@ API_ROUTERS = (
     allocations_api,
     jobdating_api,
     hackathons_api,
+    jobs_api,
 )
 # Pages: a fixed path is registered before a parametrised one it could be read as
 # (needs' "/besoins/nouveau" before review's and recommendations' "/besoins/{ref}/...").
@@ -62,6 +66,7 @@ PAGE_ROUTERS = (
     hackathons_pages,
     dashboard_pages,
     imports_pages,
+    jobs_pages,
 )
 
 
@@ -79,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         docs_url=None,  # served by api.core.docs from vendored files, not from a CDN
         redoc_url=None,
+        lifespan=lifespan,  # starts and stops the background jobs' consumer (api/jobs/queue.py)
     )
     engine = make_engine(settings.database_url, **settings.engine_options())
     app.state.settings = settings
@@ -86,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = session_factory(engine)
     app.state.matching = MatchingService(app.state.sessions, settings.embedding_model)
     app.state.error_page = error_page
+    app.state.jobs = JobQueue(settings, app.state)
     install_error_handlers(app)
     install_openapi(app)
     app.add_middleware(SecurityHeaders, trust_forwarded_proto=settings.trust_forwarded_proto)

@@ -35,3 +35,9 @@ SuggestionStatusName = Literal["proposed", "approved", "rejected", "introduced",
 LevelName = Literal["bac", "bac+1", "bac+2", "bac+3", "bac+4", "bac+5", "doctorat"]
 SelfServiceRole = Literal["student", "researcher", "company"]
 Role = Literal["student", "researcher", "company", "coordinator", "admin"]
+
+# Background jobs (api/jobs/): what a coordinator can run off the request, and where it stands.
+JOB_KINDS: tuple[str, ...] = ("propose", "allocation", "schedule")
+JOB_STATUSES: tuple[str, ...] = ("queued", "running", "done", "failed", "interrupted")
+JobKindName = Literal["propose", "allocation", "schedule"]
+JobStatusName = Literal["queued", "running", "done", "failed", "interrupted"]

@@ -3,6 +3,7 @@ interest or shortlist, and what a person hears of their introductions."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -39,11 +40,24 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 
 
 def propose(
-    session: Session, matching: MatchingService, per_need: int, actor: User | None = None
+    session: Session,
+    matching: MatchingService,
+    per_need: int,
+    actor: User | None = None,
+    *,
+    need_ids: Collection[int] | None = None,
+    audit: bool = True,
 ) -> ProposeReport:
-    """For every open need, store its best candidates as proposed suggestions (no duplicates)."""
+    """For every open need, store its best candidates as proposed suggestions (no duplicates).
+
+    `need_ids` limits the batch to those needs (a background job runs it a slice at a time and
+    records the batch in the audit log once, with `audit=False` on each slice).
+    """
     ranker = matching.fitted(session).people
     needs = repository.open_needs(session)
+    if need_ids is not None:
+        wanted = set(need_ids)
+        needs = [n for n in needs if n.id in wanted]
     if ranker is None or not needs:
         return ProposeReport(needs=len(needs), created=0, kept=0)
     # Needs and profiles with nothing to compare are neither ranked nor proposed: the batch
@@ -84,8 +98,19 @@ def propose(
             existing.add((person_id, need.id))
             created += 1
     session.flush()
-    record(session, actor, "propose", "suggestions", "lot", created=created, kept=kept)
+    if audit:
+        record_batch(session, actor, created, kept)
     return ProposeReport(needs=len(needs), created=created, kept=kept, left_out=left_out)
+
+
+def record_batch(session: Session, actor: User | None, created: int, kept: int) -> None:
+    """The batch in the audit log: who ran it, how many suggestions it made and kept."""
+    record(session, actor, "propose", "suggestions", "lot", created=created, kept=kept)
+
+
+def open_need_ids(session: Session) -> list[int]:
+    """Ids of the needs a batch ranks candidates for, in the batch's order."""
+    return sorted(n.id for n in repository.open_needs(session))
 
 
 def _flags(session: Session, person_id: int | None, need_id: int) -> tuple[bool, bool]:
