@@ -129,7 +129,10 @@ def _checked(ok: bool) -> None:
 
 def _propose(context: Context, job_id: int, params: dict[str, Any], user_id: int | None) -> None:
     per_need = int(params.get("per_need", 5))
-    ids = unit(context, review_service.open_need_ids)
+    # The batch's scope, read once: the open needs, and the empty profiles every slice skips.
+    ids, empty = unit(
+        context, lambda s: (review_service.open_need_ids(s), review_service.empty_profiles(s))
+    )
     size = max(1, math.ceil(len(ids) / SLICES))
     slices = [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
     unit(context, lambda s: _checked(service.advance(s, job_id, stage="ranking", total=len(ids))))
@@ -143,7 +146,13 @@ def _propose(context: Context, job_id: int, params: dict[str, Any], user_id: int
         def work(session: Session, part: list[int] = part, before: int = done) -> Any:
             actor = service.starter(session, user_id)
             report = review_service.propose(
-                session, context.matching, per_need, actor, need_ids=part, audit=False
+                session,
+                context.matching,
+                per_need,
+                actor,
+                need_ids=part,
+                audit=False,
+                empty_people=empty,
             )
             _checked(service.advance(session, job_id, done=before + len(part)))
             return report

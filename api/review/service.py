@@ -47,11 +47,13 @@ def propose(
     *,
     need_ids: Collection[int] | None = None,
     audit: bool = True,
+    empty_people: Collection[str] | None = None,
 ) -> ProposeReport:
     """For every open need, store its best candidates as proposed suggestions (no duplicates).
 
-    `need_ids` limits the batch to those needs (a background job runs it a slice at a time and
-    records the batch in the audit log once, with `audit=False` on each slice).
+    `need_ids` limits the batch to those needs: a background job runs it a slice at a time,
+    finds the empty profiles once for all slices (`empty_people`, see `empty_profiles`) and
+    records the batch in the audit log once (`audit=False` on each slice).
     """
     ranker = matching.fitted(session).people
     needs = repository.open_needs(session)
@@ -63,12 +65,10 @@ def propose(
     # Needs and profiles with nothing to compare are neither ranked nor proposed: the batch
     # goes on without them and its report names them.
     engine_needs = {n.id: to_need(n) for n in needs}
-    empty_people = {p.ref for p in repository.everyone(session) if not has_content(to_profile(p))}
-    left_out = LeftOut.of(empty_people, (e.id for e in engine_needs.values() if not has_content(e)))
+    empty = set(empty_people) if empty_people is not None else empty_profiles(session)
+    left_out = LeftOut.of(empty, (e.id for e in engine_needs.values() if not has_content(e)))
     needs = [n for n in needs if has_content(engine_needs[n.id])]
-    people = {
-        ref: pid for ref, pid in repository.person_ids(session).items() if ref not in empty_people
-    }
+    people = {ref: pid for ref, pid in repository.person_ids(session).items() if ref not in empty}
     existing = repository.suggested_pairs(session)
     # Rank everything before the first write: ranking may embed new skill labels, and the
     # embedding cache writes through its own connection, which SQLite would make wait on this
@@ -106,6 +106,11 @@ def propose(
 def record_batch(session: Session, actor: User | None, created: int, kept: int) -> None:
     """The batch in the audit log: who ran it, how many suggestions it made and kept."""
     record(session, actor, "propose", "suggestions", "lot", created=created, kept=kept)
+
+
+def empty_profiles(session: Session) -> set[str]:
+    """Refs of the profiles with nothing to compare: a batch neither ranks nor proposes them."""
+    return {p.ref for p in repository.everyone(session) if not has_content(to_profile(p))}
 
 
 def open_need_ids(session: Session) -> list[int]:
