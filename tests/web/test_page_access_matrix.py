@@ -37,6 +37,7 @@ from api.models import (
     AllocationRun,
     HackathonEvent,
     HackathonMember,
+    Job,
     JobDatingAttendee,
     JobDatingEvent,
     JobDatingMeeting,
@@ -134,7 +135,9 @@ def _build(session: Session) -> World:
         HackathonMember(person=researcher.person, team=1),
     ]
     run = AllocationRun(created_by="coordinator:matrice", settings={}, report=_report())
-    session.add_all([suggestion, event, hackathon, run])
+    # A failed job: its page is the job's own (a done one leads to its result instead).
+    job = Job(kind="propose", status="failed", error_code="job_failed", created_by="matrice")
+    session.add_all([suggestion, event, hackathon, run, job])
     session.flush()
     return World(
         refs={
@@ -145,6 +148,7 @@ def _build(session: Session) -> World:
             "event": str(event.id),
             "hackathon": str(hackathon.id),
             "run": str(run.id),
+            "job": str(job.id),
         }
     )
 
@@ -287,6 +291,8 @@ MATRIX: list[Page] = [
     Page("GET", HACKATHON, "/hackathons/{hackathon}", STAFF),
     Page("GET", HACKATHON + "/equipes.csv", "/hackathons/{hackathon}/equipes.csv", STAFF),
     Page("POST", HACKATHON + "/supprimer", "/hackathons/{hackathon}/supprimer", STAFF),
+    # background jobs: a job's progress page
+    Page("GET", "/travaux/{job_id}", "/travaux/{job}", STAFF),
 ]
 
 
