@@ -46,9 +46,12 @@ SHUTDOWN_WAIT_S = 5.0
 def build_huey(settings: Settings) -> Huey:
     """The huey of these settings: SQLite file, PostgreSQL, or immediate (tests)."""
     storage = settings.jobs_storage()
-    common: dict[str, Any] = {"results": False, "utc": True}
+    # No table is created (nor connection opened) here: building the app must not reach the
+    # database (a database down is reported by one clear line elsewhere); `JobQueue.ready`
+    # creates them on first use.
+    common: dict[str, Any] = {"results": False, "utc": True, "create_tables": False}
     if storage == "immediate":
-        return MemoryHuey(QUEUE_NAME, immediate=True, **common)
+        return MemoryHuey(QUEUE_NAME, immediate=True, results=False, utc=True)
     if storage == "postgres":
         url = make_url(settings.database_url).set(drivername="postgresql")
         dsn = url.render_as_string(hide_password=False)
@@ -77,6 +80,16 @@ class JobQueue:
         self.huey.periodic_task(crontab(minute="*"), name="passerelle.recover")(self._sweep)
         self._consumer: EmbeddedConsumer | None = None
         self._lock = threading.Lock()
+        self._ready = False
+
+    def ready(self) -> None:
+        """The queue's tables, created once (huey's own, `create table if not exists`)."""
+        if self._ready or self.immediate:
+            return
+        with self._lock:
+            if not self._ready:
+                self.huey.storage.initialize_schema()
+                self._ready = True
 
     @property
     def immediate(self) -> bool:
@@ -90,6 +103,7 @@ class JobQueue:
 
     def enqueue(self, job_id: int) -> None:
         """Hand a committed job to the queue (immediate: run it now, in this thread)."""
+        self.ready()
         self._task(job_id)
 
     def recover(self, *, requeue: bool = True) -> list[int]:
@@ -117,6 +131,7 @@ class JobQueue:
         """Consume jobs with threads of this process (not in immediate mode)."""
         if self.immediate:
             return
+        self.ready()
         with self._lock:
             if self._consumer is not None:
                 return
@@ -151,6 +166,7 @@ class JobQueue:
 
     def consume(self) -> None:
         """Run a consumer in the foreground until SIGINT/SIGTERM (`passerelle worker`)."""
+        self.ready()
         self.recover()
         consumer = self.huey.create_consumer(
             workers=self.settings.jobs_workers, worker_type="thread", max_delay=1.0
