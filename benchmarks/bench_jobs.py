@@ -105,7 +105,8 @@ def main() -> None:
                 "page /revue": "/revue",
             }
             started = time.perf_counter()
-            probe(client, urls, {})  # fits the engine
+            for url in urls.values():  # fits the engine (loads the model, embeds the region)
+                client.get(url, timeout=900)
             print(f"Moteur prêt / engine warm: {time.perf_counter() - started:.1f} s")
             before: dict[str, list[float]] = {}
             for _ in range(args.probes):
@@ -134,7 +135,10 @@ def main() -> None:
                 print("  pendant / during " + summary(name, during.get(name, [])))
     finally:
         server.terminate()
-        server.wait(10)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 if __name__ == "__main__":
