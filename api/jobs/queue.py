@@ -18,7 +18,6 @@ start of any consumer (`JobQueue.recover`) and marked interrupted, never left "r
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -42,7 +41,6 @@ TABLE_PREFIX = "jobs_queue"  # huey's own tables in PostgreSQL (it creates them,
 # A consumer stopping waits this long for a running unit of work to end; a job still running
 # then is marked interrupted (its thread dies with the process).
 SHUTDOWN_WAIT_S = 5.0
-GIL_SWITCH_S = 0.0005  # Python's default is 0.005
 
 
 def build_huey(settings: Settings) -> Huey:
@@ -83,7 +81,6 @@ class JobQueue:
         self._consumer: EmbeddedConsumer | None = None
         self._lock = threading.Lock()
         self._ready = False
-        self._switch = sys.getswitchinterval()
 
     def ready(self) -> None:
         """The queue's tables, created once (huey's own, `create table if not exists`)."""
@@ -146,11 +143,6 @@ class JobQueue:
                 max_delay=1.0,  # an idle SQLite queue is polled at least once a second
                 shutdown_timeout=SHUTDOWN_WAIT_S,
             )
-            # A job's thread shares the GIL with the request threads: a shorter switch interval
-            # gives it back to them sooner. bench_jobs.py, demo-region batch (2 busy cores):
-            # review queue p50 168 -> 15 ms and /revue 221 -> 46 ms while it runs.
-            self._switch = sys.getswitchinterval()
-            sys.setswitchinterval(GIL_SWITCH_S)
             self._consumer.start()
 
     def stop_consumer(self) -> None:
@@ -162,7 +154,6 @@ class JobQueue:
             return
         self.context.stopping.set()
         consumer.stop(graceful=True)
-        sys.setswitchinterval(self._switch)
         self._interrupt_own()
         self.huey.storage.close()
 
