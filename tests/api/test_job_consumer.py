@@ -9,6 +9,10 @@ leaves no consumer thread behind.
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -30,6 +34,7 @@ from api.review import service as review_service
 from matching.encoders import CachedEncoder, HashingEncoder, MemoryStore
 
 pytestmark = pytest.mark.db
+ROOT = Path(__file__).resolve().parents[2]
 TEST_SECRET = "test-secret-key-not-for-production-0123"
 WAIT_S = 60.0  # an upper bound for a machine under load, never a speed requirement
 CONSUMER_THREADS = ("Worker-1", "Scheduler")
@@ -217,3 +222,67 @@ def test_stopping_the_service_mid_job_leaves_it_interrupted(
         job = session.get(Job, job_id)
         assert job is not None and job.status == "interrupted"
         assert session.scalar(select(func.count()).select_from(Suggestion)) == 2
+
+
+@pytest.mark.slow
+def test_passerelle_worker_runs_the_jobs_of_a_web_process_that_runs_none(
+    scratch_url: str, tmp_path: Path
+) -> None:
+    """Production's layout: web processes with JOBS_IN_PROCESS=false, `passerelle worker` apart."""
+    engine = make_engine(scratch_url)
+    Base.metadata.create_all(engine)
+    for session in session_scope(session_factory(engine)):
+        user_id = build_world(session)
+    engine.dispose()
+    storage = "postgres" if scratch_url.startswith("postgresql") else "sqlite"
+    queue = tmp_path / "queue.db"
+    env = {
+        **os.environ,
+        "DATABASE_URL": scratch_url,
+        "ENVIRONMENT": "test",
+        "JOBS_BACKEND": storage,
+        "JOBS_QUEUE_PATH": str(queue),
+        "EMBEDDING_MODEL": "hashing",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "api", "worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        settings = Settings(
+            database_url=scratch_url,
+            environment="test",
+            secret_key=TEST_SECRET,
+            jobs_backend=storage,
+            jobs_queue_path=queue,
+            jobs_in_process=False,
+        )
+        app = create_app(settings)
+        headers = headers_for(user_id)
+        with TestClient(app) as client:
+            assert not [t.name for t in threading.enumerate() if t.name in CONSUMER_THREADS]
+            started = client.post(
+                "/api/v1/jobs", json={"kind": "propose", "per_need": 1}, headers=headers
+            )
+            assert started.status_code == 202, started.text
+            url = started.headers["location"]
+            done = wait_for(
+                lambda: client.get(url, headers=headers).json(),
+                lambda j: j["status"] not in ("queued", "running"),
+            )
+            assert done["status"] == "done", done
+            assert done["result"]["created"] == 3
+            assert (
+                done["result"]["created"]
+                == client.get("/api/v1/review/queue", headers=headers).json()["total"]
+            )
+        app.state.engine.dispose()
+    finally:
+        worker.send_signal(signal.SIGINT)
+        output, _ = worker.communicate(timeout=WAIT_S)
+    assert worker.returncode == 0, output
+    assert "Traceback" not in output
