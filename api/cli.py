@@ -163,6 +163,28 @@ def cmd_propose(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
+    """Consume background jobs in this process until Ctrl-C (production: beside `serve`)."""
+    from types import SimpleNamespace
+
+    from api.core.db import session_factory
+    from api.engine.service import MatchingService
+    from api.jobs.queue import JobQueue
+
+    sessions = session_factory(_engine(settings))
+    state = SimpleNamespace(sessions=sessions)
+    state.matching = MatchingService(sessions, settings.embedding_model)
+    queue = JobQueue(settings, state)
+    if queue.immediate:
+        return _fail("JOBS_BACKEND=immediate : rien à consommer / nothing to consume")
+    print(
+        f"Travaux en arrière-plan / background jobs: {settings.jobs_storage()}, "
+        f"{settings.jobs_workers} fil(s) / thread(s) (Ctrl-C pour arrêter / to stop)"
+    )
+    queue.consume()
+    return 0
+
+
 def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
     import getpass
 
@@ -330,6 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check-db", help="vérifier la base / check the database")
     propose_cmd = sub.add_parser("propose", help="proposer des suggestions / propose suggestions")
     propose_cmd.add_argument("--per-need", type=int, default=5)
+    sub.add_parser("worker", help="exécuter les travaux en arrière-plan / run the background jobs")
     user_cmd = sub.add_parser("create-user", help="créer un coordinateur / create a coordinator")
     user_cmd.add_argument("--email", required=True)
     user_cmd.add_argument("--role", choices=STAFF_ROLES, default="coordinator")
@@ -365,6 +388,7 @@ def main(argv: list[str] | None = None) -> int:
         "propose": cmd_propose,
         "create-user": cmd_create_user,
         "learn": cmd_learn,
+        "worker": cmd_worker,
     }
     from api.core.db import DatabaseUnavailable
     from api.imports.errors import ImportFailed, WriteFailed

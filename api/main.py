@@ -31,6 +31,10 @@ from api.imports import api as imports_api
 from api.imports import pages as imports_pages
 from api.jobdating import api as jobdating_api
 from api.jobdating import pages as jobdating_pages
+from api.jobs import api as jobs_api
+from api.jobs import pages as jobs_pages
+from api.jobs.queue import JobQueue
+from api.jobs.queue import lifespan as jobs_lifespan
 from api.mail import pages as mail_pages
 from api.mail.delivery import install_mail
 from api.needs import api as needs_api
@@ -55,6 +59,7 @@ API_ROUTERS = (
     jobdating_api,
     hackathons_api,
     applications_api,
+    jobs_api,
 )
 # Pages: a fixed path is registered before a parametrised one it could be read as
 # (needs' "/besoins/nouveau" before review's and recommendations' "/besoins/{ref}/...").
@@ -71,6 +76,7 @@ PAGE_ROUTERS = (
     imports_pages,
     applications_pages,
     mail_pages,
+    jobs_pages,
 )
 
 
@@ -79,11 +85,15 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """The matching index loads in the background from the start; requests wait for it."""
+    """The matching index loads in the background from the start (requests wait for it); the
+    background jobs' consumer runs beside it."""
     matching = app.state.matching
     matching.start()
-    yield
-    matching.close()
+    try:
+        async with jobs_lifespan(app):  # the background jobs' consumer (api/jobs/queue.py)
+            yield
+    finally:
+        matching.close()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -109,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.error_page = error_page
     app.state.error_page = applications_pages.error_page  # a CV over the body limit says so
     app.state.page_message = page_message
+    app.state.jobs = JobQueue(settings, app.state)
     install_error_handlers(app)
     install_openapi(app)
     app.add_middleware(SecurityHeaders, trust_forwarded_proto=settings.trust_forwarded_proto)

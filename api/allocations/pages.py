@@ -28,6 +28,8 @@ from api.core.rendering import (
 from api.core.vocabulary import PLACED_NEED_KINDS, STAFF_ROLES
 from api.hackathons.service import count_hackathons
 from api.jobdating.service import count_events
+from api.jobs import service as jobs_service
+from api.jobs.schemas import AllocationJob
 from api.models import AllocationRun, User
 from matching.errors import AllocationCode
 
@@ -104,8 +106,11 @@ def launch(request: Request, session: SessionDep, user: SignedIn, form: Form) ->
         body = AllocationRequest.model_validate(values)
     except ValidationError as exc:
         return _runs_page(request, session, user, 422, values, field_errors(request, exc))
-    run = service.run_allocation(session, request.app.state.matching, body, user)
-    return redirect(request, f"/allocations/{run.id}", "allocations.done")
+    # Runs in the background: the page follows its progress, then shows the run.
+    job = jobs_service.start(
+        session, request.app.state.jobs, user, AllocationJob(**body.model_dump())
+    )
+    return redirect(request, f"/travaux/{job.id}")
 
 
 # ----------------------------------------------------------------------------- one run

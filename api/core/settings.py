@@ -89,6 +89,18 @@ class Settings(BaseSettings):
             return Path(url.database).resolve().parent / "outbox"
         return ROOT / "var" / "outbox"
 
+    # Background jobs (api/jobs/queue.py says why huey and these storages). "auto": a SQLite
+    # file beside a SQLite database, the PostgreSQL database itself otherwise; "immediate" runs
+    # a job in the process that starts it, once the request has committed (the tests' default).
+    jobs_backend: Literal["auto", "sqlite", "postgres", "immediate"] = "auto"
+    jobs_queue_path: Path | None = None  # the SQLite queue file; default: beside the database
+    # The web process consumes jobs itself (threads): `make run` needs nothing more. Off where
+    # `passerelle worker` runs as its own process.
+    jobs_in_process: bool = True
+    jobs_workers: int = Field(default=1, ge=1, le=16)
+    # A job another machine runs, silent this long, is taken for dead and marked interrupted.
+    jobs_stale_minutes: int = Field(default=30, ge=1, le=24 * 60)
+
     def engine_options(self) -> dict[str, Any]:
         """The keyword arguments of `api.core.db.make_engine` these settings choose."""
         return {
@@ -97,6 +109,24 @@ class Settings(BaseSettings):
             "pool_timeout": self.pool_timeout,
             "busy_timeout_ms": self.sqlite_busy_timeout_ms,
         }
+
+    def jobs_storage(self) -> Literal["sqlite", "postgres", "immediate"]:
+        """Where the job queue lives, "auto" resolved from the database and the environment."""
+        if self.jobs_backend != "auto":
+            return self.jobs_backend
+        if self.environment == "test":
+            return "immediate"
+        backend = make_url(self.database_url).get_backend_name()
+        return "postgres" if backend == "postgresql" else "sqlite"
+
+    def jobs_queue_file(self) -> Path:
+        """The SQLite queue: JOBS_QUEUE_PATH, else beside a SQLite database, else in var/."""
+        if self.jobs_queue_path is not None:
+            return self.jobs_queue_path
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            return Path(url.database).resolve().parent / "jobs-queue.db"
+        return ROOT / "var" / "jobs-queue.db"
 
     @field_validator("database_url")
     @classmethod

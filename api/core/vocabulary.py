@@ -49,3 +49,9 @@ Role = Literal["student", "researcher", "company", "coordinator", "admin"]
 ApplicationStatusName = Literal[
     "received", "seen", "interview", "retained", "refused", "hired", "withdrawn"
 ]
+
+# Background jobs (api/jobs/): what a coordinator can run off the request, and where it stands.
+JOB_KINDS: tuple[str, ...] = ("propose", "allocation", "schedule")
+JOB_STATUSES: tuple[str, ...] = ("queued", "running", "done", "failed", "interrupted")
+JobKindName = Literal["propose", "allocation", "schedule"]
+JobStatusName = Literal["queued", "running", "done", "failed", "interrupted"]

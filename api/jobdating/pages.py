@@ -41,6 +41,8 @@ from api.jobdating.service import (
     slot_ends,
     slot_labels,
 )
+from api.jobs import service as jobs_service
+from api.jobs.schemas import ScheduleJob
 from api.models import JobDatingEvent, JobDatingMeeting, User
 
 router = APIRouter(route_class=WebRoute)
@@ -379,15 +381,12 @@ def plan(
     request: Request, session: SessionDep, user: SignedIn, form: Form, event_id: DbId
 ) -> Response:
     _coordinator(user)
-    event = service.get_event(session, event_id)
     coverage = text(form, "coverage") == "1"
-    try:
-        service.schedule_event(session, request.app.state.matching, event, user, coverage=coverage)
-    except PinsClash as exc:
-        title = tr(request, "jobdating.refused.planning")
-        reasons = _reasons(request, event, exc)
-        return _refused(request, user, event, exc.status_code, reasons, title, {})
-    return redirect(request, f"/job-dating/{event_id}#planning", "jobdating.scheduled")
+    # Runs in the background: the page follows its progress, then shows the schedule (or
+    # why the pins could not all be kept).
+    body = ScheduleJob(event_id=event_id, coverage=coverage)
+    job = jobs_service.start(session, request.app.state.jobs, user, body)
+    return redirect(request, f"/travaux/{job.id}")
 
 
 @router.post("/job-dating/{event_id}/envoyer")

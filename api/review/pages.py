@@ -25,6 +25,8 @@ from api.core.rendering import (
     text,
 )
 from api.core.vocabulary import PERSON_ROLES, STAFF_ROLES, SUGGESTION_STATUSES
+from api.jobs import service as jobs_service
+from api.jobs.schemas import ProposeJob
 from api.models import User
 from api.people.service import person_of
 from api.review import service
@@ -120,7 +122,16 @@ def review_page(
     status = statut if statut in SUGGESTION_STATUSES else "proposed"
     filters, params = _filters(besoin, organisation, territoire, ecole, q, signal)
     shown = _review(session, status, page_number(page), filters, params)
-    return render(request, "web/review.html", user, errors={}, **shown)
+    job = jobs_service.under_way(session, "propose")
+    return render(
+        request,
+        "web/review.html",
+        user,
+        errors={},
+        job=job,
+        progress=jobs_service.progress(job) if job else None,
+        **shown,
+    )
 
 
 @router.post("/revue/{suggestion_id}/decision")
@@ -166,8 +177,9 @@ def review_decision(
 @router.post("/revue/lancer")
 def run_batch(request: Request, session: SessionDep, user: SignedIn, form: Form) -> Response:
     require_role(user, *STAFF_ROLES)
-    service.propose(session, request.app.state.matching, 5, user)
-    return redirect(request, "/revue", "review.done")
+    # The whole region's batch runs in the background: the page follows its progress.
+    job = jobs_service.start(session, request.app.state.jobs, user, ProposeJob(per_need=5))
+    return redirect(request, f"/travaux/{job.id}")
 
 
 def _person_user(user: User) -> None:

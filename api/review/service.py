@@ -3,6 +3,7 @@ interest or shortlist, and what a person hears of their introductions."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -42,22 +43,35 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 
 
 def propose(
-    session: Session, matching: MatchingService, per_need: int, actor: User | None = None
+    session: Session,
+    matching: MatchingService,
+    per_need: int,
+    actor: User | None = None,
+    *,
+    need_ids: Collection[int] | None = None,
+    audit: bool = True,
+    empty_people: Collection[str] | None = None,
 ) -> ProposeReport:
-    """For every open need, store its best candidates as proposed suggestions (no duplicates)."""
+    """For every open need, store its best candidates as proposed suggestions (no duplicates).
+
+    `need_ids` limits the batch to those needs: a background job runs it a slice at a time,
+    finds the empty profiles once for all slices (`empty_people`, see `empty_profiles`) and
+    records the batch in the audit log once (`audit=False` on each slice).
+    """
     indexes = matching.indexes(session)
     needs = repository.open_needs(session)
+    if need_ids is not None:
+        wanted = set(need_ids)
+        needs = [n for n in needs if n.id in wanted]
     if len(indexes.people) == 0 or not needs:
         return ProposeReport(needs=len(needs), created=0, kept=0)
     # Needs and profiles with nothing to compare are neither ranked nor proposed: the batch
     # goes on without them and its report names them.
     engine_needs = {n.id: to_need(n) for n in needs}
-    empty_people = {p.ref for p in repository.everyone(session) if not has_content(to_profile(p))}
-    left_out = LeftOut.of(empty_people, (e.id for e in engine_needs.values() if not has_content(e)))
+    empty = set(empty_people) if empty_people is not None else empty_profiles(session)
+    left_out = LeftOut.of(empty, (e.id for e in engine_needs.values() if not has_content(e)))
     needs = [n for n in needs if has_content(engine_needs[n.id])]
-    people = {
-        ref: pid for ref, pid in repository.person_ids(session).items() if ref not in empty_people
-    }
+    people = {ref: pid for ref, pid in repository.person_ids(session).items() if ref not in empty}
     existing = repository.suggested_pairs(session)
     # Rank everything before the first write: ranking may embed new skill labels, and the
     # embedding cache writes through its own connection, which SQLite would make wait on this
@@ -85,8 +99,24 @@ def propose(
             existing.add((person_id, need.id))
             created += 1
     session.flush()
-    record(session, actor, "propose", "suggestions", "lot", created=created, kept=kept)
+    if audit:
+        record_batch(session, actor, created, kept)
     return ProposeReport(needs=len(needs), created=created, kept=kept, left_out=left_out)
+
+
+def record_batch(session: Session, actor: User | None, created: int, kept: int) -> None:
+    """The batch in the audit log: who ran it, how many suggestions it made and kept."""
+    record(session, actor, "propose", "suggestions", "lot", created=created, kept=kept)
+
+
+def empty_profiles(session: Session) -> set[str]:
+    """Refs of the profiles with nothing to compare: a batch neither ranks nor proposes them."""
+    return {p.ref for p in repository.everyone(session) if not has_content(to_profile(p))}
+
+
+def open_need_ids(session: Session) -> list[int]:
+    """Ids of the needs a batch ranks candidates for, in the batch's order."""
+    return sorted(n.id for n in repository.open_needs(session))
 
 
 def _flags(session: Session, person_id: int | None, need_id: int) -> tuple[bool, bool]:

@@ -32,6 +32,7 @@ from api.models import (
     Consent,
     HackathonEvent,
     HackathonMember,
+    Job,
     JobDatingAttendee,
     JobDatingEvent,
     JobDatingMeeting,
@@ -193,7 +194,8 @@ def _build(session: Session) -> World:
     hackathon.members = [
         HackathonMember(person=people[n], team=1) for n in ("student", "other_student")
     ]
-    session.add_all([event, hackathon])
+    job = Job(kind="propose", status="done", params={"per_need": 1}, created_by="matrice")
+    session.add_all([event, hackathon, job])
     session.flush()
     world.refs = {
         **{name: p.ref for name, p in people.items()},
@@ -206,6 +208,7 @@ def _build(session: Session) -> World:
         "meeting_b": str(meetings[1].id),
         "hackathon": str(hackathon.id),
         "application": str(application.id),
+        "job": str(job.id),
     }
     world.ids = {"org": org.id, "other_org": other_org.id}
     return world
@@ -215,6 +218,7 @@ def _remove(session: Session, world: World) -> None:
     session.execute(delete(User).where(User.email.in_(list(EMAILS.values()))))
     session.execute(delete(JobDatingEvent).where(JobDatingEvent.id == int(world.refs["event"])))
     session.execute(delete(HackathonEvent).where(HackathonEvent.id == int(world.refs["hackathon"])))
+    session.execute(delete(Job).where(Job.id == int(world.refs["job"])))
     refs = list(world.refs.values())
     session.execute(delete(Application).where(Application.id == int(world.refs["application"])))
     session.execute(delete(Need).where(Need.organisation_id.in_(list(world.ids.values()))))
@@ -603,6 +607,16 @@ MATRIX: list[Row] = [
         "/api/v1/applications/{application}/cv",
         STAFF | {"company", "researcher"},
     ),
+    # background jobs: coordinators start and follow them
+    Row(
+        "POST",
+        "/api/v1/jobs",
+        "/api/v1/jobs",
+        STAFF,
+        extra=_json({"kind": "allocation", "kinds": ["internship"], "candidates_per_person": 3}),
+    ),
+    Row("GET", "/api/v1/jobs", "/api/v1/jobs", STAFF),
+    Row("GET", "/api/v1/jobs/{job_id}", "/api/v1/jobs/{job}", STAFF),
 ]
 
 

@@ -115,7 +115,13 @@ def scheduled_event(client: TestClient, session: Session, **fields: str) -> JobD
         data={"csrf_token": csrf(page.text), "coverage": "1"},
         follow_redirects=False,
     )
+    # The schedule is a background job: the form leads to its progress page, which leads to
+    # the schedule once the job is done (the tests run jobs at once, after the commit).
     assert planned.status_code == 303, planned.text
+    assert re.fullmatch(r"/travaux/\d+", planned.headers["location"]), planned.headers
+    followed = client.get(planned.headers["location"], follow_redirects=False)
+    assert followed.status_code == 303, followed.text
+    assert followed.headers["location"] == f"/job-dating/{event_id}#planning"
     session.expire_all()
     event = session.get(JobDatingEvent, event_id)
     assert event is not None and event.meetings

@@ -40,6 +40,7 @@ from api.models import (
     Application,
     HackathonEvent,
     HackathonMember,
+    Job,
     JobDatingAttendee,
     JobDatingEvent,
     JobDatingMeeting,
@@ -146,7 +147,9 @@ def _build(session: Session, data_dir: Path) -> World:
         cv_name="cv.pdf",
         cv_bytes=len(cv.data),
     )
-    session.add_all([suggestion, event, hackathon, run, application])
+    # A failed job: its page is the job's own (a done one leads to its result instead).
+    job = Job(kind="propose", status="failed", error_code="job_failed", created_by="matrice")
+    session.add_all([suggestion, event, hackathon, run, application, job])
     session.flush()
     return World(
         refs={
@@ -158,6 +161,7 @@ def _build(session: Session, data_dir: Path) -> World:
             "hackathon": str(hackathon.id),
             "run": str(run.id),
             "application": str(application.id),
+            "job": str(job.id),
         }
     )
 
@@ -372,6 +376,8 @@ MATRIX: list[Page] = [
     Page("GET", HACKATHON, "/hackathons/{hackathon}", STAFF),
     Page("GET", HACKATHON + "/equipes.csv", "/hackathons/{hackathon}/equipes.csv", STAFF),
     Page("POST", HACKATHON + "/supprimer", "/hackathons/{hackathon}/supprimer", STAFF),
+    # background jobs: a job's progress page
+    Page("GET", "/travaux/{job_id}", "/travaux/{job}", STAFF),
 ]
 
 

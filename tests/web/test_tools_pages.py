@@ -36,6 +36,11 @@ def launch(client: TestClient, **fields: str | list[str]) -> int:
         data={"csrf_token": form_token(client, "/allocations"), **data},
         follow_redirects=False,
     )
+    # The allocation is a background job: the form leads to its progress page, which leads to
+    # the run once the job is done (the tests run jobs at once, after the commit).
+    assert response.status_code == 303, response.text
+    assert re.fullmatch(r"/travaux/\d+", response.headers["location"]), response.headers
+    response = client.get(response.headers["location"], follow_redirects=False)
     assert response.status_code == 303, response.text
     found = re.fullmatch(r"/allocations/(\d+)", response.headers["location"])
     assert found, response.headers["location"]

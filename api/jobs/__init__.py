@@ -1,0 +1,1 @@
+"""Background jobs: a coordinator's long task (suggestion batch, allocation, schedule) off the request."""
