@@ -328,6 +328,9 @@ _APP_ERRORS = {
     "dates_order": "error.dates_order",
     "reason_required": "error.reason_required",
     "transition_refused": "error.transition",
+    "unknown_language": "error.unknown_language",
+    "unknown_affiliation": "error.unknown_affiliation",
+    "offers_researchers_only": "error.offers_researchers_only",
 }
 # Refusals that have a page message of their own; others read as not found or forbidden.
 _PAGE_ERRORS = {

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from api.core.inputs import Day, Line, Text
-from api.core.vocabulary import LevelName, NeedKindName
+from api.core.vocabulary import CefrName, LevelName, NeedKindName, ResearcherOfferName
 
 Label = Annotated[Line, Field(min_length=1, max_length=200)]
 Labels = Annotated[list[Label], Field(max_length=100)]
@@ -66,6 +66,9 @@ class PersonOut(BaseModel):
     languages: list[str]
     seeks: list[str]
     research_topics: list[str]
+    language_levels: dict[str, str] = {}
+    offers: list[str] = []
+    offer_details: str = ""
     town: str | None
     territory: str | None
 
@@ -85,6 +88,22 @@ class ProfileUpdate(Input):
     seeks: Annotated[list[NeedKindName], Field(max_length=5)] = []
     research_topics: Labels = []
     town: Line | None = Field(default=None, max_length=120, description="Commune / town")
+    language_levels: Annotated[dict[Language, CefrName], Field(max_length=20)] = Field(
+        default={},
+        description='Niveau CECRL par langue / CEFR level per language, ex. {"en": "B2"}',
+    )
+    organisation: Line | None = Field(
+        default=None,
+        max_length=40,
+        description="École (étudiant) ou laboratoire (chercheur) : sa référence / "
+        "school (student) or lab (researcher): its reference",
+    )
+    offers: Annotated[list[ResearcherOfferName], Field(max_length=3)] = Field(
+        default=[],
+        description="Ce qu'un chercheur propose / what a researcher offers: "
+        "cifre_supervision, expertise, equipment",
+    )
+    offer_details: LongText = ""
 
 
 class ConsentIn(Input):

@@ -13,7 +13,7 @@ from api.core.errors import Forbidden, Invalid, NotFound
 from api.core.policy import ensure_own_person
 from api.core.repository import get_or_404
 from api.core.skills import SkillResolver
-from api.core.vocabulary import PERSON_ROLES
+from api.core.vocabulary import PERSON_ROLES, language_code
 from api.engine import corpus
 from api.engine.service import MatchingService
 from api.jobdating.service import slot_labels
@@ -121,6 +121,11 @@ def update_profile(session: Session, user: User, ref: str, body: ProfileUpdate) 
     person = get_or_404(session, Person, ref)
     ensure_own_person(user, person)
     changes = body.model_dump(exclude_unset=True)
+    _languages(person, changes)
+    if "organisation" in changes:
+        person.organisation = _affiliation(session, person, changes.pop("organisation"))
+    if changes.get("offers") and person.kind != "researcher":
+        raise Invalid("offers_researchers_only", field="offers")
     if "skills" in changes:
         resolver = SkillResolver(session, SkillVocabulary.builtin())
         repository.set_person_skills(person, resolver.resolve_all(changes.pop("skills")))
@@ -141,6 +146,48 @@ def update_profile(session: Session, user: User, ref: str, body: ProfileUpdate) 
     )
     corpus.touch(session)
     return person
+
+
+def _languages(person: Person, changes: dict[str, Any]) -> None:
+    """Languages as ISO codes ("Anglais" -> "en"), and a CEFR level only for a language spoken.
+
+    A level given for a language not listed adds the language: "en: B2" says it is spoken.
+    """
+    if "languages" not in changes and "language_levels" not in changes:
+        return
+    levels: dict[str, str] = {}
+    for name, level in changes.pop("language_levels", person.language_levels or {}).items():
+        code = language_code(name)
+        if code is None:
+            raise Invalid("unknown_language", field="language_levels", language=name)
+        levels[code] = level
+    codes: list[str] = []
+    for name in changes.pop("languages", person.languages or []):
+        code = language_code(name)
+        if code is None:
+            raise Invalid("unknown_language", field="languages", language=name)
+        codes.append(code)
+    codes = list(dict.fromkeys([*codes, *levels]))
+    person.languages = codes
+    person.language_levels = {code: levels[code] for code in codes if code in levels}
+
+
+# A student names their school, a researcher their lab; a company is no one's affiliation here.
+AFFILIATIONS = {"student": "school", "researcher": "lab"}
+
+
+def _affiliation(session: Session, person: Person, ref: str | None) -> Organisation | None:
+    if not ref:
+        return None
+    found = repository.organisation_by_ref(session, ref)
+    if found is None or found.kind != AFFILIATIONS.get(person.kind):
+        raise Invalid("unknown_affiliation", field="organisation", ref=ref)
+    return found
+
+
+def affiliations(session: Session, person: Person) -> list[Organisation]:
+    """The schools (for a student) or labs (for a researcher) a profile may name."""
+    return repository.organisations_of_kind(session, AFFILIATIONS.get(person.kind, "school"))
 
 
 def set_consent(session: Session, user: User, ref: str, body: ConsentIn) -> Consent:
