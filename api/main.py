@@ -12,6 +12,8 @@ from api.accounts import api as accounts_api
 from api.accounts import pages as accounts_pages
 from api.allocations import api as allocations_api
 from api.allocations import pages as allocations_pages
+from api.collaborations import api as collaborations_api
+from api.collaborations import pages as collaborations_pages
 from api.core import docs, health
 from api.core.db import check_connection, make_engine, session_factory
 from api.core.errors import install_error_handlers
@@ -48,6 +50,7 @@ API_ROUTERS = (
     allocations_api,
     jobdating_api,
     hackathons_api,
+    collaborations_api,
 )
 # Pages: a fixed path is registered before a parametrised one it could be read as
 # (needs' "/besoins/nouveau" before review's and recommendations' "/besoins/{ref}/...").
@@ -62,6 +65,7 @@ PAGE_ROUTERS = (
     hackathons_pages,
     dashboard_pages,
     imports_pages,
+    collaborations_pages,
 )
 
 

@@ -14,7 +14,11 @@ from numpy.typing import NDArray
 from matching.constraints import DATES, DISTANCE, KIND, LANGUAGES, LEVEL, pair_distance_km
 from matching.features import MatchView
 from matching.messages import Listing, Phrase, Term, phrase
-from matching.types import ComponentScore, Explanation, Need, Profile
+from matching.types import ComponentScore, Explanation, Need, PersonKind, Profile
+
+# For a researcher, a need's skills are expertise the partnership calls for, not skills to
+# learn: their explanations name these messages instead of "covered" and "missing".
+EXPERTISE_MISSING = "explain.missing.expertise"
 
 MATCHED = 0.80  # cosine from which two skill labels are taken as the same skill
 CLOSE = 0.60  # ...and from which they are related enough to say so
@@ -94,24 +98,27 @@ def explain_pair(
     missing = tuple(w for w, _, s in required if s < CLOSE)
     nice_matched = tuple(w for w, _, s in nice if s >= MATCHED)
     violated = tuple(_violations(code, need, person))
+    expertise = person.kind == PersonKind.RESEARCHER
 
     reasons: list[Phrase] = []
     if need_view.skills:
-        if matched:
+        counts = {"matched": len(matched), "required": len(required)}
+        if matched and expertise:
             reasons.append(
-                phrase(
-                    "explain.covered_list",
-                    matched=len(matched),
-                    required=len(required),
-                    skills=Listing(matched),
-                )
+                phrase("explain.covered_list.expertise", **counts, skills=Listing(matched))
             )
+        elif matched:
+            reasons.append(phrase("explain.covered_list", **counts, skills=Listing(matched)))
+        elif expertise:
+            reasons.append(phrase("explain.covered.expertise", **counts))
         else:
-            reasons.append(phrase("explain.covered", matched=len(matched), required=len(required)))
+            reasons.append(phrase("explain.covered", **counts))
     if close:
         pairs = tuple(phrase("explain.related_pair", wanted=w, held=h) for w, h in close)
         reasons.append(phrase("explain.related", pairs=Listing(pairs)))
-    if missing:
+    if missing and expertise:
+        reasons.append(phrase("explain.missing.expertise", skills=Listing(missing)))
+    elif missing:
         reasons.append(phrase("explain.missing", skills=Listing(missing)))
     if nice_matched:
         reasons.append(phrase("explain.nice", skills=Listing(nice_matched)))

@@ -331,6 +331,10 @@ _APP_ERRORS = {
     "unknown_language": "error.unknown_language",
     "unknown_affiliation": "error.unknown_affiliation",
     "offers_researchers_only": "error.offers_researchers_only",
+    "already_proposed": "collab.error.already_proposed",
+    "need_closed": "collab.error.need_closed",
+    "not_a_partnership": "collab.error.not_a_partnership",
+    "researchers_only": "collab.error.researchers_only",
 }
 # Refusals that have a page message of their own; others read as not found or forbidden.
 _PAGE_ERRORS = {

@@ -20,6 +20,12 @@ class ExplanationOut(BaseModel):
     related_skills: list[str]
     components: list[ComponentOut]
     violations: list[str]
+    expertise: bool = Field(
+        default=False,
+        description="Les compétences manquantes sont une expertise complémentaire recherchée "
+        "(chercheur), pas des compétences à acquérir / missing skills are further expertise "
+        "sought (researcher), not skills to acquire",
+    )
 
 
 class RecommendationOut(BaseModel):
