@@ -259,6 +259,7 @@ MATRIX: list[Page] = [
     Page("GET", "/imports", "/imports", STAFF),
     Page("POST", "/imports", "/imports", STAFF),
     Page("POST", "/imports/confirmer", "/imports/confirmer", STAFF),
+    Page("GET", "/imports/modele/{kind}.{fmt}", "/imports/modele/people.csv", STAFF),
     # coordinators' tools: allocations, job datings, hackathons
     Page("GET", "/outils", "/outils", STAFF),
     Page("GET", "/allocations", "/allocations", STAFF),
