@@ -127,6 +127,16 @@ def suggestions_about(session: Session, person_id: int) -> list[tuple[Suggestion
     return [(s, n) for s, n in session.execute(query).unique().tuples()]
 
 
+def collaborations_of(session: Session, person_id: int) -> list[CollaborationProposal]:
+    return list(
+        session.scalars(
+            select(CollaborationProposal)
+            .where(CollaborationProposal.person_id == person_id)
+            .order_by(CollaborationProposal.id)
+        )
+    )
+
+
 def job_datings_of(
     session: Session, person_id: int
 ) -> list[tuple[JobDatingAttendee, JobDatingEvent]]:

@@ -203,6 +203,14 @@ class HackathonAbout(BaseModel):
     team: int | None  # None: registered, no team formed yet
 
 
+class CollaborationAbout(BaseModel):
+    """A collaboration the researcher proposed, with their message."""
+
+    need: NeedBrief
+    message: str
+    created_at: datetime
+
+
 class PersonExport(BaseModel):
     """Everything Passerelle holds about one person (right of access, GDPR art. 15 and 20)."""
 
@@ -215,4 +223,5 @@ class PersonExport(BaseModel):
     suggestions: list[SuggestionAbout]
     job_datings: list[JobDatingAbout] = []
     hackathons: list[HackathonAbout] = []
+    collaborations: list[CollaborationAbout] = []
     audit: list[AuditEntryOut]

@@ -22,6 +22,7 @@ from api.people import repository
 from api.people.schemas import (
     AccountOut,
     AuditEntryOut,
+    CollaborationAbout,
     ConsentIn,
     ConsentOut,
     HackathonAbout,
@@ -300,6 +301,10 @@ def export_person(session: Session, user: User, ref: str) -> PersonExport:
         hackathons=[
             HackathonAbout(hackathon=event.name, team=member.team)
             for member, event in repository.hackathons_of(session, person.id)
+        ],
+        collaborations=[
+            CollaborationAbout(need=_brief(p.need), message=p.message, created_at=p.created_at)
+            for p in repository.collaborations_of(session, person.id)
         ],
         audit=[
             AuditEntryOut.model_validate(e) for e in repository.audit_about(session, refs, actors)

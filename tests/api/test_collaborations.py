@@ -85,7 +85,7 @@ def test_researcher_proposes_a_collaboration_seen_by_the_company_and_coordinator
     add_user(session, "rd-other@entreprise.test", "company", organisation_id=None)
     add_user(session, "rd-coord@reseau.test", "coordinator")
     session.commit()
-    _, headers = researcher(client)
+    ref, headers = researcher(client)
 
     sent = client.post(
         f"/api/v1/needs/{need.ref}/collaborations", json={"message": MESSAGE}, headers=headers
@@ -115,6 +115,12 @@ def test_researcher_proposes_a_collaboration_seen_by_the_company_and_coordinator
     assert MESSAGE in [p["message"] for p in listed["items"]]
     mine = client.get("/api/v1/collaborations", headers=headers).json()
     assert [p["need"]["ref"] for p in mine["items"]] == [need.ref]
+
+    # The proposal is the researcher's data: in their export, gone with their erasure.
+    exported = client.get(f"/api/v1/people/{ref}/export", headers=headers).json()
+    assert [c["message"] for c in exported["collaborations"]] == [MESSAGE]
+    assert client.delete(f"/api/v1/people/{ref}", headers=headers).status_code == 204
+    assert client.get(f"/api/v1/needs/{need.ref}/collaborations", headers=owner).json() == []
 
 
 def test_refused_proposals_say_why_and_store_nothing(client: TestClient, session: Session) -> None:

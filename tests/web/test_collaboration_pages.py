@@ -49,6 +49,7 @@ def test_researcher_proposes_a_collaboration_instead_of_applying(
         data={"csrf_token": csrf(proposal_form.text), "message": "Bonjour"},
     )
     assert short.status_code == 422 and 'id="f-message-error"' in short.text
+    assert "20 caractères au moins" in short.text
     assert (
         session.scalar(
             select(CollaborationProposal).where(CollaborationProposal.need_id == need.id)
