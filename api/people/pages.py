@@ -45,6 +45,7 @@ def _person(user: User) -> Person:
 
 
 LANGUAGE_ROWS = 4  # rows of (language, level) the form shows; more than most people list
+MAX_LANGUAGES = 20  # as many as a profile holds (api.people.schemas.Languages)
 
 
 def _language_rows(languages: list[str], levels: dict[str, str]) -> list[tuple[str, str]]:
@@ -98,9 +99,11 @@ def _form_values(form: FormData) -> dict[str, Any]:
     }
     values["seeks"] = [v for v in form.getlist("seeks") if isinstance(v, str)]
     values["offers"] = [v for v in form.getlist("offers") if isinstance(v, str)]
+    # The form shows a row per language spoken (four at least): read every row it sent.
     rows = [
         (text(form, f"language_{i}"), text(form, f"language_level_{i}"))
-        for i in range(1, LANGUAGE_ROWS + 1)
+        for i in range(1, MAX_LANGUAGES + 1)
+        if f"language_{i}" in form
     ]
     values["language_rows"] = rows
     values["consent"] = form.get("consent") == "on"
