@@ -328,7 +328,6 @@ _APP_ERRORS = {
     "dates_order": "error.dates_order",
     "reason_required": "error.reason_required",
     "transition_refused": "error.transition",
-    "unknown_language": "error.unknown_language",
     "unknown_affiliation": "error.unknown_affiliation",
     "offers_researchers_only": "error.offers_researchers_only",
     "already_proposed": "collab.error.already_proposed",

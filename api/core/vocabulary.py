@@ -43,7 +43,12 @@ CefrName = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
 # below are how imports and the API may also write them.
 LANGUAGE_CODES: tuple[str, ...] = (
     "fr", "en", "de", "es", "it", "nl", "pt", "pl", "ar", "zh", "ru", "tr", "ro", "uk", "ja",
+    "sv", "da", "el", "cs", "ko", "vi", "hi",
 )  # fmt: skip
+LanguageCodeName = Literal[
+    "fr", "en", "de", "es", "it", "nl", "pt", "pl", "ar", "zh", "ru", "tr", "ro", "uk", "ja",
+    "sv", "da", "el", "cs", "ko", "vi", "hi",
+]  # fmt: skip
 LANGUAGE_NAMES: dict[str, str] = {
     "français": "fr", "francais": "fr", "french": "fr",
     "anglais": "en", "english": "en",
@@ -60,6 +65,13 @@ LANGUAGE_NAMES: dict[str, str] = {
     "roumain": "ro", "romanian": "ro",
     "ukrainien": "uk", "ukrainian": "uk",
     "japonais": "ja", "japanese": "ja",
+    "suédois": "sv", "suedois": "sv", "swedish": "sv",
+    "danois": "da", "danish": "da",
+    "grec": "el", "greek": "el",
+    "tchèque": "cs", "tcheque": "cs", "czech": "cs",
+    "coréen": "ko", "coreen": "ko", "korean": "ko",
+    "vietnamien": "vi", "vietnamese": "vi",
+    "hindi": "hi",
 }  # fmt: skip
 
 

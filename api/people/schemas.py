@@ -5,16 +5,32 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 from api.core.inputs import Day, Line, Text
-from api.core.vocabulary import CefrName, LevelName, NeedKindName, ResearcherOfferName
+from api.core.vocabulary import (
+    CefrName,
+    LanguageCodeName,
+    LevelName,
+    NeedKindName,
+    ResearcherOfferName,
+    language_code,
+)
 
 Label = Annotated[Line, Field(min_length=1, max_length=200)]
 Labels = Annotated[list[Label], Field(max_length=100)]
 Language = Annotated[Line, Field(min_length=1, max_length=40)]
 Languages = Annotated[list[Language], Field(max_length=20)]
 LongText = Annotated[Text, Field(max_length=20_000)]
+
+
+def _as_code(value: object) -> object:
+    """A language written by its name ("Anglais", "English") read as its ISO code ("en")."""
+    return (language_code(value) or value) if isinstance(value, str) else value
+
+
+# A language of a profile: an ISO 639-1 code of the vocabulary, or its French or English name.
+SpokenLanguage = Annotated[LanguageCodeName, BeforeValidator(_as_code)]
 
 
 class Input(BaseModel):
@@ -84,11 +100,13 @@ class ProfileUpdate(Input):
     available_from: Day | None = None
     available_until: Day | None = None
     mobility_km: float | None = Field(default=None, ge=0, le=20_000)
-    languages: Languages = []
+    languages: Annotated[list[SpokenLanguage], Field(max_length=20)] = Field(
+        default=[], description="Codes ISO 639-1 (ou noms) / ISO 639-1 codes (or names)"
+    )
     seeks: Annotated[list[NeedKindName], Field(max_length=5)] = []
     research_topics: Labels = []
     town: Line | None = Field(default=None, max_length=120, description="Commune / town")
-    language_levels: Annotated[dict[Language, CefrName], Field(max_length=20)] = Field(
+    language_levels: Annotated[dict[SpokenLanguage, CefrName], Field(max_length=20)] = Field(
         default={},
         description='Niveau CECRL par langue / CEFR level per language, ex. {"en": "B2"}',
     )

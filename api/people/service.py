@@ -13,7 +13,7 @@ from api.core.errors import Forbidden, Invalid, NotFound
 from api.core.policy import ensure_own_person
 from api.core.repository import get_or_404
 from api.core.skills import SkillResolver
-from api.core.vocabulary import PERSON_ROLES, language_code
+from api.core.vocabulary import PERSON_ROLES
 from api.engine import corpus
 from api.engine.service import MatchingService
 from api.jobdating.service import slot_labels
@@ -150,25 +150,15 @@ def update_profile(session: Session, user: User, ref: str, body: ProfileUpdate) 
 
 
 def _languages(person: Person, changes: dict[str, Any]) -> None:
-    """Languages as ISO codes ("Anglais" -> "en"), and a CEFR level only for a language spoken.
+    """Languages (ISO codes, read by the schema) with a CEFR level only for a language spoken.
 
     A level given for a language not listed adds the language: "en: B2" says it is spoken.
     """
     if "languages" not in changes and "language_levels" not in changes:
         return
-    levels: dict[str, str] = {}
-    for name, level in changes.pop("language_levels", person.language_levels or {}).items():
-        code = language_code(name)
-        if code is None:
-            raise Invalid("unknown_language", field="language_levels", language=name)
-        levels[code] = level
-    codes: list[str] = []
-    for name in changes.pop("languages", person.languages or []):
-        code = language_code(name)
-        if code is None:
-            raise Invalid("unknown_language", field="languages", language=name)
-        codes.append(code)
-    codes = list(dict.fromkeys([*codes, *levels]))
+    levels: dict[str, str] = dict(changes.pop("language_levels", person.language_levels or {}))
+    spoken = list(changes.pop("languages", person.languages or []))
+    codes = list(dict.fromkeys([*spoken, *levels]))
     person.languages = codes
     person.language_levels = {code: levels[code] for code in codes if code in levels}
 

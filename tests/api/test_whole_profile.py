@@ -90,7 +90,7 @@ def test_languages_with_cefr_levels_school_and_programme(
     ("body", "field", "code"),
     [
         ({"language_levels": {"en": "B3"}}, "language_levels.en", "literal_error"),
-        ({"languages": ["klingon"]}, "languages", "unknown_language"),
+        ({"languages": ["klingon"]}, "languages.0", "literal_error"),
         ({"seeks": ["cdi"]}, "seeks.0", "literal_error"),
         ({"level": "bac+9"}, "level", "literal_error"),
         ({"offers": ["cifre_supervision"]}, "offers", "offers_researchers_only"),
