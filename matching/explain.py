@@ -19,6 +19,9 @@ from matching.types import ComponentScore, Explanation, Need, PersonKind, Profil
 # For a researcher, a need's skills are expertise the partnership calls for, not skills to
 # learn: their explanations name these messages instead of "covered" and "missing".
 EXPERTISE_MISSING = "explain.missing.expertise"
+EXPERTISE: frozenset[str] = frozenset(
+    {"explain.covered.expertise", "explain.covered_list.expertise", EXPERTISE_MISSING}
+)
 
 MATCHED = 0.80  # cosine from which two skill labels are taken as the same skill
 CLOSE = 0.60  # ...and from which they are related enough to say so

@@ -22,9 +22,10 @@ class ExplanationOut(BaseModel):
     violations: list[str]
     expertise: bool = Field(
         default=False,
-        description="Les compétences manquantes sont une expertise complémentaire recherchée "
-        "(chercheur), pas des compétences à acquérir / missing skills are further expertise "
-        "sought (researcher), not skills to acquire",
+        description="Explication pour un chercheur : les compétences sont une expertise, les "
+        "manquantes une expertise complémentaire recherchée, pas des compétences à acquérir / "
+        "explained to a researcher: skills are expertise, missing ones further expertise "
+        "sought, not skills to acquire",
     )
 
 

@@ -31,7 +31,7 @@ from api.recommendations.schemas import (
     RecommendationOut,
     RecommendationPage,
 )
-from matching.explain import EXPERTISE_MISSING
+from matching.explain import EXPERTISE
 from matching.ranker import HybridRanker
 from matching.types import Explanation, Suggestion
 from matching.types import Need as EngineNeed
@@ -53,7 +53,7 @@ def explanation_out(explanation: Explanation | None) -> ExplanationOut | None:
             for c in explanation.components
         ],
         violations=list(explanation.violations),
-        expertise=any(r.id == EXPERTISE_MISSING for r in explanation.reasons),
+        expertise=any(r.id in EXPERTISE for r in explanation.reasons),
     )
 
 
