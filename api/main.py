@@ -16,6 +16,8 @@ from api.allocations import api as allocations_api
 from api.allocations import pages as allocations_pages
 from api.applications import api as applications_api
 from api.applications import pages as applications_pages
+from api.collaborations import api as collaborations_api
+from api.collaborations import pages as collaborations_pages
 from api.core import docs, health
 from api.core.db import check_connection, make_engine, session_factory
 from api.core.errors import install_error_handlers
@@ -60,6 +62,7 @@ API_ROUTERS = (
     hackathons_api,
     applications_api,
     jobs_api,
+    collaborations_api,
 )
 # Pages: a fixed path is registered before a parametrised one it could be read as
 # (needs' "/besoins/nouveau" before review's and recommendations' "/besoins/{ref}/...").
@@ -77,6 +80,7 @@ PAGE_ROUTERS = (
     applications_pages,
     mail_pages,
     jobs_pages,
+    collaborations_pages,
 )
 
 

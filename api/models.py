@@ -141,6 +141,11 @@ class Person(Base):
     languages: Mapped[list[str]] = mapped_column(default=list)
     seeks: Mapped[list[str]] = mapped_column(default=list)
     research_topics: Mapped[list[str]] = mapped_column(default=list)
+    # CEFR level ("B2") of the languages in `languages` whose level the person gave.
+    language_levels: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # What a researcher offers companies (vocabulary.RESEARCHER_OFFERS), and in their words.
+    offers: Mapped[list[str]] = mapped_column(default=list)
+    offer_details: Mapped[str] = mapped_column(Text, default="")
     town: Mapped[str | None] = mapped_column(String(120))
     territory: Mapped[str | None] = mapped_column(String(60), index=True)
     lat: Mapped[float | None] = mapped_column(Float)
@@ -706,3 +711,19 @@ class Job(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Moved on at every step a job reports: how another machine tells a silent job from a live one.
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CollaborationProposal(Base):
+    """A researcher proposes a collaboration on an R&D need: a message to its organisation."""
+
+    __tablename__ = "collaboration_proposals"
+    __table_args__ = (UniqueConstraint("need_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    need: Mapped[Need] = relationship(lazy="joined")
+    person: Mapped[Person] = relationship(lazy="joined")

@@ -23,7 +23,14 @@ from matching.features import MatchView, clean
 from matching.messages import Listing, Phrase, Term, phrase
 from matching.related import may_relate
 from matching.skills import SkillVocabulary, skill_key
-from matching.types import ComponentScore, Explanation, Need, Profile
+from matching.types import ComponentScore, Explanation, Need, PersonKind, Profile
+
+# For a researcher, a need's skills are expertise the partnership calls for, not skills to
+# learn: their explanations name these messages instead of "covered" and "missing".
+EXPERTISE_MISSING = "explain.missing.expertise"
+EXPERTISE: frozenset[str] = frozenset(
+    {"explain.covered.expertise", "explain.covered_list.expertise", EXPERTISE_MISSING}
+)
 
 MATCHED = 0.80  # cosine from which two skill labels are taken as the same skill
 CLOSE = 0.60  # ...and from which they are related enough to say so
@@ -182,24 +189,27 @@ def explain_pair(
     missing = tuple(w for w, _, s in required if s < CLOSE and w not in said)
     nice_matched = tuple(w for w, _, s in nice if s >= MATCHED or w in said)
     violated = tuple(_violations(code, need, person))
+    expertise = person.kind == PersonKind.RESEARCHER
 
     reasons: list[Phrase] = []
     if need_view.skills:
-        if matched:
+        counts = {"matched": len(matched), "required": len(required)}
+        if matched and expertise:
             reasons.append(
-                phrase(
-                    "explain.covered_list",
-                    matched=len(matched),
-                    required=len(required),
-                    skills=Listing(matched),
-                )
+                phrase("explain.covered_list.expertise", **counts, skills=Listing(matched))
             )
+        elif matched:
+            reasons.append(phrase("explain.covered_list", **counts, skills=Listing(matched)))
+        elif expertise:
+            reasons.append(phrase("explain.covered.expertise", **counts))
         else:
-            reasons.append(phrase("explain.covered", matched=len(matched), required=len(required)))
+            reasons.append(phrase("explain.covered", **counts))
     if close:
         pairs = tuple(phrase("explain.related_pair", wanted=w, held=h) for w, h in close)
         reasons.append(phrase("explain.related", pairs=Listing(pairs)))
-    if missing:
+    if missing and expertise:
+        reasons.append(phrase("explain.missing.expertise", skills=Listing(missing)))
+    elif missing:
         reasons.append(phrase("explain.missing", skills=Listing(missing)))
     if nice_matched:
         reasons.append(phrase("explain.nice", skills=Listing(nice_matched)))

@@ -14,6 +14,7 @@ DOMAINS = (
     "needs",
     "recommendations",
     "review",
+    "collaborations",
     "allocations",
     "jobdating",
     "hackathons",

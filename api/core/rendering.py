@@ -367,6 +367,12 @@ _APP_ERRORS = {
     "dates_order": "error.dates_order",
     "reason_required": "error.reason_required",
     "transition_refused": "error.transition",
+    "unknown_affiliation": "error.unknown_affiliation",
+    "offers_researchers_only": "error.offers_researchers_only",
+    "already_proposed": "collab.error.already_proposed",
+    "need_closed": "collab.error.need_closed",
+    "not_a_partnership": "collab.error.not_a_partnership",
+    "researchers_only": "collab.error.researchers_only",
 }
 # Refusals that have a page message of their own; others read as not found or forbidden.
 _PAGE_ERRORS = {

@@ -55,3 +55,55 @@ JOB_KINDS: tuple[str, ...] = ("propose", "allocation", "schedule")
 JOB_STATUSES: tuple[str, ...] = ("queued", "running", "done", "failed", "interrupted")
 JobKindName = Literal["propose", "allocation", "schedule"]
 JobStatusName = Literal["queued", "running", "done", "failed", "interrupted"]
+
+# Profiles: languages with their CEFR level, and what a researcher offers companies.
+CEFR_LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2")
+CefrName = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
+# ISO 639-1 codes offered by the forms (names in the catalogues, `language.<code>`); the names
+# below are how imports and the API may also write them.
+LANGUAGE_CODES: tuple[str, ...] = (
+    "fr", "en", "de", "es", "it", "nl", "pt", "pl", "ar", "zh", "ru", "tr", "ro", "uk", "ja",
+    "sv", "da", "el", "cs", "ko", "vi", "hi",
+)  # fmt: skip
+LanguageCodeName = Literal[
+    "fr", "en", "de", "es", "it", "nl", "pt", "pl", "ar", "zh", "ru", "tr", "ro", "uk", "ja",
+    "sv", "da", "el", "cs", "ko", "vi", "hi",
+]  # fmt: skip
+LANGUAGE_NAMES: dict[str, str] = {
+    "français": "fr", "francais": "fr", "french": "fr",
+    "anglais": "en", "english": "en",
+    "allemand": "de", "german": "de", "deutsch": "de",
+    "espagnol": "es", "spanish": "es", "español": "es",
+    "italien": "it", "italian": "it",
+    "néerlandais": "nl", "neerlandais": "nl", "flamand": "nl", "dutch": "nl",
+    "portugais": "pt", "portuguese": "pt",
+    "polonais": "pl", "polish": "pl",
+    "arabe": "ar", "arabic": "ar",
+    "chinois": "zh", "mandarin": "zh", "chinese": "zh",
+    "russe": "ru", "russian": "ru",
+    "turc": "tr", "turkish": "tr",
+    "roumain": "ro", "romanian": "ro",
+    "ukrainien": "uk", "ukrainian": "uk",
+    "japonais": "ja", "japanese": "ja",
+    "suédois": "sv", "suedois": "sv", "swedish": "sv",
+    "danois": "da", "danish": "da",
+    "grec": "el", "greek": "el",
+    "tchèque": "cs", "tcheque": "cs", "czech": "cs",
+    "coréen": "ko", "coreen": "ko", "korean": "ko",
+    "vietnamien": "vi", "vietnamese": "vi",
+    "hindi": "hi",
+}  # fmt: skip
+
+
+def language_code(value: str) -> str | None:
+    """The ISO 639-1 code of a language written as a code or a name ("Anglais" -> "en")."""
+    key = value.strip().lower()
+    if key in LANGUAGE_CODES:
+        return key
+    return LANGUAGE_NAMES.get(key)
+
+
+RESEARCHER_OFFERS: tuple[str, ...] = ("cifre_supervision", "expertise", "equipment")
+ResearcherOfferName = Literal["cifre_supervision", "expertise", "equipment"]
+# Need kinds a researcher answers as a partner (a collaboration to propose, not a post to take).
+PARTNERSHIP_NEED_KINDS: tuple[str, ...] = ("rd",)

@@ -44,7 +44,7 @@ def import_upload(
     fmt = format_of(source, format)
     data = read_upload(file.file, request.app.state.settings.max_request_bytes)
     report = run_import(session, user, kind, data, source=source, fmt=fmt, dry_run=dry_run)
-    body = report.as_dict()
+    body = report.as_dict(request_language(request))
     if report.errors and not dry_run:
         t = translator(request_language(request))
         detail = t(message_key("import_rejected"), count=len(report.errors))

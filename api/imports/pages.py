@@ -30,9 +30,11 @@ from api.core.rendering import (
 from api.core.vocabulary import STAFF_ROLES
 from api.imports import uploads
 from api.imports.errors import EmptyFile, FileTooLarge, UnreadableFile, WriteFailed
+from api.imports.exports import ExportFormat
 from api.imports.readers import format_of
 from api.imports.schemas import KINDS, BulkReport, Format, Kind, columns
 from api.imports.service import first_rows, read_upload, run_import
+from api.imports.template_files import template_file
 from api.models import User
 
 router = APIRouter(route_class=WebRoute)
@@ -119,8 +121,8 @@ def imports_page(request: Request, user: SignedIn, importe: str = "", type: str 
     return _page(request, user, kind=type if type in KINDS else "people", done=done)
 
 
-def _report(report: BulkReport) -> dict[str, Any]:
-    return report.as_dict() | {"ok": report.ok}
+def _report(request: Request, report: BulkReport) -> dict[str, Any]:
+    return report.as_dict(language(request)) | {"ok": report.ok}
 
 
 @router.post("/imports")
@@ -163,7 +165,7 @@ def check_upload(request: Request, session: SessionDep, user: SignedIn, form: Fo
         user,
         200 if report.ok else 422,
         kind=kind,
-        report=_report(report),
+        report=_report(request, report),
         preview=shown,
         token=token,
     )
@@ -189,5 +191,17 @@ def confirm_upload(request: Request, session: SessionDep, user: SignedIn, form: 
     uploads.drop(folder, token)
     if not report.ok:
         # The database changed since the check (say, the same ids imported meanwhile).
-        return _page(request, user, 422, kind=kind, report=_report(report))
+        return _page(request, user, 422, kind=kind, report=_report(request, report))
     return redirect(request, f"/imports?importe={report.rows_written}&type={kind}", "imports.done")
+
+
+@router.get("/imports/modele/{kind}.{fmt}")
+def template_download(request: Request, user: SignedIn, kind: Kind, fmt: ExportFormat) -> Response:
+    """A blank file to fill in: the French column names and one example row."""
+    require_role(user, *STAFF_ROLES)
+    blank = template_file(kind, fmt)
+    return Response(
+        blank.content,
+        media_type=blank.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{blank.filename}"'},
+    )

@@ -11,7 +11,7 @@ import types
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePath
 from typing import Any, Union, get_args, get_origin
@@ -22,7 +22,17 @@ from pydantic import BaseModel
 
 from api.core.errors import Key, message_key
 from api.imports.errors import ImportFailed, UnreadableFile
-from api.imports.schemas import FORMATS, MODELS, Format, Kind, RowError
+from api.imports.schemas import (
+    FORMATS,
+    FRENCH_COLUMNS,
+    MODELS,
+    Format,
+    Kind,
+    RowError,
+    column_names,
+    issue,
+    key,
+)
 
 EXTENSIONS: dict[str, Format] = {
     ".csv": "csv",
@@ -65,10 +75,10 @@ def parse_jsonl(
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
-            errors.append(RowError(source, number, "*", f"JSON invalide ({exc.msg})"))
+            errors.append(issue(source, number, "*", "json_invalid", detail=exc.msg))
             continue
         if not isinstance(value, dict):
-            errors.append(RowError(source, number, "*", "un objet JSON est attendu"))
+            errors.append(issue(source, number, "*", "json_object"))
             continue
         rows.append((number, value))
     return rows, errors
@@ -185,6 +195,7 @@ class Parsed:
     rows_read: int
     errors: list[RowError]
     warnings: list[RowError]
+    labels: dict[str, str] = field(default_factory=dict)  # field -> the file's own header
 
 
 def _decode(data: bytes, source: str, warnings: list[RowError]) -> str:
@@ -192,9 +203,7 @@ def _decode(data: bytes, source: str, warnings: list[RowError]) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         # Excel in French saves "CSV" as Windows-1252 unless told otherwise.
-        warnings.append(
-            RowError(source, 0, "*", "fichier non UTF-8 : lu comme Windows-1252 (Excel)")
-        )
+        warnings.append(issue(source, 0, "*", "not_utf8"))
         return data.decode("cp1252", errors="replace")
 
 
@@ -377,30 +386,31 @@ def _read_table(data: bytes, fmt: Format, kind: Kind, source: str) -> Parsed:
     columns.extend(_header(c) for c in cells)
     model = MODELS[kind]
     shapes = _field_types(model)
+    names = column_names(kind)
     errors: list[RowError] = []
     seen: set[str] = set()
     known: list[tuple[int, str]] = []
-    for position, name in enumerate(columns):
-        if not name:
-            warnings.append(
-                RowError(source, header_row, f"#{position + 1}", "colonne sans nom, ignorée")
-            )
+    labels: dict[str, str] = {}  # field -> the header the file gives it, for the messages
+    for position, header in enumerate(columns):
+        if not header:
+            warnings.append(issue(source, header_row, f"#{position + 1}", "unnamed_column"))
             continue
+        name = names.get(key(header), header)  # "Prénom" fills first_name
         if name in seen:
-            errors.append(RowError(source, header_row, name, "colonne en double"))
+            errors.append(issue(source, header_row, header, "duplicate_column"))
         elif name in shapes:
             known.append((position, name))
+            labels[name] = header
         else:
-            warnings.append(RowError(source, header_row, name, "colonne inconnue, ignorée"))
+            warnings.append(issue(source, header_row, header, "unknown_column"))
         seen.add(name)
     if not known:
-        raise UnreadableFile("no_known_column", 422, expected=", ".join(shapes))
+        expected = ", ".join(FRENCH_COLUMNS[kind].get(name, name) for name in shapes)
+        raise UnreadableFile("no_known_column", 422, expected=expected)
     required = [n for n, f in model.model_fields.items() if f.is_required()]
     for name in required:
         if name not in seen:
-            errors.append(
-                RowError(source, header_row, name, "colonne obligatoire absente de l'en-tête")
-            )
+            errors.append(issue(source, header_row, name, "missing_column"))
 
     rows: list[tuple[int, dict[str, Any]]] = []
     unnamed: set[int] = set()
@@ -414,9 +424,7 @@ def _read_table(data: bytes, fmt: Format, kind: Kind, source: str) -> Parsed:
         for position in range(len(columns), len(values)):
             if position not in unnamed and not _is_blank(values[position]):
                 unnamed.add(position)
-                warnings.append(
-                    RowError(source, number, f"#{position + 1}", "colonne sans nom, ignorée")
-                )
+                warnings.append(issue(source, number, f"#{position + 1}", "unnamed_column"))
         record: dict[str, Any] = {}
         for position, name in known:
             if position < len(values):
@@ -425,7 +433,7 @@ def _read_table(data: bytes, fmt: Format, kind: Kind, source: str) -> Parsed:
                     record[name] = value
         if record:  # a blank row is not a row of data
             rows.append((number, record))
-    return Parsed(rows=rows, rows_read=len(rows), errors=errors, warnings=warnings)
+    return Parsed(rows=rows, rows_read=len(rows), errors=errors, warnings=warnings, labels=labels)
 
 
 def _read_jsonl(data: bytes, kind: Kind, source: str) -> Parsed:
@@ -434,14 +442,16 @@ def _read_jsonl(data: bytes, kind: Kind, source: str) -> Parsed:
     except UnicodeDecodeError as exc:
         raise UnreadableFile("jsonl_not_utf8", cause=exc.reason) from None
     rows, errors = parse_jsonl(text.splitlines(), source)
+    names = column_names(kind)
+    rows = [(n, {names.get(key(k), k): v for k, v in record.items()}) for n, record in rows]
     fields = MODELS[kind].model_fields
     warnings: list[RowError] = []
     reported: set[str] = set()
     for number, record in rows:
-        for key in record:
-            if key not in fields and key not in reported:
-                reported.add(key)
-                warnings.append(RowError(source, number, key, "champ inconnu, ignoré"))
+        for name in record:
+            if name not in fields and name not in reported:
+                reported.add(name)
+                warnings.append(issue(source, number, name, "unknown_field"))
     return Parsed(rows=rows, rows_read=len(rows) + len(errors), errors=errors, warnings=warnings)
 
 

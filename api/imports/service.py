@@ -7,7 +7,7 @@ command line's) makes a successful write permanent.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -31,6 +31,7 @@ from api.imports.schemas import (
     R,
     RawRows,
     RowError,
+    issue,
 )
 from api.imports.validation import validate_rows
 from api.models import Consent, Need, NeedSkill, Organisation, Person, PersonSkill, User
@@ -82,50 +83,44 @@ def check_records(
     for number, record in people_rows:
         if record.organisation_id and record.organisation_id not in org_refs:
             errors.append(
-                RowError(
+                issue(
                     people_file,
                     number,
                     "organisation_id",
-                    f"organisation inconnue : {record.organisation_id}",
+                    "unknown_organisation",
+                    ref=record.organisation_id,
                 )
             )
     for number, need_record in need_rows:
         if need_record.organisation_id not in org_refs:
             errors.append(
-                RowError(
+                issue(
                     needs_file,
                     number,
                     "organisation_id",
-                    f"organisation inconnue : {need_record.organisation_id}",
+                    "unknown_organisation",
+                    ref=need_record.organisation_id,
                 )
             )
     for number, org_record in org_rows:
         if org_record.id in existing_orgs:
-            errors.append(
-                RowError(orgs_file, number, "id", f"existe déjà en base : {org_record.id}")
-            )
+            errors.append(issue(orgs_file, number, "id", "exists", ref=org_record.id))
     if people_rows:
         existing_people = repository.person_refs(session)
         existing_emails = {e.lower() for e in repository.person_emails(session)}
         emails: set[str] = set()
         for number, person_record in people_rows:
             if person_record.id in existing_people:
-                errors.append(
-                    RowError(people_file, number, "id", f"existe déjà en base : {person_record.id}")
-                )
+                errors.append(issue(people_file, number, "id", "exists", ref=person_record.id))
             email = (person_record.email or "").lower()
             if email and (email in existing_emails or email in emails):
-                errors.append(
-                    RowError(people_file, number, "email", f"adresse déjà utilisée : {email}")
-                )
+                errors.append(issue(people_file, number, "email", "email_taken", email=email))
             emails.add(email)
     if need_rows:
         existing_needs = repository.need_refs(session)
         for number, need_record in need_rows:
             if need_record.id in existing_needs:
-                errors.append(
-                    RowError(needs_file, number, "id", f"existe déjà en base : {need_record.id}")
-                )
+                errors.append(issue(needs_file, number, "id", "exists", ref=need_record.id))
     return CheckedRecords(
         organisations=[r for _, r in org_rows],
         people=[r for _, r in people_rows],
@@ -360,7 +355,7 @@ def import_region(
     files = {name: folder / f"{name}.jsonl" for name in ("organisations", "profiles", "needs")}
     for path in files.values():
         if not path.exists():
-            errors.append(RowError(path.name, 0, "*", f"fichier absent : {path}"))
+            errors.append(issue(path.name, 0, "*", "file_missing", path=str(path)))
     if errors:
         raise ImportFailed(errors)
     sources = {name: RawRows(path.name, read_jsonl(path)) for name, path in files.items()}
@@ -401,7 +396,12 @@ def import_file(
         people=batch if kind == "people" else None,
         needs=batch if kind == "needs" else None,
     )
-    report.errors = sorted(parsed.errors + checked.errors, key=lambda e: e.row)
+    # A row's error names the column as the file does ("Prénom", not first_name).
+    named = [
+        replace(e, column=parsed.labels.get(e.column.split(".")[0], e.column))
+        for e in checked.errors
+    ]
+    report.errors = sorted(parsed.errors + named, key=lambda e: e.row)
     header_broken = any(e.row == 1 for e in parsed.errors) and fmt != "jsonl"
     bad_rows = {e.row for e in report.errors}
     report.rows_valid = 0 if header_broken else report.rows_read - len(bad_rows)

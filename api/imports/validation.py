@@ -1,4 +1,4 @@
-"""Checking each row on its own against its record model, with messages in French."""
+"""Checking each row on its own against its record model, with messages from the catalogues."""
 
 from __future__ import annotations
 
@@ -7,60 +7,75 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from api.imports.schemas import R, RowError
+from api.imports.schemas import R, RowError, issue
 
-# Pydantic's messages are English; users read French. Keyed by pydantic's error type.
-MESSAGES_FR: dict[str, str] = {
-    "missing": "valeur obligatoire manquante",
-    "literal_error": "valeur non reconnue ; attendu : {expected}",
-    "string_type": "texte attendu",
-    "string_too_short": "trop court (au moins {min_length} caractère(s))",
-    "string_too_long": "trop long (au plus {max_length} caractères)",
-    "string_pattern_mismatch": "format invalide",
-    "int_parsing": "nombre entier attendu",
-    "int_type": "nombre entier attendu",
-    "int_from_float": "nombre entier attendu",
-    "float_parsing": "nombre attendu",
-    "float_type": "nombre attendu",
-    "bool_parsing": "booléen attendu (oui/non, true/false, 1/0)",
-    "bool_type": "booléen attendu (oui/non, true/false, 1/0)",
-    "date_parsing": "date attendue (AAAA-MM-JJ)",
-    "date_from_datetime_parsing": "date attendue (AAAA-MM-JJ)",
-    "date_from_datetime_inexact": "date attendue, sans heure (AAAA-MM-JJ)",
-    "date_type": "date attendue (AAAA-MM-JJ)",
-    "list_type": "liste attendue",
-    "greater_than_equal": "doit être supérieur ou égal à {ge}",
-    "less_than_equal": "doit être inférieur ou égal à {le}",
-    "greater_than": "doit être supérieur à {gt}",
-    "less_than": "doit être inférieur à {lt}",
-    "control_characters": "caractère de contrôle interdit (caractère nul, effacement…)",
-}
+# Pydantic's error types said in the catalogues (`import.issue.pydantic.<type>`); other types
+# keep pydantic's own (English) message.
+KNOWN_TYPES: frozenset[str] = frozenset(
+    {
+        "missing",
+        "literal_error",
+        "string_type",
+        "string_too_short",
+        "string_too_long",
+        "string_pattern_mismatch",
+        "int_parsing",
+        "int_type",
+        "int_from_float",
+        "float_parsing",
+        "float_type",
+        "bool_parsing",
+        "bool_type",
+        "date_parsing",
+        "date_from_datetime_parsing",
+        "date_from_datetime_inexact",
+        "date_type",
+        "list_type",
+        "greater_than_equal",
+        "less_than_equal",
+        "greater_than",
+        "less_than",
+        "control_characters",
+        "dates_order",
+    }
+)
+# The values each message shows (pydantic's `ctx`), so every message has what it names.
+_CONTEXT = ("expected", "min_length", "max_length", "ge", "le", "gt", "lt")
+
+
+def _context(err: Any) -> dict[str, Any]:
+    ctx = err.get("ctx") or {}
+    out: dict[str, Any] = {}
+    for name in _CONTEXT:
+        if name in ctx:
+            value = ctx[name]
+            out[name] = (
+                int(value)
+                if isinstance(value, float) and value.is_integer()
+                else str(value).replace("' or '", "' ou '")
+            )
+    return out
+
+
+def row_issue(file: str, number: int, column: str, err: Any) -> RowError:
+    """One pydantic error as a row's problem, with the rejected value when it is short."""
+    kind = err.get("type", "")
+    value = err.get("input")
+    received: dict[str, Any] = {}
+    if kind != "missing" and isinstance(value, str | int | float) and len(str(value)) <= 60:
+        received = {"received": repr(value)}
+    if kind == "value_error":
+        return issue(
+            file, number, column, "pydantic", message=str(err["msg"]).removeprefix("Value error, ")
+        )
+    if kind not in KNOWN_TYPES:
+        return issue(file, number, column, "pydantic", message=str(err["msg"]), **received)
+    return issue(file, number, column, f"pydantic.{kind}", **_context(err), **received)
 
 
 def message_fr(err: Any) -> str:
     """A French message for one pydantic error, with the rejected value when it is short."""
-    kind = err.get("type", "")
-    if kind == "value_error":
-        return str(err["msg"]).removeprefix("Value error, ")
-    template = MESSAGES_FR.get(kind)
-    if template is None:
-        return str(err["msg"])
-    context = {
-        key: (
-            int(value)
-            if isinstance(value, float) and value.is_integer()
-            else str(value).replace("' or '", "' ou '")
-        )
-        for key, value in (err.get("ctx") or {}).items()
-    }
-    try:
-        text = template.format(**context)
-    except (KeyError, IndexError):
-        text = template
-    value = err.get("input")
-    if kind != "missing" and isinstance(value, str | int | float) and len(str(value)) <= 60:
-        text += f" (reçu : {value!r})"
-    return text
+    return row_issue("", 0, "*", err).message
 
 
 def validate_rows(
@@ -75,10 +90,10 @@ def validate_rows(
         except ValidationError as exc:
             for err in exc.errors():
                 column = ".".join(str(p) for p in err["loc"]) or "*"
-                errors.append(RowError(file, number, column, message_fr(err)))
+                errors.append(row_issue(file, number, column, err))
             continue
         if record.id in seen:
-            errors.append(RowError(file, number, "id", f"identifiant en double : {record.id}"))
+            errors.append(issue(file, number, "id", "duplicate_id", ref=record.id))
             continue
         seen.add(record.id)
         valid.append((number, record))

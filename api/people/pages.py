@@ -7,6 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from api.core.deps import SessionDep
 from api.core.errors import AppError
@@ -21,7 +23,14 @@ from api.core.rendering import (
     split_list,
     text,
 )
-from api.core.vocabulary import PERSON_ROLES
+from api.core.vocabulary import (
+    CEFR_LEVELS,
+    LANGUAGE_CODES,
+    LEVELS,
+    NEED_KINDS,
+    PERSON_ROLES,
+    RESEARCHER_OFFERS,
+)
 from api.models import Person, User
 from api.people import service
 from api.people.schemas import ConsentIn, ProfileUpdate
@@ -35,8 +44,27 @@ def _person(user: User) -> Person:
     return service.person_of(user)
 
 
+LANGUAGE_ROWS = 4  # rows of (language, level) the form shows; more than most people list
+MAX_LANGUAGES = 20  # as many as a profile holds (api.people.schemas.Languages)
+
+
+def _language_rows(languages: list[str], levels: dict[str, str]) -> list[tuple[str, str]]:
+    rows = [(code, levels.get(code, "")) for code in languages]
+    return (rows + [("", "")] * LANGUAGE_ROWS)[: max(LANGUAGE_ROWS, len(rows))]
+
+
 def _profile_values(person: Person) -> dict[str, Any]:
     return {
+        "seeks": list(person.seeks or []),
+        "level": person.level or "",
+        "programme": person.programme or "",
+        "organisation": person.organisation.ref if person.organisation else "",
+        "language_rows": _language_rows(
+            list(person.languages or []), dict(person.language_levels or {})
+        ),
+        "research_topics": ", ".join(person.research_topics or []),
+        "offers": list(person.offers or []),
+        "offer_details": person.offer_details or "",
         "headline": person.headline,
         "summary": person.summary,
         "skills": ", ".join(person.skills),
@@ -48,32 +76,84 @@ def _profile_values(person: Person) -> dict[str, Any]:
     }
 
 
+def _choices(session: Session, person: Person) -> dict[str, Any]:
+    """What the form's lists offer: kinds, levels, languages, and the schools or labs."""
+    return {
+        "kinds": NEED_KINDS,
+        "levels": LEVELS,
+        "language_codes": LANGUAGE_CODES,
+        "cefr_levels": CEFR_LEVELS,
+        "researcher_offers": RESEARCHER_OFFERS,
+        "affiliations": service.affiliations(session, person),
+        "person": person,
+    }
+
+
+def _form_values(form: FormData) -> dict[str, Any]:
+    names = ("headline", "summary", "skills", "available_from", "available_until")
+    values: dict[str, Any] = {name: text(form, name) for name in names}
+    values |= {"mobility_km": text(form, "mobility_km"), "town": text(form, "town")}
+    values |= {
+        name: text(form, name)
+        for name in ("level", "programme", "organisation", "research_topics", "offer_details")
+    }
+    values["seeks"] = [v for v in form.getlist("seeks") if isinstance(v, str)]
+    values["offers"] = [v for v in form.getlist("offers") if isinstance(v, str)]
+    # The form shows a row per language spoken (four at least): read every row it sent.
+    rows = [
+        (text(form, f"language_{i}"), text(form, f"language_level_{i}"))
+        for i in range(1, MAX_LANGUAGES + 1)
+        if f"language_{i}" in form
+    ]
+    values["language_rows"] = rows
+    values["consent"] = form.get("consent") == "on"
+    return values
+
+
+def _update(values: dict[str, Any], person: Person) -> ProfileUpdate:
+    """The API's update from the form's values (the form always sends every field)."""
+    rows = [(code, level) for code, level in values["language_rows"] if code]
+    body: dict[str, Any] = {
+        "headline": values["headline"],
+        "summary": values["summary"],
+        "skills": split_list(values["skills"]),
+        "available_from": values["available_from"] or None,
+        "available_until": values["available_until"] or None,
+        "mobility_km": values["mobility_km"] or None,
+        "town": values["town"] or None,
+        "seeks": values["seeks"],
+        "level": values["level"] or None,
+        "programme": values["programme"] or None,
+        "organisation": values["organisation"] or None,
+        "languages": [code for code, _ in rows],
+        "language_levels": {code: level for code, level in rows if level},
+    }
+    if person.kind == "researcher":
+        body["research_topics"] = split_list(values["research_topics"])
+        body["offers"] = values["offers"]
+        body["offer_details"] = values["offer_details"]
+    return ProfileUpdate.model_validate(body)
+
+
 @router.get("/profil")
-def profile_page(request: Request, user: SignedIn) -> Response:
+def profile_page(request: Request, session: SessionDep, user: SignedIn) -> Response:
     person = _person(user)
-    return render(request, "web/profile.html", user, values=_profile_values(person), errors={})
+    return render(
+        request,
+        "web/profile.html",
+        user,
+        values=_profile_values(person),
+        errors={},
+        **_choices(session, person),
+    )
 
 
 @router.post("/profil")
 def save_profile(request: Request, session: SessionDep, user: SignedIn, form: Form) -> Response:
     person = _person(user)
-    names = ("headline", "summary", "skills", "available_from", "available_until")
-    values: dict[str, Any] = {name: text(form, name) for name in names}
-    values |= {"mobility_km": text(form, "mobility_km"), "town": text(form, "town")}
-    values["consent"] = form.get("consent") == "on"
+    values = _form_values(form)
     try:
-        body = ProfileUpdate.model_validate(
-            {
-                "headline": values["headline"],
-                "summary": values["summary"],
-                "skills": split_list(values["skills"]),
-                "available_from": values["available_from"] or None,
-                "available_until": values["available_until"] or None,
-                "mobility_km": values["mobility_km"] or None,
-                "town": values["town"] or None,
-            }
-        )
-        service.update_profile(session, user, person.ref, body)
+        service.update_profile(session, user, person.ref, _update(values, person))
         service.set_consent(
             session, user, person.ref, ConsentIn(companies_may_view=values["consent"])
         )
@@ -81,7 +161,15 @@ def save_profile(request: Request, session: SessionDep, user: SignedIn, form: Fo
         # The page answers normally (422), so the half-applied changes must not be committed.
         session.rollback()
         errors = field_errors(request, exc)
-        return render(request, "web/profile.html", user, 422, values=values, errors=errors)
+        return render(
+            request,
+            "web/profile.html",
+            user,
+            422,
+            values=values,
+            errors=errors,
+            **_choices(session, person),
+        )
     return redirect(request, "/profil", "profile.saved")
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from api.core.repository import paged, skill_ids
 from api.models import (
     AuditEntry,
+    CollaborationProposal,
     Embedding,
     HackathonEvent,
     HackathonMember,
@@ -46,6 +47,18 @@ def list_organisations(
     if sector:
         query = query.where(Organisation.sector == sector)
     return paged(session, query, limit, offset)
+
+
+def organisation_by_ref(session: Session, ref: str) -> Organisation | None:
+    return session.scalars(select(Organisation).where(Organisation.ref == ref)).first()
+
+
+def organisations_of_kind(session: Session, kind: str) -> list[Organisation]:
+    return list(
+        session.scalars(
+            select(Organisation).where(Organisation.kind == kind).order_by(Organisation.name)
+        )
+    )
 
 
 def list_people(
@@ -112,6 +125,16 @@ def suggestions_about(session: Session, person_id: int) -> list[tuple[Suggestion
         .order_by(Suggestion.created_at, Suggestion.id)
     )
     return [(s, n) for s, n in session.execute(query).unique().tuples()]
+
+
+def collaborations_of(session: Session, person_id: int) -> list[CollaborationProposal]:
+    return list(
+        session.scalars(
+            select(CollaborationProposal)
+            .where(CollaborationProposal.person_id == person_id)
+            .order_by(CollaborationProposal.id)
+        )
+    )
 
 
 def job_datings_of(
@@ -208,6 +231,11 @@ def erase_person(
     )
     counts["shortlists"] = _rowcount(
         session.execute(delete(Shortlist).where(Shortlist.person_id == person.id))
+    )
+    counts["collaboration_proposals"] = _rowcount(
+        session.execute(
+            delete(CollaborationProposal).where(CollaborationProposal.person_id == person.id)
+        )
     )
     entries = audit_about(session, [person.ref, *_emails(secrets_)], actors)
     for entry in entries:

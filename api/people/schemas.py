@@ -5,16 +5,32 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 from api.core.inputs import Day, Line, Text
-from api.core.vocabulary import LevelName, NeedKindName
+from api.core.vocabulary import (
+    CefrName,
+    LanguageCodeName,
+    LevelName,
+    NeedKindName,
+    ResearcherOfferName,
+    language_code,
+)
 
 Label = Annotated[Line, Field(min_length=1, max_length=200)]
 Labels = Annotated[list[Label], Field(max_length=100)]
 Language = Annotated[Line, Field(min_length=1, max_length=40)]
 Languages = Annotated[list[Language], Field(max_length=20)]
 LongText = Annotated[Text, Field(max_length=20_000)]
+
+
+def _as_code(value: object) -> object:
+    """A language written by its name ("Anglais", "English") read as its ISO code ("en")."""
+    return (language_code(value) or value) if isinstance(value, str) else value
+
+
+# A language of a profile: an ISO 639-1 code of the vocabulary, or its French or English name.
+SpokenLanguage = Annotated[LanguageCodeName, BeforeValidator(_as_code)]
 
 
 class Input(BaseModel):
@@ -66,6 +82,9 @@ class PersonOut(BaseModel):
     languages: list[str]
     seeks: list[str]
     research_topics: list[str]
+    language_levels: dict[str, str] = {}
+    offers: list[str] = []
+    offer_details: str = ""
     town: str | None
     territory: str | None
 
@@ -81,10 +100,28 @@ class ProfileUpdate(Input):
     available_from: Day | None = None
     available_until: Day | None = None
     mobility_km: float | None = Field(default=None, ge=0, le=20_000)
-    languages: Languages = []
+    languages: Annotated[list[SpokenLanguage], Field(max_length=20)] = Field(
+        default=[], description="Codes ISO 639-1 (ou noms) / ISO 639-1 codes (or names)"
+    )
     seeks: Annotated[list[NeedKindName], Field(max_length=5)] = []
     research_topics: Labels = []
     town: Line | None = Field(default=None, max_length=120, description="Commune / town")
+    language_levels: Annotated[dict[SpokenLanguage, CefrName], Field(max_length=20)] = Field(
+        default={},
+        description='Niveau CECRL par langue / CEFR level per language, ex. {"en": "B2"}',
+    )
+    organisation: Line | None = Field(
+        default=None,
+        max_length=40,
+        description="École (étudiant) ou laboratoire (chercheur) : sa référence / "
+        "school (student) or lab (researcher): its reference",
+    )
+    offers: Annotated[list[ResearcherOfferName], Field(max_length=3)] = Field(
+        default=[],
+        description="Ce qu'un chercheur propose / what a researcher offers: "
+        "cifre_supervision, expertise, equipment",
+    )
+    offer_details: LongText = ""
 
 
 class ConsentIn(Input):
@@ -198,6 +235,14 @@ class HackathonAbout(BaseModel):
     team: int | None  # None: registered, no team formed yet
 
 
+class CollaborationAbout(BaseModel):
+    """A collaboration the researcher proposed, with their message."""
+
+    need: NeedBrief
+    message: str
+    created_at: datetime
+
+
 class PersonExport(BaseModel):
     """Everything Passerelle holds about one person (right of access, GDPR art. 15 and 20)."""
 
@@ -211,4 +256,5 @@ class PersonExport(BaseModel):
     job_datings: list[JobDatingAbout] = []
     hackathons: list[HackathonAbout] = []
     applications: list[ApplicationAbout] = []
+    collaborations: list[CollaborationAbout] = []
     audit: list[AuditEntryOut]

@@ -25,6 +25,7 @@ from api.people.schemas import (
     AccountOut,
     ApplicationAbout,
     AuditEntryOut,
+    CollaborationAbout,
     ConsentIn,
     ConsentOut,
     HackathonAbout,
@@ -124,6 +125,11 @@ def update_profile(session: Session, user: User, ref: str, body: ProfileUpdate) 
     person = get_or_404(session, Person, ref)
     ensure_own_person(user, person)
     changes = body.model_dump(exclude_unset=True)
+    _languages(person, changes)
+    if "organisation" in changes:
+        person.organisation = _affiliation(session, person, changes.pop("organisation"))
+    if changes.get("offers") and person.kind != "researcher":
+        raise Invalid("offers_researchers_only", field="offers")
     if "skills" in changes:
         resolver = SkillResolver(session, SkillVocabulary.builtin())
         repository.set_person_skills(person, resolver.resolve_all(changes.pop("skills")))
@@ -144,6 +150,38 @@ def update_profile(session: Session, user: User, ref: str, body: ProfileUpdate) 
     )
     corpus.changed(session, "person", [person.ref])
     return person
+
+
+def _languages(person: Person, changes: dict[str, Any]) -> None:
+    """Languages (ISO codes, read by the schema) with a CEFR level only for a language spoken.
+
+    A level given for a language not listed adds the language: "en: B2" says it is spoken.
+    """
+    if "languages" not in changes and "language_levels" not in changes:
+        return
+    levels: dict[str, str] = dict(changes.pop("language_levels", person.language_levels or {}))
+    spoken = list(changes.pop("languages", person.languages or []))
+    codes = list(dict.fromkeys([*spoken, *levels]))
+    person.languages = codes
+    person.language_levels = {code: levels[code] for code in codes if code in levels}
+
+
+# A student names their school, a researcher their lab; a company is no one's affiliation here.
+AFFILIATIONS = {"student": "school", "researcher": "lab"}
+
+
+def _affiliation(session: Session, person: Person, ref: str | None) -> Organisation | None:
+    if not ref:
+        return None
+    found = repository.organisation_by_ref(session, ref)
+    if found is None or found.kind != AFFILIATIONS.get(person.kind):
+        raise Invalid("unknown_affiliation", field="organisation", ref=ref)
+    return found
+
+
+def affiliations(session: Session, person: Person) -> list[Organisation]:
+    """The schools (for a student) or labs (for a researcher) a profile may name."""
+    return repository.organisations_of_kind(session, AFFILIATIONS.get(person.kind, "school"))
 
 
 def set_consent(session: Session, user: User, ref: str, body: ConsentIn) -> Consent:
@@ -270,6 +308,10 @@ def export_person(session: Session, user: User, ref: str) -> PersonExport:
         hackathons=[
             HackathonAbout(hackathon=event.name, team=member.team)
             for member, event in repository.hackathons_of(session, person.id)
+        ],
+        collaborations=[
+            CollaborationAbout(need=_brief(p.need), message=p.message, created_at=p.created_at)
+            for p in repository.collaborations_of(session, person.id)
         ],
         audit=[
             AuditEntryOut.model_validate(e) for e in repository.audit_about(session, refs, actors)

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from api.collaborations import service as collaborations
 from api.core.deps import SessionDep
 from api.core.inputs import RefPath
 from api.core.pagination import last_ranked_page, page_number, pager
@@ -65,6 +66,8 @@ def recommendations(
             user,
             items=[],
             interested=set(),
+            partnerships=set(),
+            proposed=set(),
             profile_empty=True,
             missing=missing,
             top_score=1.0,
@@ -105,11 +108,18 @@ def recommendations(
         few = why()
         if few.get("excluded"):
             context["why_few"] = few | {"shown": (number - 1) * RECOMMENDATIONS + len(items)}
+    # A researcher answers an R&D need as a partner: a collaboration to propose, not a post.
+    researcher = person.kind == "researcher"
+    partnerships = (
+        collaborations.partnership_refs(session, [i.ref for i in items]) if researcher else set()
+    )
     return render(
         request,
         "web/recommendations.html",
         user,
         items=items,
+        partnerships=partnerships,
+        proposed=collaborations.proposed_refs(session, person) if partnerships else set(),
         interested=service.interested_refs(session, person),
         profile_empty=False,
         top_score=ranked[0].score if ranked else 1.0,
@@ -140,6 +150,7 @@ def candidates(
     ).items
     items = ranked[(number - 1) * CANDIDATES : number * CANDIDATES]
     has_next = len(ranked) > number * CANDIDATES and number < last_ranked_page(CANDIDATES)
+    partnership = collaborations.is_partnership(need)
     return render(
         request,
         "web/candidates.html",
@@ -150,4 +161,10 @@ def candidates(
         first_rank=(number - 1) * CANDIDATES + 1,
         shortlisted=service.shortlisted_refs(session, need),
         paging=pager(f"/besoins/{need.ref}/candidats", {}, number, has_next=has_next),
+        # An R&D need also looks for partners: the labs and researchers who fit, and the
+        # collaborations researchers proposed.
+        partners=collaborations.partners_for_need(session, request.app.state.matching, user, need)
+        if partnership and number == 1
+        else None,
+        proposals=collaborations.proposals_for_need(session, user, need.ref) if partnership else [],
     )

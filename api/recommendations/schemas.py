@@ -20,6 +20,13 @@ class ExplanationOut(BaseModel):
     related_skills: list[str]
     components: list[ComponentOut]
     violations: list[str]
+    expertise: bool = Field(
+        default=False,
+        description="Explication pour un chercheur : les compétences sont une expertise, les "
+        "manquantes une expertise complémentaire recherchée, pas des compétences à acquérir / "
+        "explained to a researcher: skills are expertise, missing ones further expertise "
+        "sought, not skills to acquire",
+    )
 
 
 class RecommendationOut(BaseModel):

@@ -32,6 +32,7 @@ from api.recommendations.schemas import (
     RecommendationOut,
     RecommendationPage,
 )
+from matching.explain import EXPERTISE
 from matching.index import Snapshot
 from matching.types import Explanation, Suggestion
 from matching.types import Need as EngineNeed
@@ -53,6 +54,7 @@ def explanation_out(explanation: Explanation | None) -> ExplanationOut | None:
             for c in explanation.components
         ],
         violations=list(explanation.violations),
+        expertise=any(r.id in EXPERTISE for r in explanation.reasons),
     )
 
 

@@ -133,7 +133,14 @@ def _build(session: Session) -> World:
         title="Stage développeur Python",
         description="Développer des outils de suivi des débarquements.",
     )
-    session.add(need)
+    rd_need = Need(
+        ref="T-MX-NEED-RD",
+        organisation=org,
+        kind="rd",
+        title="Thèse CIFRE prévision des escales",
+        description="Prévoir les temps d'escale par apprentissage automatique.",
+    )
+    session.add_all([need, rd_need])
     people = {
         "student": add_person(session, "T-MX-STU"),
         "other_student": add_person(session, "T-MX-STU2", consent=True),
@@ -202,6 +209,7 @@ def _build(session: Session) -> World:
         "org": org.ref,
         "other_org": other_org.ref,
         "need": need.ref,
+        "rd_need": rd_need.ref,
         "suggestion": str(proposed.id),
         "event": str(event.id),
         "meeting_a": str(meetings[0].id),
@@ -562,6 +570,26 @@ MATRIX: list[Row] = [
         "/api/v1/needs/{ref}/shortlist/{person_ref}",
         "/api/v1/needs/{need}/shortlist/{other_student}",
         frozenset({"company", "admin"}),
+    ),
+    # collaborations: researchers propose them on R&D needs; the need's organisation reads them
+    Row(
+        "POST",
+        "/api/v1/needs/{ref}/collaborations",
+        "/api/v1/needs/{rd_need}/collaborations",
+        frozenset({"researcher"}),
+        extra=_json({"message": "Nous encadrons des thèses CIFRE sur la prévision des escales."}),
+    ),
+    Row(
+        "GET",
+        "/api/v1/needs/{ref}/collaborations",
+        "/api/v1/needs/{rd_need}/collaborations",
+        STAFF | {"company"},
+    ),
+    Row(
+        "GET",
+        "/api/v1/collaborations",
+        "/api/v1/collaborations",
+        STAFF | COMPANIES | {"researcher"},
     ),
     # imports and exports
     Row("POST", "/api/v1/imports/{kind}", "/api/v1/imports/organisations", STAFF, extra=_upload),

@@ -253,7 +253,7 @@ def test_bad_row_names_row_and_column_and_writes_nothing(
 ) -> None:
     rows = people("BAD-")
     del rows[0]["organisation_id"]
-    rows.append({**rows[0], "id": "BAD-P3", "email": "x@example.org", "level": "licence"})
+    rows.append({**rows[0], "id": "BAD-P3", "email": "x@example.org", "level": "bac+12"})
     rows.append({"id": "BAD-P4", "consent_visible": "peut-être"})
     rows.append({"id": "BAD-P5", "organisation_id": "NOWHERE"})
     before = counts(session)

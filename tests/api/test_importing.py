@@ -92,7 +92,7 @@ def test_bad_row_names_row_and_column_and_writes_nothing(session: Session, tmp_p
         "needs",
         [
             {"id": "T-N1", "kind": "internship", "organisation_id": "T-O1", "title": "Stage"},
-            {"id": "T-N2", "kind": "stage", "organisation_id": "T-O1", "title": "Mauvais type"},
+            {"id": "T-N2", "kind": "croisière", "organisation_id": "T-O1", "title": "Mauvais type"},
             {"id": "T-N3", "kind": "job", "organisation_id": "INCONNUE", "title": "Orphelin"},
         ],
     )

@@ -13,6 +13,9 @@ def test_literal_aliases_list_exactly_the_defined_words() -> None:
     assert get_args(v.PersonKindName) == v.PERSON_KINDS
     assert get_args(v.RemoteName) == v.REMOTE_MODES
     assert get_args(v.LevelName) == v.LEVELS
+    assert get_args(v.LanguageCodeName) == v.LANGUAGE_CODES
+    assert get_args(v.CefrName) == v.CEFR_LEVELS
+    assert get_args(v.ResearcherOfferName) == v.RESEARCHER_OFFERS
     assert get_args(v.SelfServiceRole) == v.SELF_SERVICE_ROLES
     assert get_args(v.Role) == v.ROLES
     assert get_args(v.ApplicationStatusName) == v.APPLICATION_STATUSES

@@ -117,6 +117,10 @@ def _build(session: Session, data_dir: Path) -> World:
         select(Need).where(Need.organisation_id == org.id).order_by(Need.ref)
     ).first()
     assert need is not None
+    rd_need = session.scalars(
+        select(Need).where(Need.kind == "rd", Need.is_open).order_by(Need.ref)
+    ).first()
+    assert rd_need is not None
     suggestion = Suggestion(person_id=student.person.id, need_id=need.id, score=0.5)
     event = JobDatingEvent(
         name="Job dating matrice des pages",
@@ -154,6 +158,7 @@ def _build(session: Session, data_dir: Path) -> World:
     return World(
         refs={
             "need": need.ref,
+            "rd_need": rd_need.ref,
             "student": student.person.ref,
             "org": org.ref,
             "suggestion": str(suggestion.id),
@@ -268,6 +273,21 @@ MATRIX: list[Page] = [
     Page("GET", "/profil", "/profil", PEOPLE),
     Page("POST", "/profil", "/profil", PEOPLE),
     Page("GET", "/mes-mises-en-relation", "/mes-mises-en-relation", PEOPLE),
+    # collaborations: researchers propose them on R&D needs
+    Page(
+        "GET",
+        NEED + "/collaboration",
+        "/besoins/{rd_need}/collaboration",
+        frozenset({"researcher"}),
+    ),
+    Page(
+        "POST",
+        NEED + "/collaboration",
+        "/besoins/{rd_need}/collaboration",
+        frozenset({"researcher"}),
+        sent="422",
+    ),
+    Page("GET", "/collaborations", "/collaborations", STAFF | {"researcher", "company"}),
     # companies: their needs and candidates
     Page("GET", "/besoins", "/besoins", frozenset({"company"})),
     Page("GET", "/besoins/nouveau", "/besoins/nouveau", frozenset({"company"})),
@@ -292,6 +312,7 @@ MATRIX: list[Page] = [
     Page("GET", "/imports", "/imports", STAFF),
     Page("POST", "/imports", "/imports", STAFF),
     Page("POST", "/imports/confirmer", "/imports/confirmer", STAFF),
+    Page("GET", "/imports/modele/{kind}.{fmt}", "/imports/modele/people.csv", STAFF),
     # coordinators' tools: allocations, job datings, hackathons
     Page("GET", "/outils", "/outils", STAFF),
     Page("GET", "/allocations", "/allocations", STAFF),
