@@ -40,7 +40,7 @@ from matching.evaluation import (
     score_run,
     write_run,
 )
-from matching.explain import component_scores, explain_pair
+from matching.explain import EXPERTISE, component_scores, explain_pair
 from matching.features import view
 from matching.geo import TERRITORIES, find_place, territory_of, towns_in
 from matching.index import Document, Exclusions, Features, Featurizer, LiveIndex, Snapshot
@@ -92,6 +92,7 @@ from matching.types import (
 )
 
 __all__ = [
+    "EXPERTISE",
     "Document",
     "EscoFormatError",
     "Exclusions",

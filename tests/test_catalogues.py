@@ -176,3 +176,15 @@ def test_explanations_are_written_out_in_french_and_english() -> None:
         "distance : 42 km pour une mobilité de 15 km",
     )
     assert written(Explanation()).text_fr == ""
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_message_is_defined_twice(lang: str) -> None:
+    """Two branches adding the same id: the reader keeps one text silently, maybe the wrong one."""
+    path = Path(__file__).resolve().parents[1] / "api" / "locale" / lang / "LC_MESSAGES"
+    ids = [
+        line
+        for line in (path / "messages.po").read_text().splitlines()
+        if line.startswith("msgid ")
+    ]
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
