@@ -27,12 +27,12 @@ from threadpoolctl import ThreadpoolController
 
 from matching.constraints import CONSTRAINTS, NeedArrays, PersonArrays, violations
 from matching.encoders import Encoder, Vectors, l2_normalise
-from matching.explain import component_scores, explain_pair
+from matching.explain import explain_pair
 from matching.features import MatchView, clean, view
 from matching.retrieval import top_k
 from matching.skills import SkillVocabulary, normalise, skill_key
 from matching.taxonomy import EscoTaxonomy
-from matching.types import Explanation, Need, Profile, Suggestion
+from matching.types import ComponentScore, Explanation, Need, Profile, Suggestion
 
 FloatArray = NDArray[np.float32]
 BoolArray = NDArray[np.bool_]
@@ -957,12 +957,15 @@ class Snapshot:
             scores = np.where(keep, fused[0], -np.inf).astype(np.float32)
             ids, values = top_k(scores[None, :], k)
             out: list[Suggestion] = []
+            stats = self.standings(components) if explain else None
             for rank, (j, value) in enumerate(zip(ids[0], values[0], strict=True), start=1):
                 if not np.isfinite(value):
                     break
                 explanation = None
                 if rank <= explain:
-                    explanation = self.explain_at(query, int(j), components, codes, side, weights)
+                    explanation = self.explain_at(
+                        query, int(j), components, codes, side, weights, stats=stats
+                    )
                 doc_id = self.item_at(int(j)).id
                 out.append(Suggestion(query.id, doc_id, float(value), rank, explanation))
         return out
@@ -1011,15 +1014,23 @@ class Snapshot:
         side: QuerySide,
         weights: Weights,
         q: int = 0,
+        stats: Mapping[str, tuple[float, float]] | None = None,
     ) -> Explanation:
         seg, row = self._at(j)
         doc = seg.items[row]
         need, person = (doc, query) if self.needs else (query, doc)
         # Each component's standing among the live documents: strong points are what ranked
         # this one where it is, not the largest raw value.
-        valid = self.valid
-        rows = {name: scores[q][valid] for name, scores in components.items()}
-        parts = component_scores(rows, weights.of, int(valid[:j].sum()))
+        stats = stats if stats is not None else self.standings(components, q)
+        parts = tuple(
+            ComponentScore(
+                name,
+                float(scores[q, j]),
+                weights.of(name),
+                (float(scores[q, j]) - stats[name][0]) / stats[name][1],
+            )
+            for name, scores in components.items()
+        )
         doc_view = self._view(seg, row)
         query_view = side.views[q]
         known: dict[str, FloatArray] = {}
@@ -1055,6 +1066,18 @@ class Snapshot:
             code=int(codes[q, j]),
             vocabulary=self.featurizer.vocabulary,
         )
+
+    def standings(
+        self, components: Mapping[str, FloatArray], q: int = 0
+    ) -> dict[str, tuple[float, float]]:
+        """Mean and spread of each component over the live documents, for one query."""
+        valid = self.valid
+        out: dict[str, tuple[float, float]] = {}
+        for name, scores in components.items():
+            row = scores[q][valid].astype(np.float64)
+            std = float(row.std()) if len(row) else 1.0
+            out[name] = (float(row.mean()) if len(row) else 0.0, std if std >= 1e-9 else 1.0)
+        return out
 
     def _view(self, seg: Segment, row: int) -> MatchView:
         item = seg.items[row]
