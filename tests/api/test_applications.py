@@ -221,7 +221,7 @@ def test_refusals_applying_twice_to_a_closed_need_or_as_a_company(
     session.commit()
     closed = apply(client, student, other.ref)
     assert closed.status_code == 409 and closed.json()["code"] == "need_closed"
-    assert "fermée" in closed.json()["detail"]
+    assert "clos" in closed.json()["detail"]
 
     other.is_open, other.deadline = True, date.today() - timedelta(days=1)
     session.commit()

@@ -27,13 +27,12 @@ def _season(
     session: Session, matching: MatchingService, keep: Callable[[Need, Person, int], bool]
 ) -> int:
     """Coordinators decide on the 8 best candidates of 32 needs, one decision an hour."""
-    ranker = matching.fitted(session).people
-    assert ranker is not None
+    indexes = matching.indexes(session)
     needs = session.scalars(select(Need).where(Need.is_open).order_by(Need.ref)).all()[:32]
     people = {p.ref: p for p in session.scalars(select(Person))}
     moment = START
     for need in needs:
-        for suggestion in ranker.rank(to_need(need), k=8, explain=0):
+        for suggestion in indexes.rank_people(to_need(need), 8, explain=0):
             person = people[suggestion.doc_id]
             kept = keep(need, person, suggestion.rank)
             status = "approved" if kept else "rejected"

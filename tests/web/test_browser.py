@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -215,7 +216,10 @@ def test_coordinator_approves_and_introduces_in_chromium(server: str) -> None:
         assert "/revue" in page.url, page.url
         # An interest or an application of an earlier journey may already be in the queue.
         if page.locator("[data-review-item]").count() < 2:
-            page.get_by_role("button", name="Lancer le lot de suggestions").click()
+            with page.expect_navigation():
+                page.get_by_role("button", name="Lancer le lot de suggestions").click()
+            # The batch runs as a background job: its progress page returns to the queue.
+            page.wait_for_url(re.compile(r"/revue(\?|$)"), timeout=300_000)
             page.wait_for_load_state()
         items = page.locator("[data-review-item]")
         assert items.count() >= 2
