@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from api.models import Need, Person, Shortlist
+from api.models import Need, Organisation, Person, Shortlist
 
 
 def open_need_refs(
@@ -50,6 +51,46 @@ def person_refs(
 
 def person_refs_by_id(session: Session, ids: Sequence[int]) -> set[str]:
     return set(session.scalars(select(Person.ref).where(Person.id.in_(list(ids)))))
+
+
+@dataclass(frozen=True)
+class Card:
+    """What a ranked card shows of a person or a need: a few columns, no whole row."""
+
+    title: str
+    first_name: str
+    last_name: str
+    headline: str
+    organisation: str | None
+    territory: str | None
+
+
+def need_cards(session: Session, refs: Sequence[str]) -> dict[str, Card]:
+    rows = session.execute(
+        select(Need.ref, Need.title, Organisation.name, Need.territory)
+        .join(Organisation, Need.organisation_id == Organisation.id)
+        .where(Need.ref.in_(list(refs)))
+    )
+    return {ref: Card(title, "", "", "", org, territory) for ref, title, org, territory in rows}
+
+
+def person_cards(session: Session, refs: Sequence[str]) -> dict[str, Card]:
+    rows = session.execute(
+        select(
+            Person.ref,
+            Person.first_name,
+            Person.last_name,
+            Person.headline,
+            Organisation.name,
+            Person.territory,
+        )
+        .outerjoin(Organisation, Person.organisation_id == Organisation.id)
+        .where(Person.ref.in_(list(refs)))
+    )
+    return {
+        ref: Card("", first, last, headline, org, territory)
+        for ref, first, last, headline, org, territory in rows
+    }
 
 
 def needs_by_ref(session: Session, refs: Sequence[str]) -> dict[str, Need]:

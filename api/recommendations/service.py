@@ -120,14 +120,14 @@ def need_filters(
 
 
 def _need_items(session: Session, ranked: list[Suggestion]) -> list[RecommendationOut]:
-    needs = repository.needs_by_ref(session, [s.doc_id for s in ranked])
+    needs = repository.need_cards(session, [s.doc_id for s in ranked])
     return [
         RecommendationOut(
             ref=s.doc_id,
             rank=s.rank,
             score=round(s.score, 4),
             title=needs[s.doc_id].title,
-            organisation=needs[s.doc_id].organisation.name,
+            organisation=needs[s.doc_id].organisation,
             territory=needs[s.doc_id].territory,
             explanation=explanation_out(s.explanation),
         )
@@ -137,7 +137,7 @@ def _need_items(session: Session, ranked: list[Suggestion]) -> list[Recommendati
 
 
 def _person_items(session: Session, ranked: list[Suggestion]) -> list[RecommendationOut]:
-    people = repository.people_by_ref(session, [s.doc_id for s in ranked])
+    people = repository.person_cards(session, [s.doc_id for s in ranked])
     out: list[RecommendationOut] = []
     for s in ranked:
         person = people.get(s.doc_id)
@@ -149,7 +149,7 @@ def _person_items(session: Session, ranked: list[Suggestion]) -> list[Recommenda
                 rank=s.rank,
                 score=round(s.score, 4),
                 title=f"{person.first_name} {person.last_name} — {person.headline}",
-                organisation=person.organisation.name if person.organisation else None,
+                organisation=person.organisation,
                 territory=person.territory,
                 explanation=explanation_out(s.explanation),
             )
