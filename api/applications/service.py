@@ -20,10 +20,12 @@ from api.applications.schemas import (
 )
 from api.core.audit import actor_label, record
 from api.core.errors import Conflict, Forbidden, Invalid, NotFound
+from api.core.i18n import translator
 from api.core.policy import ensure_need_owner_or_staff, ensure_view_person, is_staff
 from api.core.repository import get_or_404
 from api.core.vocabulary import PERSON_ROLES
 from api.engine.service import MatchingService
+from api.mail import service as mail
 from api.models import Application, ApplicationEvent, Need, Person, User
 from api.recommendations.service import PairFit, pair_fit
 from api.review.service import enqueue_pair
@@ -59,6 +61,19 @@ def application_received(session: Session, user: User, application: Application)
         person=application.person.ref,
         cv=application.cv_file is not None,
     )
+    need, person = application.need, application.person
+    for address, lang in mail.company_recipients(session, need.organisation_id):
+        mail.send(
+            session,
+            to=address,
+            template="application_received",
+            lang=lang,
+            values={
+                "person_name": f"{person.first_name} {person.last_name}".strip(),
+                "need_title": need.title,
+                "link": f"/besoins/{need.ref}/candidatures",
+            },
+        )
 
 
 def status_changed(
@@ -74,6 +89,22 @@ def status_changed(
         event.reason,
         to=event.to_status,
         need=application.need.ref,
+    )
+    if event.to_status == "withdrawn":  # the applicant's own move: nothing to tell them
+        return
+    person, need = application.person, application.need
+    lang = mail.recipient_language(session, person.email)
+    mail.send(
+        session,
+        to=person.email,
+        template="application_status",
+        lang=lang,
+        values={
+            "need_title": need.title,
+            "organisation": need.organisation.name,
+            "status": translator(lang)(f"application.status.{event.to_status}"),
+            "link": "/candidatures",
+        },
     )
 
 

@@ -20,6 +20,8 @@ class Message:
 
 MESSAGES: dict[str, Message] = {
     "password_reset": Message(("link", "minutes"), action=True),
+    "application_received": Message(("person_name", "need_title", "link"), action=True),
+    "application_status": Message(("need_title", "organisation", "status", "link"), action=True),
     "introduction_person": Message(("need_title", "organisation", "link"), action=True),
     "introduction_company": Message(("person_name", "need_title", "link"), action=True),
     "jobdating_agenda": Message(("event", "date", "place", "agenda", "link"), action=True),

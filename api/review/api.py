@@ -40,6 +40,8 @@ def queue(
     status: SuggestionStatusName = "proposed",
     mutual_only: bool = Query(False, description="seulement les intérêts réciproques"),
     interested_only: bool = Query(False, description="seulement si la personne est intéressée"),
+    applied_only: bool = Query(False, description="seulement si la personne a postulé"),
+    candidacy_only: bool = Query(False, description="a postulé ou s'est dite intéressée"),
     need: Line | None = Query(None, max_length=200, description="référence du besoin"),
     organisation: Line | None = Query(None, max_length=200, description="organisation du besoin"),
     territory: Line | None = Query(None, max_length=60, description="territoire du besoin"),
@@ -56,6 +58,8 @@ def queue(
         q=q,
         interested_only=interested_only,
         mutual_only=mutual_only,
+        applied_only=applied_only,
+        candidacy_only=candidacy_only,
     )
     return service.queue(session, status, limit=page.limit, offset=page.offset, filters=filters)
 

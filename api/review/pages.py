@@ -37,7 +37,12 @@ router = APIRouter(route_class=WebRoute)
 QUEUE_SIZE = 30
 
 
-SIGNALS = {"interet": "interested_only", "reciproque": "mutual_only"}
+SIGNALS = {
+    "interet": "interested_only",
+    "reciproque": "mutual_only",
+    "candidature": "applied_only",
+    "candidature-ou-interet": "candidacy_only",
+}
 
 
 def _filters(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from api.models import (
@@ -92,6 +92,17 @@ def _queue_query(status: str, filters: QueueFilters) -> Select[Suggestion]:
     shortlist = exists().where(
         and_(Shortlist.person_id == Suggestion.person_id, Shortlist.need_id == Suggestion.need_id)
     )
+    applied = exists().where(
+        and_(
+            Application.person_id == Suggestion.person_id,
+            Application.need_id == Suggestion.need_id,
+            Application.status != "withdrawn",
+        )
+    )
+    if filters.applied_only:
+        query = query.where(applied)
+    if filters.candidacy_only:
+        query = query.where(or_(applied, interest))
     if filters.interested_only or filters.mutual_only:
         query = query.where(interest)
     if filters.mutual_only:

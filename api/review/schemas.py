@@ -95,6 +95,8 @@ class QueueFilters(BaseModel):
     q: str | None = None  # part of the person's name
     interested_only: bool = False  # the person marked interest in the need
     mutual_only: bool = False  # ... and the organisation shortlisted them
+    applied_only: bool = False  # the person applied to the need
+    candidacy_only: bool = False  # the person applied or marked interest
 
 
 class QueueChoices(BaseModel):

@@ -300,3 +300,51 @@ def test_applying_again_after_withdrawing_replaces_the_cv(
     [kept] = stored_files(data_dir)
     assert kept.read_bytes() == client.get(again.json()["cv"]["url"], headers=student).content
     assert "Docker" in again.json()["cv"]["skills"]
+
+
+def test_the_company_is_told_of_an_application_and_the_applicant_of_each_move(
+    client: TestClient, session: Session, data_dir: Path
+) -> None:
+    from api.models import Application, OutgoingMail
+
+    need = company_need(session)
+    student = bearer(client, STUDENT)
+    sent = apply(client, student, need.ref, cv_pdf(*STUDENT_CV), name="cv.pdf")
+    assert sent.status_code == 201, sent.text
+
+    def mails(template: str) -> list[OutgoingMail]:
+        session.expire_all()
+        query = select(OutgoingMail).where(OutgoingMail.template == template)
+        return list(session.scalars(query))
+
+    received = mails("application_received")
+    assert received and all(m.recipient != STUDENT for m in received)
+    assert need.title in received[0].subject
+    status = f"/api/v1/applications/{sent.json()['id']}/status"
+    moved = client.post(status, json={"status": "interview"}, headers=bearer(client, COMPANY))
+    assert moved.status_code == 200, moved.text
+    told = mails("application_status")
+    applicant = session.scalars(
+        select(Application).where(Application.id == sent.json()["id"])
+    ).one()
+    assert [m.recipient for m in told] == [applicant.person.email]
+    assert "entretien" in told[0].text_body.lower() or "interview" in told[0].text_body.lower()
+
+
+def test_the_queue_filters_to_applications_and_to_applications_or_interests(
+    client: TestClient, session: Session, data_dir: Path
+) -> None:
+    need = company_need(session)
+    sent = apply(client, bearer(client, STUDENT), need.ref, cv_pdf(*STUDENT_CV), name="cv.pdf")
+    assert sent.status_code == 201, sent.text
+    coordinator = bearer(client, COORDINATOR)
+
+    def queue(**flags: str) -> list[str]:
+        got = client.get("/api/v1/review/queue", params=flags, headers=coordinator)
+        assert got.status_code == 200, got.text
+        return [item["need_ref"] for item in got.json()["items"]]
+
+    applied = queue(applied_only="true")
+    assert applied == [need.ref]
+    assert need.ref in queue(candidacy_only="true")
+    assert len(queue()) >= len(queue(candidacy_only="true")) >= len(applied)
