@@ -131,9 +131,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         f"Passerelle : http://{args.host}:{args.port}  (API : http://{args.host}:{args.port}/docs)"
     )
     # Several worker processes let rankings use several cores: much of a ranking holds the GIL,
-    # so one process serves them one core at a time. Each worker loads its own model and fits
-    # its own engine (memory, and a refit per worker after a profile or need changes); the
-    # database, its embedding cache included, is what they share.
+    # so one process serves them one core at a time. Each worker loads the model and its own
+    # copy of the live index from `index_entries` (memory per worker); a write served by one
+    # is applied by the others at their next read. The database is what they share.
     uvicorn.run(
         "api.main:app_from_env",
         factory=True,
