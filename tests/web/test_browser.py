@@ -345,4 +345,17 @@ def test_offer_application_and_candidate_journey_in_chromium(server: str, tmp_pa
         assert student.locator("[data-status=interview]").count() == 1
         assert "Entretien" in student.inner_text("main")
         student.screenshot(path=str(ARTIFACTS / "36-my-applications-moved.png"), full_page=True)
+
+        # The application reached the coordinators' queue: they filter it down to applications.
+        coordinator = role_page()
+        _sign_in(coordinator, server, "coordination@demo.passerelle.fr")
+        coordinator.goto(f"{server}/revue")
+        coordinator.locator("#f-signal").select_option("candidature")
+        coordinator.get_by_role("button", name="Filtrer", exact=True).click()
+        coordinator.wait_for_load_state()
+        assert "signal=candidature" in coordinator.url
+        cards = coordinator.locator("[data-review-item]")
+        assert cards.count() >= 1
+        assert all("A postulé" in cards.nth(i).inner_text() for i in range(cards.count()))
+        coordinator.screenshot(path=str(ARTIFACTS / "37-queue-applications.png"), full_page=True)
         browser.close()
