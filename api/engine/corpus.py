@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Literal
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from api.models import AppState, Consent, IndexEntry, Need, Organisation, Person
@@ -48,6 +48,13 @@ def touch(session: Session) -> int:
         row.value = str(int(row.value) + 1)
     session.flush()
     return int(row.value)
+
+
+def counts(session: Session) -> tuple[int, int]:
+    """(open needs, people): what a complete index holds."""
+    needs = session.scalar(select(func.count()).select_from(Need).where(Need.is_open)) or 0
+    people = session.scalar(select(func.count()).select_from(Person)) or 0
+    return int(needs), int(people)
 
 
 def changed(session: Session, side: Side, refs: Iterable[str]) -> int:

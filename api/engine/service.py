@@ -645,11 +645,21 @@ class MatchingService:
         store = getattr(self.encoder, "store", None)
         if isinstance(store, DatabaseStore):
             store.bind(session)
-        self._wait_ready(session)
-        if self._rewind:
+        if self._rewind and self._ready.is_set():
             with self._sync:
                 if self._rewind:
-                    self._resync(session)
+                    if not self.owns_sessions and corpus.version(session) < self.loaded_version:
+                        # Loaded inside a transaction that was rolled back since: load again.
+                        self._rewind = False
+                        self._ready.clear()
+                    else:
+                        self._resync(session)
+                        if not self.owns_sessions and corpus.counts(session) != (
+                            len(self._live["need"].snapshot),
+                            len(self._live["person"].snapshot),
+                        ):
+                            self._ready.clear()  # documents of a rolled-back load remain
+        self._wait_ready(session)
         target = corpus.version(session)
         # Another reader may be applying the same changes: wait for it rather than rank on a
         # state that misses a write the caller has seen acknowledged.
