@@ -312,6 +312,13 @@ class Indexes:
         return PairScores(person_side[:, cols], need_side[:, rows].T, codes[:, cols])
 
 
+@dataclass(frozen=True)
+class _Computed:
+    docs: list[Document]
+    records: list[tuple[str, str, bytes, str]]  # ref, signature, features, document (stored)
+    gone: list[str]
+
+
 _SIDES: tuple[corpus.Side, ...] = corpus.SIDES
 INLINE_LIMIT = 64  # pending documents a reader indexes itself; more go to the background
 BATCH = 256
@@ -615,25 +622,34 @@ class MatchingService:
         changed = corpus.prepared(session)
         if self._featurizer is None or not any(changed.values()):
             return
-        featurizer = self._featurizer
         for side, refs in changed.items():
-            if not refs:
-                continue
-            loaded = (
-                corpus.open_needs(session, refs) if side == "need" else corpus.people(session, refs)
-            )
-            present = [loaded[ref] for ref in refs if ref in loaded]
-            gone = [ref for ref in refs if ref not in loaded]
-            features = featurizer.features([d.item for d in present]) if present else []
-            corpus.set_ready(
-                session,
-                side,
-                [
-                    (d.item.id, featurizer.signature, f.to_bytes(), corpus.dump(d))
-                    for d, f in zip(present, features, strict=True)
-                ],
-                gone,
-            )
+            if refs:
+                computed = self._featurize(session, side, refs, self._featurizer)
+                corpus.set_ready(session, side, computed.records, computed.gone)
+
+    def _featurize(
+        self,
+        session: Session,
+        side: corpus.Side,
+        refs: Sequence[str],
+        featurizer: Featurizer | None = None,
+    ) -> _Computed:
+        """Features of documents from their rows, as index documents and as stored records;
+        refs with no row (erased, or a need closed) are `gone`."""
+        loaded = (
+            corpus.open_needs(session, refs) if side == "need" else corpus.people(session, refs)
+        )
+        present = [loaded[ref] for ref in refs if ref in loaded]
+        featurizer = featurizer or self.featurizer
+        features = featurizer.features([d.item for d in present]) if present else []
+        pairs = list(zip(present, features, strict=True))
+        return _Computed(
+            docs=[Document(d.item, f, d.tags) for d, f in pairs],
+            records=[
+                (d.item.id, featurizer.signature, f.to_bytes(), corpus.dump(d)) for d, f in pairs
+            ],
+            gone=[ref for ref in refs if ref not in loaded],
+        )
 
     # ------------------------------------------------------------------ reading
     def indexes(self, session: Session) -> Indexes:
@@ -720,23 +736,16 @@ class MatchingService:
 
         Computed features are saved by the background worker (never by the reading request).
         """
-        refs = list(pending)
-        loaded = (
-            corpus.open_needs(session, refs) if side == "need" else corpus.people(session, refs)
-        )
-        gone = [ref for ref in refs if ref not in loaded]
-        present = [loaded[ref] for ref in refs if ref in loaded]
-        featurizer = self.featurizer
-        features = featurizer.features([d.item for d in present]) if present else []
-        docs = [Document(d.item, f, d.tags) for d, f in zip(present, features, strict=True)]
+        computed = self._featurize(session, side, list(pending))
         saves = [
-            (d.item.id, pending[d.item.id], featurizer.signature, f.to_bytes(), corpus.dump(d))
-            for d, f in zip(present, features, strict=True)
+            (ref, pending[ref], signature, blob, document)
+            for ref, signature, blob, document in computed.records
+            if pending[ref] >= 0  # -1: found stale at a load without its own sessions
         ]
-        removals = {ref: pending[ref] for ref in gone if pending[ref] >= 0}
+        removals = {ref: pending[ref] for ref in computed.gone if pending[ref] >= 0}
         if self.owns_sessions and (saves or removals):
-            self._submit(lambda: self._save(side, [x for x in saves if x[1] >= 0], removals))
-        return docs, gone
+            self._submit(lambda: self._save(side, saves, removals))
+        return computed.docs, computed.gone
 
     def _save(
         self,
@@ -792,26 +801,12 @@ class MatchingService:
             for start in range(0, len(refs), BATCH):
                 chunk = refs[start : start + BATCH]
                 with self.sessions() as session:
-                    loaded = (
-                        corpus.open_needs(session, chunk)
-                        if side == "need"
-                        else corpus.people(session, chunk)
-                    )
-                present = [loaded[ref] for ref in chunk if ref in loaded]
-                gone = {ref: pending[ref] for ref in chunk if ref not in loaded}
-                featurizer = self.featurizer
-                features = featurizer.features([d.item for d in present]) if present else []
+                    computed = self._featurize(session, side, chunk)
                 saves = [
-                    (
-                        d.item.id,
-                        pending[d.item.id],
-                        featurizer.signature,
-                        f.to_bytes(),
-                        corpus.dump(d),
-                    )
-                    for d, f in zip(present, features, strict=True)
+                    (ref, pending[ref], signature, blob, document)
+                    for ref, signature, blob, document in computed.records
                 ]
-                self._save(side, saves, gone)
+                self._save(side, saves, {ref: pending[ref] for ref in computed.gone})
                 done += len(chunk)
                 self.progress = {
                     "state": "indexing",
