@@ -602,7 +602,7 @@ class Application(Base):
 
     __tablename__ = "applications"
     __table_args__ = (
-        UniqueConstraint("person_id", "need_id", name="person_need"),
+        UniqueConstraint("person_id", "need_id", name="uq_applications_person_need"),
         CheckConstraint(_in("status", APPLICATION_STATUSES), name="status"),
     )
 

@@ -50,7 +50,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_applications")),
-        sa.UniqueConstraint("person_id", "need_id", name="person_need"),
+        sa.UniqueConstraint("person_id", "need_id", name="uq_applications_person_need"),
     )
     op.create_index(op.f("ix_applications_need_id"), "applications", ["need_id"])
     op.create_index(op.f("ix_applications_person_id"), "applications", ["person_id"])
