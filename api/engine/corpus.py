@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Literal
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from api.models import AppState, Consent, IndexEntry, Need, Organisation, Person
@@ -349,23 +349,6 @@ def _chunks(refs: Sequence[str] | None) -> Iterable[Sequence[str] | None]:
         return
     for start in range(0, len(refs), 500):
         yield refs[start : start + 500]
-
-
-def introduced_refs(session: Session, organisation_id: int) -> set[str]:
-    """People introduced to (or hired by) an organisation: it may see them without consent."""
-    from api.models import Suggestion
-
-    return set(
-        session.scalars(
-            select(Person.ref)
-            .join(Suggestion, Suggestion.person_id == Person.id)
-            .join(Need, and_(Need.id == Suggestion.need_id))
-            .where(
-                Suggestion.status.in_(("introduced", "hired")),
-                Need.organisation_id == organisation_id,
-            )
-        )
-    )
 
 
 # ----------------------------------------------------------------------- documents as JSON

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from api.models import Need, Organisation, Person, Shortlist
+from api.models import Consent, Need, Organisation, Person, Shortlist
 
 
 def open_need_refs(
@@ -39,18 +39,20 @@ def person_refs(
     visible: ColumnElement[bool],
     territory: str | None = None,
     kind: str | None = None,
+    *,
+    without_consent: bool = False,
 ) -> set[str]:
-    """References of the people `visible` (the caller's policy clause) lets through."""
+    """References of the people `visible` (the caller's policy clause) lets through; only
+    those who have not consented to companies' views with `without_consent`."""
     query = select(Person.ref).where(visible)
+    if without_consent:
+        consenting = select(Consent.person_id).where(Consent.companies_may_view.is_(True))
+        query = query.where(Person.id.not_in(consenting))
     if territory:
         query = query.where(Person.territory == territory)
     if kind:
         query = query.where(Person.kind == kind)
     return set(session.scalars(query))
-
-
-def person_refs_by_id(session: Session, ids: Sequence[int]) -> set[str]:
-    return set(session.scalars(select(Person.ref).where(Person.id.in_(list(ids)))))
 
 
 @dataclass(frozen=True)
@@ -91,10 +93,6 @@ def person_cards(session: Session, refs: Sequence[str]) -> dict[str, Card]:
         ref: Card("", first, last, headline, org, territory)
         for ref, first, last, headline, org, territory in rows
     }
-
-
-def needs_by_ref(session: Session, refs: Sequence[str]) -> dict[str, Need]:
-    return {n.ref: n for n in session.scalars(select(Need).where(Need.ref.in_(list(refs))))}
 
 
 def people_by_ref(session: Session, refs: Sequence[str]) -> dict[str, Person]:

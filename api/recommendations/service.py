@@ -19,9 +19,9 @@ from api.core.policy import (
     ensure_need_owner_or_staff,
     ensure_view_person,
     is_staff,
+    visible_people_clause,
 )
 from api.core.repository import get_or_404
-from api.engine import corpus
 from api.engine.service import Indexes, MatchingService, to_need, to_profile
 from api.models import Need, Person, User
 from api.people import repository as people_repository
@@ -97,14 +97,15 @@ def _people_mask(
     filters = {name: value for name, value in (("territory", territory), ("kind", kind)) if value}
     if is_staff(user):
         return snapshot.mask_tags(**filters)
-    allowed = snapshot.mask_tags(consent="1", **filters) if user.role == "company" else None
-    own: set[str] = set()
-    if user.person_id is not None:
-        own.update(repository.person_refs_by_id(session, [user.person_id]))
-    if user.role == "company" and user.organisation_id is not None:
-        own.update(corpus.introduced_refs(session, user.organisation_id))
-    extra = snapshot.mask_ids(own) & snapshot.mask_tags(**filters)
-    return extra if allowed is None else (allowed | extra)
+    # Consenting profiles (what a company sees of most people) come from the index's tags; the
+    # few others the policy lets this user see (their own, introduced, applicants) come from
+    # the policy's own clause, so the two can never disagree.
+    consenting = snapshot.mask_tags(consent="1", **filters) if user.role == "company" else None
+    others = repository.person_refs(
+        session, visible_people_clause(user), territory, kind, without_consent=True
+    )
+    extra = snapshot.mask_ids(others)
+    return extra if consenting is None else (consenting | extra)
 
 
 def need_filters(
