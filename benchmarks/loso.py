@@ -1,0 +1,176 @@
+"""One configuration for every set: fusion weights tuned leave-one-set-out on the public sets.
+
+    python benchmarks/loso.py --taxonomy ../shared/data/esco-fr          # the table
+    python benchmarks/loso.py --no-taxonomy                              # the column without ESCO
+
+For each public set (esco-occupations and the four dev halves), the engine's component matrices
+are computed once (cached under the user's cache folder, keyed by the featurizer's signature).
+Then, for each set in turn, the weights are tuned by coordinate ascent on the mean nDCG@10 of
+the *other* sets and the held-out set is scored with them: a configuration that only fits one
+set's grading shows there. Last, the weights tuned on all five sets, and the engine's defaults,
+are scored on each set. TF-IDF (character 3-5-grams, the lexical component alone) is the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from matching.encoders import CachedEncoder, SqliteStore, default_cache_path, load_encoder
+from matching.evaluation import Benchmark, ComponentCache, load_benchmark, score_run
+from matching.ranker import HybridRanker, Weights
+from matching.retrieval import top_k
+from matching.skills import SkillVocabulary
+from matching.taxonomy import EscoTaxonomy
+
+STEPS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
+TUNED = ("semantic", "lexical", "skills", "reciprocal", "occupation", "occupation_group")
+# Reference TF-IDF char 3-5-gram figures published with the sets (FORMAT.md, issue 14).
+REFERENCE_TFIDF = {
+    "esco-occupations": 0.481,
+    "rome-to-esco": 0.274,
+    "esco-to-rome": 0.280,
+    "rncp-to-rome": 0.316,
+    "rome-to-rncp": 0.366,
+}
+
+
+@dataclass
+class SetComponents:
+    name: str
+    qrels: dict[str, dict[str, int]]
+    query_ids: list[str]
+    doc_ids: list[str]
+    standardised: dict[str, np.ndarray]
+    codes: np.ndarray
+
+    def ndcg(self, weights: Weights, k: int = 10) -> float:
+        total = np.zeros_like(next(iter(self.standardised.values())))
+        for name, matrix in self.standardised.items():
+            w = weights.of(name) if hasattr(weights, name) else 0.0
+            if w:
+                total += w * matrix
+        total = np.where(self.codes == 0, total, -np.inf).astype(np.float32)
+        ids, _ = top_k(total, max(k, 10))
+        run = {q: [self.doc_ids[j] for j in row] for q, row in zip(self.query_ids, ids, strict=True)}
+        return score_run(self.qrels, run)["ndcg@10"]
+
+
+def _sets(root: Path) -> list[Path]:
+    return [root / "esco-occupations", *sorted((root / "dev").iterdir())]
+
+
+def _short(name: str) -> str:
+    return name.removesuffix("-dev")
+
+
+def components(
+    bench: Benchmark, ranker: HybridRanker, cache_dir: Path, signature: str
+) -> SetComponents:
+    key = hashlib.sha256(f"{bench.name}:{signature}".encode()).hexdigest()[:16]
+    path = cache_dir / f"{_short(bench.name)}-{key}.npz"
+    query_ids = [q.id for q in bench.queries]
+    doc_ids = [d.id for d in bench.documents]
+    if path.exists():
+        data = np.load(path)
+        standardised = {n[2:]: data[n] for n in data.files if n.startswith("c_")}
+        return SetComponents(bench.name, bench.qrels, query_ids, doc_ids, standardised, data["codes"])
+    started = time.perf_counter()
+    ranker.fit(bench.documents, progress=_progress)
+    cache = ComponentCache(ranker, bench.queries, progress=_progress)
+    doc_ids = [d.id for d in ranker.documents_]
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    np.savez(
+        path,
+        codes=cache.codes,
+        **{f"c_{n}": m.astype(np.float32) for n, m in cache.standardised.items()},
+    )
+    print(f"  {bench.name}: components in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return SetComponents(bench.name, bench.qrels, query_ids, doc_ids, cache.standardised, cache.codes)
+
+
+_last: dict[str, float] = {}
+
+
+def _progress(stage: str, done: int, total: int) -> None:
+    now = time.monotonic()
+    if done < total and now - _last.get(stage, 0.0) < 1.0:
+        return
+    _last[stage] = now
+    end = "\n" if done >= total else ""
+    print(f"\r  {stage}: {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+
+def tune(sets: list[SetComponents], start: Weights, rounds: int = 2) -> Weights:
+    """Coordinate ascent on the mean nDCG@10 of `sets` (each set weighs the same)."""
+
+    def score(w: Weights) -> float:
+        return float(np.mean([s.ndcg(w) for s in sets]))
+
+    available = [n for n in TUNED if all(n in s.standardised for s in sets)]
+    weights, best = start, score(start)
+    for _ in range(rounds):
+        improved = False
+        for name in available:
+            for step in STEPS:
+                trial = replace(weights, **{name: step})
+                if trial == weights:
+                    continue
+                value = score(trial)
+                if value > best + 1e-4:
+                    best, weights, improved = value, trial, True
+        if not improved:
+            break
+    return weights
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--benchmarks", default="../shared/benchmarks")
+    parser.add_argument("--taxonomy", default=os.environ.get("ESCO_DIR") or None)
+    parser.add_argument("--no-taxonomy", action="store_true")
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    taxonomy = None
+    vocabulary = SkillVocabulary.builtin()
+    if args.taxonomy and not args.no_taxonomy:
+        taxonomy = EscoTaxonomy.load(args.taxonomy, cache=True)
+        vocabulary = taxonomy.extend_vocabulary(vocabulary)
+    encoder = CachedEncoder(load_encoder(), SqliteStore(default_cache_path()))
+    ranker = HybridRanker(encoder, vocabulary=vocabulary, taxonomy=taxonomy)
+    signature = ranker.featurizer().signature
+    cache_dir = default_cache_path().parent / "components"
+    sets = [
+        components(load_benchmark(p), ranker, cache_dir, signature)
+        for p in _sets(Path(args.benchmarks))
+    ]
+    defaults = Weights()
+    tfidf = Weights(0, 1, 0, 0, 0, 0)
+    print(f"signature {signature}")
+    header = f"{'set':<18}{'tf-idf':>8}{'ref':>7}{'defaults':>10}{'all five':>10}{'LOSO':>8}  LOSO weights"
+    print(header)
+    all_five = tune(sets, defaults, args.rounds)
+    for i, held in enumerate(sets):
+        others = sets[:i] + sets[i + 1 :]
+        fitted = tune(others, defaults, args.rounds)
+        shown = {k: v for k, v in asdict(fitted).items() if k in TUNED}
+        print(
+            f"{_short(held.name):<18}{held.ndcg(tfidf):>8.4f}"
+            f"{REFERENCE_TFIDF.get(_short(held.name), float('nan')):>7.3f}"
+            f"{held.ndcg(defaults):>10.4f}{held.ndcg(all_five):>10.4f}{held.ndcg(fitted):>8.4f}"
+            f"  {shown}",
+            flush=True,
+        )
+    print("weights tuned on all five:", {k: v for k, v in asdict(all_five).items() if k in TUNED})
+
+
+if __name__ == "__main__":
+    main()
