@@ -152,7 +152,9 @@ def cmd_propose(settings: Settings, args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     sessions = session_factory(_engine(settings))
-    matching = MatchingService(sessions, settings.embedding_model)
+    matching = MatchingService(
+        sessions, settings.embedding_model, reranker_file=settings.reranker_file
+    )
     for session in session_scope(sessions):
         report = propose(session, matching, args.per_need)
     matching.flush_cache()
@@ -173,7 +175,9 @@ def cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
 
     sessions = session_factory(_engine(settings))
     state = SimpleNamespace(sessions=sessions)
-    state.matching = MatchingService(sessions, settings.embedding_model)
+    state.matching = MatchingService(
+        sessions, settings.embedding_model, reranker_file=settings.reranker_file
+    )
     queue = JobQueue(settings, state)
     if queue.immediate:
         return _fail("JOBS_BACKEND=immediate : rien à consommer / nothing to consume")

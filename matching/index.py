@@ -29,6 +29,8 @@ from matching.constraints import CONSTRAINTS, NeedArrays, PersonArrays, violatio
 from matching.encoders import Encoder, Vectors, l2_normalise
 from matching.explain import explain_pair
 from matching.features import MatchView, clean, view
+from matching.messages import phrase
+from matching.rerank import DecisionReranker, Pair, learnt_order
 from matching.retrieval import top_k
 from matching.skills import SkillVocabulary, normalise, skill_key
 from matching.taxonomy import EscoTaxonomy
@@ -51,6 +53,9 @@ LARGE_CORPUS = 5000
 COMMON_SHARE = 0.1
 # A tail segment past this size is merged into the main one (rebuilding the tail costs its size).
 TAIL_LIMIT = 512
+# Candidates a learnt re-ranker may re-order: the head of the base ranking, where decisions are
+# taken (the rest keeps the base order).
+RERANK_POOL = 50
 FEATURES_VERSION = 2  # bump when what a Features holds, or how it is computed, changes
 
 COMPONENTS = ("semantic", "lexical", "skills", "reciprocal", "occupation", "occupation_group")
@@ -946,8 +951,14 @@ class Snapshot:
         mask: BoolArray | None = None,
         exclude_violations: bool = True,
         side: QuerySide | None = None,
+        reranker: DecisionReranker | None = None,
     ) -> list[Suggestion]:
-        """The k best live documents for one query, the first `explain` with an explanation."""
+        """The k best live documents for one query, the first `explain` with an explanation.
+
+        With a `reranker` (learnt from the region's decisions), the first `RERANK_POOL` of the
+        base ranking are shown in its order; each keeps its base score, and the explanation of
+        one it moved says so.
+        """
         side = side or self.query_side([query])
         with _BLAS.limit(limits=1, user_api="blas"):
             fused, components, codes = self.score_matrix([query], weights, side)
@@ -955,20 +966,40 @@ class Snapshot:
             if exclude_violations:
                 keep = keep & (codes[0] == 0)
             scores = np.where(keep, fused[0], -np.inf).astype(np.float32)
-            ids, values = top_k(scores[None, :], k)
+            pool = max(k, RERANK_POOL) if reranker is not None else k
+            ids, values = top_k(scores[None, :], pool)
+            found = [
+                (int(j), float(v)) for j, v in zip(ids[0], values[0], strict=True) if np.isfinite(v)
+            ]
+            moved: set[int] = set()
+            if reranker is not None and len(found) > 1:
+                head = found[:RERANK_POOL]
+                order = learnt_order(
+                    reranker, [self._pair(query, j, v, components) for j, v in head]
+                )
+                moved = {head[i][0] for place, i in enumerate(order) if i != place}
+                found = [head[i] for i in order] + found[RERANK_POOL:]
             out: list[Suggestion] = []
             stats = self.standings(components) if explain else None
-            for rank, (j, value) in enumerate(zip(ids[0], values[0], strict=True), start=1):
-                if not np.isfinite(value):
-                    break
+            for rank, (j, value) in enumerate(found[:k], start=1):
                 explanation = None
                 if rank <= explain:
                     explanation = self.explain_at(
-                        query, int(j), components, codes, side, weights, stats=stats
+                        query, j, components, codes, side, weights, stats=stats
                     )
-                doc_id = self.item_at(int(j)).id
-                out.append(Suggestion(query.id, doc_id, float(value), rank, explanation))
+                    if j in moved:
+                        learnt = phrase("explain.learnt")
+                        explanation = replace(explanation, reasons=(*explanation.reasons, learnt))
+                doc_id = self.item_at(j).id
+                out.append(Suggestion(query.id, doc_id, value, rank, explanation))
         return out
+
+    def _pair(self, query: Item, j: int, base: float, components: Mapping[str, FloatArray]) -> Pair:
+        """The (need, person) pair of the query and position `j`, as a re-ranker reads it."""
+        doc = self.item_at(j)
+        need, person = (doc, query) if self.needs else (query, doc)
+        raw = {name: float(scores[0, j]) for name, scores in components.items()}
+        return Pair(need, person, base, raw)  # type: ignore[arg-type]
 
     def rank_many(
         self,

@@ -40,6 +40,7 @@ __all__ = [
     "REASONS",
     "evaluate_holdout",
     "feature_matrix",
+    "learnt_order",
     "load_reranker",
     "ndcg_by_group",
     "pair_features",
@@ -307,6 +308,15 @@ def rerank_scores(model: DecisionReranker | None, pairs: Sequence[Pair]) -> Floa
     if model is None:
         return np.array([p.base for p in pairs], dtype=np.float64)
     return model.predict(feature_matrix(pairs))
+
+
+def learnt_order(model: DecisionReranker | None, pairs: Sequence[Pair]) -> list[int]:
+    """The candidates' positions in the order a ranking shows them: by the model's scores
+    (ties keep the base order), or the base order itself without a model."""
+    if model is None or len(pairs) < 2:
+        return list(range(len(pairs)))
+    scores = rerank_scores(model, pairs)
+    return [int(i) for i in np.argsort(-scores, kind="stable")]
 
 
 FORMAT = "passerelle-reranker/1"
