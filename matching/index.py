@@ -885,14 +885,16 @@ class Snapshot:
             and taxonomy is not None
             and all(o is not None for o in occupations)
         ):
-            q_occ = side.occupations
-            q_isco = row_normalise(taxonomy.isco_vectors(q_occ))
+            # Documents' sparse rows times the queries as dense columns: `q @ seg.x.T` would
+            # convert the documents' whole matrix (CSC to CSR) on every ranking (8 ms at 14,000).
+            q_occ = side.occupations.T.toarray()
+            q_isco = row_normalise(taxonomy.isco_vectors(side.occupations)).T.toarray()
             out["occupation"] = self._per_segment(
-                lambda seg: (q_occ @ seg.occupations.T).toarray(),  # type: ignore[union-attr]
+                lambda seg: (seg.occupations @ q_occ).T,
                 len(side.views),
             )
             out["occupation_group"] = self._per_segment(
-                lambda seg: (q_isco @ seg.isco.T).toarray(),  # type: ignore[union-attr]
+                lambda seg: (seg.isco @ q_isco).T,
                 len(side.views),
             )
         return out
