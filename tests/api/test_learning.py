@@ -217,3 +217,32 @@ def test_rankings_follow_what_learn_accepted_and_say_so(
     assert {ref: [i["ref"] for i in items] for ref, items in ((n.ref, top(n)) for n in others)} == {
         ref: [i["ref"] for i in items] for ref, items in before.items()
     }
+
+
+@pytest.mark.parametrize("command", ["learn", "propose", "worker"])
+def test_commands_score_with_the_servers_engine(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`learn` scores the decided pairs, `propose` and `worker` rank, as the server does: with
+    ESCO when ESCO_DIR is set (else the features `learn` learns from are not the ones rankings
+    give it, and it would recompute the whole index made with ESCO)."""
+    import api.engine.service
+    from api.cli import main
+
+    seen: dict[str, Any] = {}
+
+    class Stop(Exception):
+        pass
+
+    def engine(*args: Any, **kwargs: Any) -> None:
+        seen.update(kwargs)
+        raise Stop
+
+    monkeypatch.setattr(api.engine.service, "MatchingService", engine)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("ESCO_DIR", str(tmp_path / "esco"))
+    with pytest.raises(Stop):
+        main([command])
+    assert seen["esco_dir"] == tmp_path / "esco"
+    if command != "learn":  # learning itself scores with the base ranker only
+        assert seen["reranker_file"] is not None
