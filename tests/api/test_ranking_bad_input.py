@@ -106,4 +106,3 @@ def test_searches_in_any_language_answer_or_name_the_field(
         assert response.status_code in (200, 422), (path, q, response.text)
         if response.status_code == 422:
             assert response.json()["errors"][0]["field"] == "q", response.text
-
