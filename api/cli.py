@@ -152,7 +152,12 @@ def cmd_propose(settings: Settings, args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     sessions = session_factory(_engine(settings))
-    matching = MatchingService(sessions, settings.embedding_model)
+    matching = MatchingService(
+        sessions,
+        settings.embedding_model,
+        esco_dir=settings.esco_dir,
+        reranker_file=settings.reranker_file,
+    )
     for session in session_scope(sessions):
         report = propose(session, matching, args.per_need)
     matching.flush_cache()
@@ -173,7 +178,12 @@ def cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
 
     sessions = session_factory(_engine(settings))
     state = SimpleNamespace(sessions=sessions)
-    state.matching = MatchingService(sessions, settings.embedding_model)
+    state.matching = MatchingService(
+        sessions,
+        settings.embedding_model,
+        esco_dir=settings.esco_dir,
+        reranker_file=settings.reranker_file,
+    )
     queue = JobQueue(settings, state)
     if queue.immediate:
         return _fail("JOBS_BACKEND=immediate : rien à consommer / nothing to consume")
@@ -273,7 +283,9 @@ def cmd_learn(settings: Settings, args: argparse.Namespace) -> int:
         return _fail("--holdout : entre 0 et 1 exclus / between 0 and 1, exclusive")
     started = time.perf_counter()
     sessions = session_factory(_engine(settings))
-    matching = MatchingService(sessions, settings.embedding_model)
+    # The engine the server ranks with (ESCO included): the pairs are scored as rankings score
+    # them, and the index's stored features (made with ESCO) are reused, not recomputed.
+    matching = MatchingService(sessions, settings.embedding_model, esco_dir=settings.esco_dir)
     path = Path(args.output or settings.reranker_file)
     for session in session_scope(sessions):
         report = learn(session, matching, path, holdout=args.holdout)

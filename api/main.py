@@ -118,7 +118,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.matching = MatchingService(
-        app.state.sessions, settings.embedding_model, esco_dir=settings.esco_dir
+        app.state.sessions,
+        settings.embedding_model,
+        esco_dir=settings.esco_dir,
+        reranker_file=settings.reranker_file,
     )
     app.state.error_page = error_page
     app.state.error_page = applications_pages.error_page  # a CV over the body limit says so

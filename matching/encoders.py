@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -163,6 +164,21 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def encodable(text: str) -> str:
+    """The text with any lone surrogate (half of a UTF-16 pair, which a lenient decoder lets
+    through) replaced by U+FFFD: models and hashes read UTF-8, which cannot hold one."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class EmbeddingStore(Protocol):
     """Where cached vectors live: memory, a file, the service's database."""
 
@@ -211,6 +227,7 @@ class CachedEncoder:
     ) -> Vectors:
         if getattr(self.encoder, "symmetric", False):
             role = "s"
+        texts = [encodable(t) for t in texts]
         keys = [text_key(f"{role}\x00{t}") for t in texts]
         found = self.store.get_many(self.encoder.name, list(dict.fromkeys(keys)))
         missing: dict[str, str] = {}

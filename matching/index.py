@@ -29,6 +29,8 @@ from matching.constraints import CONSTRAINTS, NeedArrays, PersonArrays, violatio
 from matching.encoders import Encoder, Vectors, l2_normalise
 from matching.explain import explain_pair
 from matching.features import MatchView, clean, view
+from matching.messages import phrase
+from matching.rerank import DecisionReranker, Pair, learnt_order
 from matching.retrieval import top_k
 from matching.skills import SkillVocabulary, normalise, skill_key
 from matching.taxonomy import EscoTaxonomy
@@ -51,6 +53,9 @@ LARGE_CORPUS = 5000
 COMMON_SHARE = 0.1
 # A tail segment past this size is merged into the main one (rebuilding the tail costs its size).
 TAIL_LIMIT = 512
+# Candidates a learnt re-ranker may re-order: the head of the base ranking, where decisions are
+# taken (the rest keeps the base order).
+RERANK_POOL = 50
 FEATURES_VERSION = 2  # bump when what a Features holds, or how it is computed, changes
 
 COMPONENTS = ("semantic", "lexical", "skills", "reciprocal", "occupation", "occupation_group")
@@ -880,14 +885,16 @@ class Snapshot:
             and taxonomy is not None
             and all(o is not None for o in occupations)
         ):
-            q_occ = side.occupations
-            q_isco = row_normalise(taxonomy.isco_vectors(q_occ))
+            # Documents' sparse rows times the queries as dense columns: `q @ seg.x.T` would
+            # convert the documents' whole matrix (CSC to CSR) on every ranking (8 ms at 14,000).
+            q_occ = side.occupations.T.toarray()
+            q_isco = row_normalise(taxonomy.isco_vectors(side.occupations)).T.toarray()
             out["occupation"] = self._per_segment(
-                lambda seg: (q_occ @ seg.occupations.T).toarray(),  # type: ignore[union-attr]
+                lambda seg: (seg.occupations @ q_occ).T,
                 len(side.views),
             )
             out["occupation_group"] = self._per_segment(
-                lambda seg: (q_isco @ seg.isco.T).toarray(),  # type: ignore[union-attr]
+                lambda seg: (seg.isco @ q_isco).T,
                 len(side.views),
             )
         return out
@@ -946,8 +953,14 @@ class Snapshot:
         mask: BoolArray | None = None,
         exclude_violations: bool = True,
         side: QuerySide | None = None,
+        reranker: DecisionReranker | None = None,
     ) -> list[Suggestion]:
-        """The k best live documents for one query, the first `explain` with an explanation."""
+        """The k best live documents for one query, the first `explain` with an explanation.
+
+        With a `reranker` (learnt from the region's decisions), the first `RERANK_POOL` of the
+        base ranking are shown in its order; each keeps its base score, and the explanation of
+        one it moved says so.
+        """
         side = side or self.query_side([query])
         with _BLAS.limit(limits=1, user_api="blas"):
             fused, components, codes = self.score_matrix([query], weights, side)
@@ -955,20 +968,40 @@ class Snapshot:
             if exclude_violations:
                 keep = keep & (codes[0] == 0)
             scores = np.where(keep, fused[0], -np.inf).astype(np.float32)
-            ids, values = top_k(scores[None, :], k)
+            pool = max(k, RERANK_POOL) if reranker is not None else k
+            ids, values = top_k(scores[None, :], pool)
+            found = [
+                (int(j), float(v)) for j, v in zip(ids[0], values[0], strict=True) if np.isfinite(v)
+            ]
+            moved: set[int] = set()
+            if reranker is not None and len(found) > 1:
+                head = found[:RERANK_POOL]
+                order = learnt_order(
+                    reranker, [self._pair(query, j, v, components) for j, v in head]
+                )
+                moved = {head[i][0] for place, i in enumerate(order) if i != place}
+                found = [head[i] for i in order] + found[RERANK_POOL:]
             out: list[Suggestion] = []
             stats = self.standings(components) if explain else None
-            for rank, (j, value) in enumerate(zip(ids[0], values[0], strict=True), start=1):
-                if not np.isfinite(value):
-                    break
+            for rank, (j, value) in enumerate(found[:k], start=1):
                 explanation = None
                 if rank <= explain:
                     explanation = self.explain_at(
-                        query, int(j), components, codes, side, weights, stats=stats
+                        query, j, components, codes, side, weights, stats=stats
                     )
-                doc_id = self.item_at(int(j)).id
-                out.append(Suggestion(query.id, doc_id, float(value), rank, explanation))
+                    if j in moved:
+                        learnt = phrase("explain.learnt")
+                        explanation = replace(explanation, reasons=(*explanation.reasons, learnt))
+                doc_id = self.item_at(j).id
+                out.append(Suggestion(query.id, doc_id, value, rank, explanation))
         return out
+
+    def _pair(self, query: Item, j: int, base: float, components: Mapping[str, FloatArray]) -> Pair:
+        """The (need, person) pair of the query and position `j`, as a re-ranker reads it."""
+        doc = self.item_at(j)
+        need, person = (doc, query) if self.needs else (query, doc)
+        raw = {name: float(scores[0, j]) for name, scores in components.items()}
+        return Pair(need, person, base, raw)  # type: ignore[arg-type]
 
     def rank_many(
         self,
@@ -1042,18 +1075,20 @@ class Snapshot:
             if r is not None:
                 known.setdefault(SkillTable.key(label), self.table.vectors[r])
 
-        def vectors(labels: Sequence[str]) -> FloatArray:
-            missing = [s for s in labels if SkillTable.key(s) not in known]
+        def vectors(labels: Sequence[str], keys: Sequence[str]) -> FloatArray:
+            missing = [s for s, key in zip(labels, keys, strict=True) if key not in known]
             if missing:
                 known.update(self.featurizer.skill_vectors(missing, self.table))
             if not labels:
                 return np.zeros((0, self.table.vectors.shape[1]), dtype=np.float32)
-            return np.vstack([known[SkillTable.key(s)] for s in labels])
+            return np.array([known[key] for key in keys], dtype=np.float32)
 
         def similarity(a: Sequence[str], b: Sequence[str]) -> FloatArray:
-            sims = vectors(a) @ vectors(b).T
+            # Keys once per label (explanations are a third of a ranking's time).
+            keys_a = [SkillTable.key(x) for x in a]
             keys_b = [SkillTable.key(y) for y in b]
-            same = np.array([[SkillTable.key(x) == y for y in keys_b] for x in a], dtype=bool)
+            sims = vectors(a, keys_a) @ vectors(b, keys_b).T
+            same = np.array([[x == y for y in keys_b] for x in keys_a], dtype=bool)
             return np.where(same.reshape(len(a), len(b)), 1.0, sims).astype(np.float32)
 
         return explain_pair(

@@ -25,6 +25,7 @@ from api.engine.explanations import written
 from api.models import Embedding, IndexEntry, Need, Person
 from matching.encoders import CachedEncoder, Encoder, Vectors, load_encoder
 from matching.index import Document, Exclusions, Features, Featurizer, LiveIndex, Snapshot, Weights
+from matching.rerank import DecisionReranker, load_reranker
 from matching.skills import SkillVocabulary
 from matching.taxonomy import EscoFormatError, EscoTaxonomy
 from matching.types import Explanation, Place, Suggestion
@@ -235,6 +236,62 @@ def load_taxonomy(folder: Path | None) -> EscoTaxonomy | None:
 
 
 @dataclass(frozen=True)
+class _LoadedReranker:
+    stamp: tuple[int, int, int] | None  # the file's (mtime, size, inode) when read; None: absent
+    model: DecisionReranker | None
+    checked: float  # time.monotonic() of the last look at the file
+
+
+class RerankerFile:
+    """The re-ranker `passerelle learn` saved, as this process ranks with it.
+
+    Read once, then looked at again at most every `check_every` seconds: a new file (a new
+    `learn`) is loaded aside and replaces the previous model in one assignment, so a ranking
+    uses the model it started with, whole. No file, an unreadable one, or a model that did not
+    beat the base ranker on its hold-out means none: the base order.
+    """
+
+    def __init__(self, path: Path | None, check_every: float = 5.0) -> None:
+        self.path = path
+        self.check_every = check_every
+        self._loaded = _LoadedReranker(None, None, -float("inf"))
+        self._lock = threading.Lock()  # one thread reads the file; the others keep the model
+
+    def current(self) -> DecisionReranker | None:
+        loaded = self._loaded
+        now = time.monotonic()
+        if self.path is None or now - loaded.checked < self.check_every:
+            return loaded.model
+        first = loaded.checked == -float("inf")
+        # The first ranking waits for the file; later ones keep the model while one thread looks.
+        if not self._lock.acquire(blocking=first):
+            return loaded.model
+        try:
+            loaded = self._loaded
+            if time.monotonic() - loaded.checked < self.check_every:
+                return loaded.model
+            stamp = _stamp(self.path)
+            model = loaded.model
+            if stamp != loaded.stamp:
+                model = load_reranker(self.path) if stamp is not None else None
+                log.info(
+                    "re-ranker %s: %s", self.path, "in use" if model is not None else "not in use"
+                )
+            self._loaded = _LoadedReranker(stamp, model, time.monotonic())
+            return model
+        finally:
+            self._lock.release()
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+@dataclass(frozen=True)
 class PairScores:
     """Both sides' fused scores for people x needs, and the hard-constraint codes."""
 
@@ -250,6 +307,8 @@ class Indexes:
     needs: Snapshot  # open needs, ranked for people
     people: Snapshot  # people, ranked for needs
     weights: Weights
+    # Learnt from the region's decisions: re-orders the head of each ranking (None: base order).
+    reranker: DecisionReranker | None = None
 
     def rank_needs(
         self,
@@ -282,7 +341,12 @@ class Indexes:
         if len(snapshot) == 0:
             return []
         ranked = snapshot.rank(
-            query, self.weights, k, explain=k if explain is None else explain, mask=mask
+            query,
+            self.weights,
+            k,
+            explain=k if explain is None else explain,
+            mask=mask,
+            reranker=self.reranker,
         )
         # Every ranking the service serves has its explanation written in French and English.
         return [
@@ -351,8 +415,10 @@ class MatchingService:
         esco_dir: Path | None = None,
         weights: Weights = Weights(),
         ready_timeout: float = 120.0,
+        reranker_file: Path | None = None,
     ) -> None:
         self.sessions = sessions
+        self.reranker = RerankerFile(reranker_file)
         self.model = model
         self.esco_dir = esco_dir
         self.weights = weights
@@ -685,7 +751,12 @@ class MatchingService:
                     self._apply(session, target)
             finally:
                 self._sync.release()
-        return Indexes(self._live["need"].snapshot, self._live["person"].snapshot, self.weights)
+        return Indexes(
+            self._live["need"].snapshot,
+            self._live["person"].snapshot,
+            self.weights,
+            self.reranker.current(),
+        )
 
     def _apply(self, session: Session, target: int) -> None:
         """Apply the entries changed after the applied version, up to `target`."""

@@ -122,7 +122,8 @@ def recommendations(
         proposed=collaborations.proposed_refs(session, person) if partnerships else set(),
         interested=service.interested_refs(session, person),
         profile_empty=False,
-        top_score=ranked[0].score if ranked else 1.0,
+        # The best score, not the first's: a learnt order may put a lower base score first.
+        top_score=max((r.score for r in ranked), default=1.0),
         first_rank=(number - 1) * RECOMMENDATIONS + 1,
         paging=pager("/recommandations", params, number, has_next=has_next),
         **context,
@@ -157,7 +158,8 @@ def candidates(
         user,
         need=need,
         items=items,
-        top_score=ranked[0].score if ranked else 1.0,
+        # The best score, not the first's: a learnt order may put a lower base score first.
+        top_score=max((r.score for r in ranked), default=1.0),
         first_rank=(number - 1) * CANDIDATES + 1,
         shortlisted=service.shortlisted_refs(session, need),
         paging=pager(f"/besoins/{need.ref}/candidats", {}, number, has_next=has_next),

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,7 +19,7 @@ from api.engine.service import MatchingService, to_need
 from api.learning import repository
 from api.learning.service import latest_decisions, learn
 from api.models import Interest, Need, Person, Shortlist, Suggestion, SuggestionEvent
-from matching.rerank import load_reranker
+from matching.rerank import load_reranker, save_reranker
 
 pytestmark = pytest.mark.db
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -155,3 +158,91 @@ def test_every_reason_is_worded_in_french_and_english() -> None:
 
     assert set(LEARN_REASONS) == set(REASONS)
     assert all(" / " in text for text in LEARN_REASONS.values())
+
+
+@pytest.mark.slow  # a season of decisions, `learn`, then rankings through HTTP (~30 s)
+def test_rankings_follow_what_learn_accepted_and_say_so(
+    client: TestClient,
+    session: Session,
+    matching_service: MatchingService,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Coordinators kept the candidates of the need's own territory: once `learn` accepts the
+    model, candidates of other needs come in that order too, and the explanation says why."""
+    from api.engine.service import RerankerFile
+    from tests.api.test_recommendations_review import login
+
+    _season(session, matching_service, lambda need, person, _r: person.territory == need.territory)
+    path = tmp_path / "reranker.json"
+    source = RerankerFile(path, check_every=0)
+    monkeypatch.setattr(matching_service, "reranker", source)
+    others = session.scalars(select(Need).where(Need.is_open).order_by(Need.ref)).all()[32:44]
+    headers = login(client, session, "coordinator")
+
+    def top(need: Need) -> list[dict[str, Any]]:
+        response = client.get(
+            f"/api/v1/needs/{need.ref}/candidates", params={"limit": 10}, headers=headers
+        )
+        assert response.status_code == 200, response.text
+        return response.json()["items"]  # type: ignore[no-any-return]
+
+    before = {need.ref: top(need) for need in others}  # no model yet: the base order
+    report = learn(session, matching_service, path)
+    assert report.holdout is not None and report.holdout.beats_base
+    after = {need.ref: top(need) for need in others}
+
+    def local(ranked: dict[str, list[dict[str, Any]]]) -> int:
+        territory = {n.ref: n.territory for n in others}
+        return sum(
+            item["territory"] == territory[ref] for ref, items in ranked.items() for item in items
+        )
+
+    assert local(after) >= local(before) + 10, (local(before), local(after))
+    moved = [
+        item
+        for ref in after
+        for place, item in enumerate(after[ref])
+        if place >= len(before[ref]) or before[ref][place]["ref"] != item["ref"]
+    ]
+    assert moved
+    assert all(
+        "Ordre ajusté selon les décisions de la région" in item["explanation"]["text_fr"]
+        and "Order adjusted by learning from the region's decisions"
+        in item["explanation"]["text_en"]
+        for item in moved
+    )
+    # A later `learn` that does not beat the base puts the base order back at once.
+    save_reranker(path, None, replace(report.holdout, beats_base=False, reason="not_better"))
+    assert {ref: [i["ref"] for i in items] for ref, items in ((n.ref, top(n)) for n in others)} == {
+        ref: [i["ref"] for i in items] for ref, items in before.items()
+    }
+
+
+@pytest.mark.parametrize("command", ["learn", "propose", "worker"])
+def test_commands_score_with_the_servers_engine(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`learn` scores the decided pairs, `propose` and `worker` rank, as the server does: with
+    ESCO when ESCO_DIR is set (else the features `learn` learns from are not the ones rankings
+    give it, and it would recompute the whole index made with ESCO)."""
+    import api.engine.service
+    from api.cli import main
+
+    seen: dict[str, Any] = {}
+
+    class Stop(Exception):
+        pass
+
+    def engine(*args: Any, **kwargs: Any) -> None:
+        seen.update(kwargs)
+        raise Stop
+
+    monkeypatch.setattr(api.engine.service, "MatchingService", engine)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("ESCO_DIR", str(tmp_path / "esco"))
+    with pytest.raises(Stop):
+        main([command])
+    assert seen["esco_dir"] == tmp_path / "esco"
+    if command != "learn":  # learning itself scores with the base ranker only
+        assert seen["reranker_file"] is not None

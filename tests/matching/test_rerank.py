@@ -10,21 +10,24 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matching.geo import TERRITORIES, find_place, towns_in
+from matching.geo import TERRITORIES, find_place, territory_of, towns_in
+from matching.index import RERANK_POOL, Document, Snapshot, Weights
 from matching.rerank import (
     FEATURES,
     DecisionReranker,
     Pair,
     evaluate_holdout,
     feature_matrix,
+    learnt_order,
     load_reranker,
     ndcg_by_group,
     rerank_scores,
     save_reranker,
 )
-from matching.types import LEVELS, Need, Profile
+from matching.types import LEVELS, Need, Profile, Suggestion
 
 START = datetime(2026, 1, 5, 9, tzinfo=UTC)
+WEIGHTS = Weights()
 
 
 def _place(territory: str):  # type: ignore[no-untyped-def]
@@ -168,3 +171,82 @@ def test_the_estimator_follows_scikit_learn_conventions() -> None:
         estimator.predict(np.zeros((1, len(FEATURES))))
     with pytest.raises(ValueError, match="both kinds"):
         estimator.fit(np.zeros((3, len(FEATURES))), np.ones(3))
+
+
+# ------------------------------------------------------------------ rankings that use it
+@pytest.fixture(scope="module")
+def people_index(demo_profiles: list[Profile]) -> Snapshot:
+    from matching.encoders import CachedEncoder, HashingEncoder
+    from matching.index import Featurizer, LiveIndex
+    from matching.skills import SkillVocabulary
+
+    featurizer = Featurizer(CachedEncoder(HashingEncoder()), vocabulary=SkillVocabulary.builtin())
+    live = LiveIndex(featurizer, needs=False)
+    features = featurizer.features(demo_profiles)
+    return live.build([Document(p, f) for p, f in zip(demo_profiles, features, strict=True)])
+
+
+def _territory_model() -> DecisionReranker:
+    pairs, y, groups, times = _decisions("territory")
+    model, report = evaluate_holdout(feature_matrix(pairs), y, groups, times)
+    assert model is not None and report.beats_base
+    return model
+
+
+def _same_territory(need: Need, people: dict[str, Profile], ranked: list[Suggestion]) -> int:
+    here = territory_of(need.place.town) if need.place else None
+    return sum(
+        1
+        for s in ranked
+        if (place := people[s.doc_id].place) is not None and territory_of(place.town) == here
+    )
+
+
+def test_a_ranking_follows_the_learnt_preference_and_says_so(
+    people_index: Snapshot, demo_needs: list[Need], demo_profiles: list[Profile]
+) -> None:
+    model = _territory_model()
+    people = {p.id: p for p in demo_profiles}
+    needs = [n for n in demo_needs if n.place is not None and territory_of(n.place.town)][:12]
+    base_here = learnt_here = 0
+    for need in needs:
+        base = people_index.rank(need, WEIGHTS, 10, explain=10)
+        learnt = people_index.rank(need, WEIGHTS, 10, explain=10, reranker=model)
+        base_here += _same_territory(need, people, base)
+        learnt_here += _same_territory(need, people, learnt)
+        head = people_index.rank(need, WEIGHTS, RERANK_POOL, explain=0)
+        scores = {s.doc_id: s.score for s in head}
+        for s in learnt:
+            assert s.doc_id in scores  # drawn from the base ranking's head
+            assert s.score == pytest.approx(scores[s.doc_id])  # with its base score
+        moved = {s.doc_id for s in learnt} - {
+            b.doc_id for b, s in zip(base, learnt, strict=False) if b.doc_id == s.doc_id
+        }
+        for s in learnt:
+            assert s.explanation is not None
+            says = [r.id for r in s.explanation.reasons].count("explain.learnt")
+            assert says == (s.doc_id in moved), (s.doc_id, says)
+    assert learnt_here >= base_here + 20, (base_here, learnt_here)
+
+
+def test_without_an_accepted_model_the_order_is_the_base_one(
+    people_index: Snapshot, demo_needs: list[Need], tmp_path: Path
+) -> None:
+    pairs, y, groups, times = _decisions("base", seed=1)
+    rejected, report = evaluate_holdout(feature_matrix(pairs), y, groups, times)
+    path = save_reranker(tmp_path / "reranker.json", rejected, report)
+    assert load_reranker(path) is None
+    for need in demo_needs[:5]:
+        today = people_index.rank(need, WEIGHTS, 20, explain=20)
+        assert people_index.rank(need, WEIGHTS, 20, explain=20, reranker=load_reranker(path)) == (
+            today
+        )
+
+
+def test_learnt_order_keeps_the_base_order_on_ties_and_without_a_model() -> None:
+    pairs, *_ = _decisions("territory", needs=1)
+    assert learnt_order(None, pairs) == list(range(len(pairs)))
+    model = _territory_model()
+    twins = [pairs[0], pairs[0], pairs[0]]
+    assert learnt_order(model, twins) == [0, 1, 2]
+    assert sorted(learnt_order(model, pairs)) == list(range(len(pairs)))
