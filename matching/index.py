@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 from sklearn.feature_extraction.text import HashingVectorizer
 from threadpoolctl import ThreadpoolController
 
+from matching.calibration import Calibrator, calibration_for, fit_level
 from matching.constraints import CONSTRAINTS, NeedArrays, PersonArrays, violations
 from matching.encoders import Encoder, Vectors, l2_normalise
 from matching.explain import explain_pair
@@ -921,6 +922,10 @@ class Snapshot:
                 total += weight * standardise(scores, valid)
         return total
 
+    def calibrator(self, weights: Weights) -> Calibrator | None:
+        """The fused score's calibration for this engine and these weights, if one holds."""
+        return calibration_for(weights, self.featurizer.taxonomy is not None)
+
     def query_side(self, queries: Sequence[Item]) -> QuerySide:
         for q in queries:
             if isinstance(q, Need) == self.needs:
@@ -958,6 +963,7 @@ class Snapshot:
             ids, values = top_k(scores[None, :], k)
             out: list[Suggestion] = []
             stats = self.standings(components) if explain else None
+            calibrator = self.calibrator(weights)
             for rank, (j, value) in enumerate(zip(ids[0], values[0], strict=True), start=1):
                 if not np.isfinite(value):
                     break
@@ -967,7 +973,12 @@ class Snapshot:
                         query, int(j), components, codes, side, weights, stats=stats
                     )
                 doc_id = self.item_at(int(j)).id
-                out.append(Suggestion(query.id, doc_id, float(value), rank, explanation))
+                fit = calibrator.probability(float(value)) if calibrator is not None else None
+                out.append(
+                    Suggestion(
+                        query.id, doc_id, float(value), rank, explanation, fit, fit_level(fit)
+                    )
+                )
         return out
 
     def rank_many(
