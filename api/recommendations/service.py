@@ -120,6 +120,10 @@ def need_filters(
     return repository.open_need_refs(session, kind, territory, remote, start_from, start_until)
 
 
+def _fit(probability: float | None) -> float | None:
+    return round(probability, 4) if probability is not None else None
+
+
 def _need_items(session: Session, ranked: list[Suggestion]) -> list[RecommendationOut]:
     needs = repository.need_cards(session, [s.doc_id for s in ranked])
     return [
@@ -127,6 +131,8 @@ def _need_items(session: Session, ranked: list[Suggestion]) -> list[Recommendati
             ref=s.doc_id,
             rank=s.rank,
             score=round(s.score, 4),
+            fit=_fit(s.fit),
+            level=s.level,  # type: ignore[arg-type]  # one of matching.FIT_LEVELS
             title=needs[s.doc_id].title,
             organisation=needs[s.doc_id].organisation,
             territory=needs[s.doc_id].territory,
@@ -149,6 +155,8 @@ def _person_items(session: Session, ranked: list[Suggestion]) -> list[Recommenda
                 ref=s.doc_id,
                 rank=s.rank,
                 score=round(s.score, 4),
+                fit=_fit(s.fit),
+                level=s.level,  # type: ignore[arg-type]  # one of matching.FIT_LEVELS
                 title=f"{person.first_name} {person.last_name} — {person.headline}",
                 organisation=person.organisation,
                 territory=person.territory,
