@@ -86,6 +86,11 @@ def test_a_first_offer_matching_none_of_the_required_skills_is_not_shown_as_exce
     assert 'data-level="excellente"' not in card and 'data-level="bonne"' not in card
     assert "Probabilité estimée que ce rapprochement soit pertinent" in card
     assert "relative au premier résultat" not in page
+    # The offer page used to call its first offer "Très bonne adéquation" for being first.
+    offer_page = client.get("/offres/N0007").text
+    shown = re.search(r'id="adequation".*?data-level="([a-z_]+)"', offer_page, re.S)
+    assert shown and shown.group(1) == offer["level"]
+    assert "Très bonne adéquation" not in offer_page
 
 
 def test_the_first_candidate_covering_the_skills_is_at_least_good(
