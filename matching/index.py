@@ -964,6 +964,7 @@ class Snapshot:
             out: list[Suggestion] = []
             stats = self.standings(components) if explain else None
             calibrator = self.calibrator(weights)
+            fits = calibrator.predict(values[0]) if calibrator is not None else None
             for rank, (j, value) in enumerate(zip(ids[0], values[0], strict=True), start=1):
                 if not np.isfinite(value):
                     break
@@ -973,7 +974,7 @@ class Snapshot:
                         query, int(j), components, codes, side, weights, stats=stats
                     )
                 doc_id = self.item_at(int(j)).id
-                fit = calibrator.probability(float(value)) if calibrator is not None else None
+                fit = float(fits[rank - 1]) if fits is not None else None
                 out.append(
                     Suggestion(
                         query.id, doc_id, float(value), rank, explanation, fit, fit_level(fit)

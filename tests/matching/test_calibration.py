@@ -25,6 +25,8 @@ from matching.calibration import (
     weights_dict,
 )
 from matching.index import Weights
+from matching.ranker import HybridRanker
+from matching.types import Profile
 
 
 def synthetic(n: int = 4000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -151,3 +153,15 @@ def test_a_calibration_of_other_weights_warns_and_is_not_used() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         checked(calibration)  # today's weights: silent
+
+
+def test_rankings_carry_the_fit_only_for_the_calibrated_weights(
+    needs_ranker: HybridRanker, demo_profiles: list[Profile]
+) -> None:
+    ranked = needs_ranker.rank(demo_profiles[0], k=20, explain=0)
+    fits = [s.fit for s in ranked]
+    assert all(f is not None and 0 <= f <= 1 for f in fits)
+    assert fits == sorted(fits, reverse=True)  # type: ignore[type-var]
+    assert [s.level for s in ranked] == [fit_level(f) for f in fits]
+    tuned = needs_ranker.with_weights(semantic=0.9).rank(demo_profiles[0], k=5, explain=0)
+    assert tuned and all(s.fit is None and s.level is None for s in tuned)
