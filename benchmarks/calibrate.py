@@ -89,8 +89,8 @@ class Pairs:
     def weights(self) -> NDArray[np.float64]:
         """Each query weighs the same within the set; the set weighs 1 in all."""
         per_query = np.bincount(self.query, minlength=self.queries).astype(np.float64)
-        w = 1.0 / per_query[self.query]
-        return w / w.sum()
+        w: NDArray[np.float64] = 1.0 / per_query[self.query]
+        return w / float(w.sum())
 
 
 def log(message: str) -> None:
