@@ -136,3 +136,22 @@ def test_stored_suggestions_get_their_fit_from_their_score(
     assert need is not None
     page = client.get("/revue").text
     assert re.findall(r'data-level="([a-z]+)"', page)[0] == queue[0]["level"]
+
+
+def test_without_a_calibration_scores_show_no_level_and_the_dashboard_keeps_its_cut(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Weights changed without fitting again: no made-up level, the old cut on the dashboard."""
+    matching = client.app.state.matching  # type: ignore[attr-defined]
+    monkeypatch.setattr(matching, "calibrator", lambda: None)
+    monkeypatch.setattr("api.engine.service.calibration_for", lambda *_: None)
+    monkeypatch.setattr("matching.index.calibration_for", lambda *_: None)
+    token = signed_in(client, session, "coordinator")
+    items = client.get(
+        "/api/v1/needs/N0052/candidates", params={"limit": 5}, headers=bearer(token)
+    ).json()["items"]
+    assert items and all(i["fit"] is None and i["level"] is None for i in items)
+    assert "data-level=" not in client.get("/besoins/N0052/candidats").text
+    dashboard = client.get("/tableau-de-bord").text
+    assert "« Bonne » ou mieux" not in dashboard
+    assert "de score 2,0 ou plus" in dashboard
