@@ -23,6 +23,7 @@ set, or asked in its reverse set), so that unknown labels are not counted as irr
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -40,11 +41,13 @@ sys.path.insert(0, str(ROOT))
 
 from matching.calibration import (  # noqa: E402
     DEFAULT_PATH,
+    FIT_LEVELS,
     Calibration,
     Calibrator,
     EngineCalibration,
     as_dict,
     expected_calibration_error,
+    fit_level,
     reliability,
     weights_dict,
 )
@@ -58,6 +61,7 @@ from matching.encoders import (  # noqa: E402
 from matching.evaluation import Benchmark, load_benchmark, load_qrels  # noqa: E402
 from matching.index import Weights  # noqa: E402
 from matching.ranker import HybridRanker  # noqa: E402
+from matching.records import need_from_record, profile_from_record  # noqa: E402
 from matching.skills import SkillVocabulary  # noqa: E402
 from matching.taxonomy import EscoTaxonomy  # noqa: E402
 
@@ -259,6 +263,34 @@ def calibrate(sets: Sequence[Pairs], signature: str) -> EngineCalibration:
     return EngineCalibration(signature, calibrator, figures)
 
 
+def demo_levels(ranker: HybridRanker, calibrator: Calibrator) -> dict[str, dict[str, int]]:
+    """Levels of each demo need's first candidate and each demo person's first need.
+
+    The demo region has no judgements: this measures nothing, it shows what its users would
+    see. The fused score is a sum of z-scores over the corpus, so a region whose people share
+    a few occupations scores lower than the benchmarks' wide pools: a check that the levels
+    still spread.
+    """
+    demo = ROOT / "data" / "demo"
+    needs = [need_from_record(r) for r in _jsonl(demo / "needs.jsonl")]
+    profiles = [profile_from_record(r) for r in _jsonl(demo / "profiles.jsonl")]
+    out: dict[str, dict[str, int]] = {}
+    for side, documents, queries in (
+        ("need_first_candidate", profiles, needs),
+        ("person_first_need", needs, profiles),
+    ):
+        ranker.fit(documents)
+        firsts = [top[0][1] for top in ranker.rank_many(queries, k=1) if top]
+        levels = [fit_level(p) for p in calibrator.predict(np.array(firsts))]
+        out[side] = {name: levels.count(name) for name in FIT_LEVELS}
+    return out
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
 def table(kind: str, engine: EngineCalibration) -> str:
     f = engine.figures
     loso, folds = f["ece_leave_one_set_out"], f["ece_5fold_queries"]
@@ -279,6 +311,8 @@ def table(kind: str, engine: EngineCalibration) -> str:
         f"{'all pairs':<{width}}{f['pairs']:>8}{'':>10}{loso['all']:>15.4f}{folds['all']:>9.4f}"
     )
     lines.append(f"(in-sample ECE of the fit written: {f['ece_in_sample']:.4f})")
+    for side, counts in f.get("demo_levels", {}).items():
+        lines.append(f"demo region, level of each {side.replace('_', ' ')}: {counts}")
     return "\n".join(lines)
 
 
@@ -334,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             log(f"  pairs read from {args.pairs_cache} (same engine, weights and k)")
         engines[kind] = calibrate(sets, signature)
+        engines[kind].figures["demo_levels"] = demo_levels(ranker, engines[kind].calibrator)
         print(table(kind, engines[kind]), flush=True)
     if args.limit:
         log(f"--limit {args.limit}: a quick try, {args.out} left unchanged")
