@@ -18,6 +18,7 @@ whoever changes the default weights fits again.
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
@@ -273,7 +274,14 @@ class Calibration:
             "levels": self.levels,
             "engines": {kind: e.to_dict() for kind, e in sorted(self.engines.items())},
         }
-        return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+        text = json.dumps(data, ensure_ascii=False, indent=1)
+        # Lists of numbers on one line each: a short file, and a refit reads as a short diff.
+        text = re.sub(r"\[\s*([-0-9.eE,\s]+?)\s*\]", lambda m: f"[{' '.join(m[1].split())}]", text)
+        flat = r'\{(\s*"\w+": [-0-9.eE]+,?)+\s*\}'  # a reliability bin: numbers only
+        text = re.sub(
+            flat, lambda m: " ".join(m[0].split()).replace("{ ", "{").replace(" }", "}"), text
+        )
+        return text + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> Calibration:
