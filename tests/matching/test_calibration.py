@@ -24,7 +24,7 @@ from matching.calibration import (
     reliability,
     weights_dict,
 )
-from matching.index import Weights
+from matching.index import FEATURES_VERSION, Weights
 from matching.ranker import HybridRanker
 from matching.types import Profile
 
@@ -137,7 +137,10 @@ def test_the_committed_calibration_was_fitted_with_todays_weights() -> None:
     )
     assert default_calibration() is not None and default_calibration().matches(Weights())  # type: ignore[union-attr]
     assert set(calibration.engines) == {"esco", "noesco"}
-    for engine in calibration.engines.values():
+    for kind, engine in calibration.engines.items():
+        # Fitted on today's features (FEATURES_VERSION) with the engine kind it serves.
+        version, _model, esco, *_ = engine.signature.split(":")
+        assert version == f"v{FEATURES_VERSION}" and esco.startswith(kind)
         figures = engine.figures
         assert figures["pairs"] > 10_000 and len(figures["sets"]) == 5
         assert 0 <= figures["ece_5fold_queries"]["all"] <= 1
