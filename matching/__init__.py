@@ -9,6 +9,17 @@ from matching.allocation import (
     stable_allocation,
     welfare_allocation,
 )
+from matching.calibration import (
+    FIT_LEVELS,
+    Calibration,
+    Calibrator,
+    calibration_for,
+    default_calibration,
+    expected_calibration_error,
+    fit_level,
+    level_threshold,
+    reliability,
+)
 from matching.constraints import CONSTRAINTS, PersonArrays, violations
 from matching.encoders import (
     CachedEncoder,
@@ -208,4 +219,14 @@ __all__ = [
     "pair_features",
     "rerank_scores",
     "save_reranker",
+    # the fused score calibrated to the probability that a pair is relevant
+    "FIT_LEVELS",
+    "Calibration",
+    "Calibrator",
+    "calibration_for",
+    "default_calibration",
+    "expected_calibration_error",
+    "fit_level",
+    "level_threshold",
+    "reliability",
 ]

@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 from sklearn.feature_extraction.text import HashingVectorizer
 from threadpoolctl import ThreadpoolController
 
+from matching.calibration import Calibrator, calibration_for, fit_level
 from matching.constraints import CONSTRAINTS, NeedArrays, PersonArrays, violations
 from matching.encoders import Encoder, Vectors, l2_normalise
 from matching.explain import explain_pair
@@ -928,6 +929,10 @@ class Snapshot:
                 total += weight * standardise(scores, valid)
         return total
 
+    def calibrator(self, weights: Weights) -> Calibrator | None:
+        """The fused score's calibration for this engine and these weights, if one holds."""
+        return calibration_for(weights, self.featurizer.taxonomy is not None)
+
     def query_side(self, queries: Sequence[Item]) -> QuerySide:
         for q in queries:
             if isinstance(q, Need) == self.needs:
@@ -983,6 +988,9 @@ class Snapshot:
                 found = [head[i] for i in order] + found[RERANK_POOL:]
             out: list[Suggestion] = []
             stats = self.standings(components) if explain else None
+            calibrator = self.calibrator(weights)
+            head_values = np.array([v for _, v in found[:k]], dtype=np.float32)
+            fits = calibrator.predict(head_values) if calibrator is not None and found else None
             for rank, (j, value) in enumerate(found[:k], start=1):
                 explanation = None
                 if rank <= explain:
@@ -993,7 +1001,10 @@ class Snapshot:
                         learnt = phrase("explain.learnt")
                         explanation = replace(explanation, reasons=(*explanation.reasons, learnt))
                 doc_id = self.item_at(j).id
-                out.append(Suggestion(query.id, doc_id, value, rank, explanation))
+                fit = float(fits[rank - 1]) if fits is not None else None
+                out.append(
+                    Suggestion(query.id, doc_id, value, rank, explanation, fit, fit_level(fit))
+                )
         return out
 
     def _pair(self, query: Item, j: int, base: float, components: Mapping[str, FloatArray]) -> Pair:

@@ -144,10 +144,18 @@ class Explanation:
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """A ranked document for a query, with its score and explanation."""
+    """A ranked document for a query, with its score and explanation.
+
+    `score` is the fused score, comparable only within one ranking; `fit` is that score
+    calibrated to the probability that the pair is relevant (the same scale for every query,
+    `matching.calibration`) and `level` its level ("excellente", "bonne", "possible",
+    "faible"); both None when no calibration holds for the weights ranked with.
+    """
 
     query_id: str
     doc_id: str
     score: float
     rank: int
     explanation: Explanation | None = field(default=None)
+    fit: float | None = None
+    level: str | None = None

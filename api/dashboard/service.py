@@ -10,17 +10,29 @@ from typing import Generic, TypeVar
 from sqlalchemy.orm import Session
 
 from api.dashboard import repository
+from matching.calibration import Calibrator, level_threshold
 
 # Stored suggestion scores are fused scores standardised per need (a weighted sum of z-scores,
-# README "Le moteur"), so they do not depend on the embedding model's cosine scale. On the demo
-# region the best candidate of a need scores 4.7 at the median and under 2 for one need in ten:
-# under this, nobody stands out for the need.
+# README "Le moteur"). A good suggestion is one whose calibrated fit reaches the level "bonne"
+# (`good_score`). Without a calibration for the engine's weights, the fused score's own cut:
+# on the demo region the best candidate of a need scores 4.7 at the median and under 2 for one
+# need in ten: under this, nobody stands out for the need.
 GOOD_SCORE = 2.0
+GOOD_LEVEL = "bonne"
 LISTED = 20  # rows shown in the "no good candidate / offer" lists; the total is always given
 WEEKS = 26  # weeks of activity drawn at most
 SECTORS = 12  # sectors drawn at most
 INTRODUCED = ("introduced", "hired")
 DECISIONS = ("approved", "introduced", "hired", "rejected")
+
+
+def good_score(calibrator: Calibrator | None) -> float:
+    """The fused score from which a stored suggestion is good: where its calibrated fit reaches
+    the level "bonne", or GOOD_SCORE without a calibration."""
+    if calibrator is None:
+        return GOOD_SCORE
+    # Bounded: a level reached by every score (or by none) stays a number SQL compares.
+    return min(max(calibrator.score_for(level_threshold(GOOD_LEVEL)), -1e9), 1e9)
 
 
 @dataclass(frozen=True)
@@ -70,10 +82,10 @@ class SchoolRow:
     with_suggestion: int  # students with at least one suggestion, whatever its status
     suggestions: int
     introduced: int
-    without_good: int  # students with no suggestion (not rejected) scoring GOOD_SCORE or more
+    without_good: int  # students with no suggestion (not rejected) scoring `good` or more
 
 
-def schools(session: Session) -> list[SchoolRow]:
+def schools(session: Session, good: float = GOOD_SCORE) -> list[SchoolRow]:
     """Every school with its students and what the matching did for them, most students first."""
     activity = repository.students_activity(session, INTRODUCED)
     rows = [
@@ -87,9 +99,7 @@ def schools(session: Session) -> list[SchoolRow]:
             introduced=activity.get(org_id, (0, 0, 0))[2],
             without_good=int(without or 0),
         )
-        for org_id, ref, name, territory, n, without in repository.school_students(
-            session, GOOD_SCORE
-        )
+        for org_id, ref, name, territory, n, without in repository.school_students(session, good)
     ]
     return sorted(rows, key=lambda r: (-r.students, r.name))
 
@@ -113,13 +123,15 @@ class Listing(Generic[T]):
     items: list[T] = field(default_factory=list)
 
 
-def weak_needs(session: Session, limit: int = LISTED) -> Listing[WeakNeed]:
-    """Open needs with no suggestion left or whose best one scores under GOOD_SCORE.
+def weak_needs(
+    session: Session, limit: int = LISTED, good: float = GOOD_SCORE
+) -> Listing[WeakNeed]:
+    """Open needs with no suggestion left or whose best one scores under `good`.
 
     Needs without any suggestion come first, then the weakest; read from stored suggestions
     (the batch the review page runs), so the page stays fast.
     """
-    total, rows = repository.weak_needs(session, GOOD_SCORE, limit)
+    total, rows = repository.weak_needs(session, good, limit)
     return Listing(
         total=total,
         items=[
@@ -145,9 +157,11 @@ class UnmatchedStudent:
     best: float | None
 
 
-def students_without_offer(session: Session, limit: int = LISTED) -> Listing[UnmatchedStudent]:
-    """Students with no suggestion (not rejected) scoring GOOD_SCORE or more; none at all first."""
-    total, rows = repository.students_without_offer(session, GOOD_SCORE, limit)
+def students_without_offer(
+    session: Session, limit: int = LISTED, good: float = GOOD_SCORE
+) -> Listing[UnmatchedStudent]:
+    """Students with no suggestion (not rejected) scoring `good` or more; none at all first."""
+    total, rows = repository.students_without_offer(session, good, limit)
     return Listing(
         total=total,
         items=[

@@ -23,6 +23,7 @@ from api.core.db import DatabaseBusy
 from api.engine import corpus
 from api.engine.explanations import written
 from api.models import Embedding, IndexEntry, Need, Person
+from matching.calibration import Calibrator, calibration_for, fit_level
 from matching.encoders import CachedEncoder, Encoder, Vectors, load_encoder
 from matching.index import Document, Exclusions, Features, Featurizer, LiveIndex, Snapshot, Weights
 from matching.rerank import DecisionReranker, load_reranker
@@ -233,6 +234,20 @@ def load_taxonomy(folder: Path | None) -> EscoTaxonomy | None:
                 log.warning("ESCO non chargé / ESCO not loaded (%s): %s", folder, exc)
         _TAXONOMIES[key] = taxonomy
         return taxonomy
+
+
+def stored_fit(score: float, calibrator: Calibrator | None) -> tuple[float | None, str | None]:
+    """Fit and level of a stored suggestion, read through today's calibration.
+
+    Stored scores are the engine's fused scores (the batch's ranking of people for the need,
+    or the person's ranking of open needs for a pair brought by interest), the scale the
+    calibration maps, so nothing is stored twice. A pair brought while ruled out or empty
+    was stored with 0 exactly, meaning no score: it gets no fit either.
+    """
+    if calibrator is None or score == 0.0:
+        return None, None
+    fit = round(calibrator.probability(score), 4)
+    return fit, fit_level(fit)
 
 
 @dataclass(frozen=True)
@@ -469,6 +484,18 @@ class MatchingService:
                         title_share=self.weights.title_share,
                     )
         return self._featurizer
+
+    @property
+    def uses_taxonomy(self) -> bool:
+        """Whether this engine ranks with ESCO occupations (the featurizer's, once built)."""
+        if self._featurizer is not None:
+            return self._featurizer.taxonomy is not None
+        return load_taxonomy(self.esco_dir) is not None
+
+    def calibrator(self) -> Calibrator | None:
+        """The calibration of this engine's fused scores (stored suggestions are read through
+        it); None when none holds for its weights."""
+        return calibration_for(self.weights, self.uses_taxonomy)
 
     def _store(self) -> DatabaseStore | None:
         store = getattr(self._encoder, "store", None)

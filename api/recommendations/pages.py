@@ -70,7 +70,6 @@ def recommendations(
             proposed=set(),
             profile_empty=True,
             missing=missing,
-            top_score=1.0,
             paging=pager("/recommandations", params, 1),
             **context,
         )
@@ -85,7 +84,7 @@ def recommendations(
 
     number = page_number(page, last_ranked_page(RECOMMENDATIONS))
     # Ranked from the top on every request: everything up to this page (and one more) costs the
-    # same as the page alone, and gives the first score for the relevance bars.
+    # same as the page alone.
     ranked = service.needs_for_person(
         session,
         matching,
@@ -122,8 +121,6 @@ def recommendations(
         proposed=collaborations.proposed_refs(session, person) if partnerships else set(),
         interested=service.interested_refs(session, person),
         profile_empty=False,
-        # The best score, not the first's: a learnt order may put a lower base score first.
-        top_score=max((r.score for r in ranked), default=1.0),
         first_rank=(number - 1) * RECOMMENDATIONS + 1,
         paging=pager("/recommandations", params, number, has_next=has_next),
         **context,
@@ -138,7 +135,7 @@ def candidates(
     need = service.candidate_need(session, user, ref)
     number = page_number(page, last_ranked_page(CANDIDATES))
     # Ranked from the top on every request: asking for everything up to this page (and one
-    # more) costs the same, and gives the first score for the relevance bars.
+    # more) costs the same.
     ranked = service.candidates_for_need(
         session,
         request.app.state.matching,
@@ -158,8 +155,6 @@ def candidates(
         user,
         need=need,
         items=items,
-        # The best score, not the first's: a learnt order may put a lower base score first.
-        top_score=max((r.score for r in ranked), default=1.0),
         first_rank=(number - 1) * CANDIDATES + 1,
         shortlisted=service.shortlisted_refs(session, need),
         paging=pager(f"/besoins/{need.ref}/candidats", {}, number, has_next=has_next),

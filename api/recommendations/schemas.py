@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
+
+FitLevel = Literal["excellente", "bonne", "possible", "faible"]
+FIT_DESCRIPTION = (
+    "Probabilité estimée que ce rapprochement soit pertinent (0 à 1), la même échelle pour "
+    "toutes les requêtes (score calibré sur les benchmarks) ; absente sans calibration / "
+    "estimated probability that the pair is relevant (0 to 1), the same scale for every query "
+    "(score calibrated on the benchmarks); absent without a calibration"
+)
+LEVEL_DESCRIPTION = (
+    "Niveau d'adéquation tiré de `fit` : excellente (≥ 0,6), bonne (≥ 0,35), possible "
+    "(≥ 0,15), faible / fit level from `fit`: excellente, bonne, possible, faible"
+)
+SCORE_DESCRIPTION = (
+    "Score fusionné du classement, comparable seulement au sein d'un classement / the "
+    "ranking's fused score, comparable only within one ranking"
+)
 
 
 class ComponentOut(BaseModel):
@@ -32,7 +50,9 @@ class ExplanationOut(BaseModel):
 class RecommendationOut(BaseModel):
     ref: str
     rank: int
-    score: float
+    score: float = Field(description=SCORE_DESCRIPTION)
+    fit: float | None = Field(default=None, ge=0, le=1, description=FIT_DESCRIPTION)
+    level: FitLevel | None = Field(default=None, description=LEVEL_DESCRIPTION)
     title: str
     organisation: str | None = None
     territory: str | None = None

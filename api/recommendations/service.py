@@ -120,6 +120,10 @@ def need_filters(
     return repository.open_need_refs(session, kind, territory, remote, start_from, start_until)
 
 
+def _fit(probability: float | None) -> float | None:
+    return round(probability, 4) if probability is not None else None
+
+
 def _need_items(session: Session, ranked: list[Suggestion]) -> list[RecommendationOut]:
     needs = repository.need_cards(session, [s.doc_id for s in ranked])
     return [
@@ -127,6 +131,8 @@ def _need_items(session: Session, ranked: list[Suggestion]) -> list[Recommendati
             ref=s.doc_id,
             rank=s.rank,
             score=round(s.score, 4),
+            fit=_fit(s.fit),
+            level=s.level,  # type: ignore[arg-type]  # one of matching.FIT_LEVELS
             title=needs[s.doc_id].title,
             organisation=needs[s.doc_id].organisation,
             territory=needs[s.doc_id].territory,
@@ -149,6 +155,8 @@ def _person_items(session: Session, ranked: list[Suggestion]) -> list[Recommenda
                 ref=s.doc_id,
                 rank=s.rank,
                 score=round(s.score, 4),
+                fit=_fit(s.fit),
+                level=s.level,  # type: ignore[arg-type]  # one of matching.FIT_LEVELS
                 title=f"{person.first_name} {person.last_name} — {person.headline}",
                 organisation=person.organisation,
                 territory=person.territory,
@@ -298,8 +306,8 @@ def shortlisted_refs(session: Session, need: Need) -> set[str]:
     return repository.shortlisted_refs(session, need.id)
 
 
-# Where a need stands among those a person may be offered, as a share of them: the level of fit
-# the offer page shows. Ranks, not scores: scores are on each model's own scale.
+# Without a calibration for the engine's weights, where a need stands among those a person may
+# be offered, as a share of them, gives the level of fit the offer page shows.
 FIT_LEVELS = ((0.1, "strong"), (0.33, "good"))
 
 
@@ -307,12 +315,15 @@ FIT_LEVELS = ((0.1, "strong"), (0.33, "good"))
 class PairFit:
     """How one need fits one person: level, place among the open needs, and why."""
 
-    level: str  # strong, good, weak, ruled_out (a hard constraint), or empty (nothing to compare)
+    # The calibrated level (excellente, bonne, possible, faible); strong, good, weak by rank
+    # without a calibration; ruled_out (a hard constraint) or empty (nothing to compare).
+    level: str
     score: float  # the ranking's fused score (0 when ruled out or empty)
     position: int | None  # 1 = the person's best open need
     among: int  # open needs the person may be offered
     explanation: ExplanationOut | None
     missing: tuple[str, ...] = ()  # profile fields to fill in first
+    fit: float | None = None  # estimated probability that the pair is relevant
 
 
 def pair_fit(session: Session, matching: MatchingService, person: Person, need: Need) -> PairFit:
@@ -337,6 +348,15 @@ def pair_fit(session: Session, matching: MatchingService, person: Person, need: 
         explanation = None
     if found is None:
         return PairFit("ruled_out", 0.0, None, len(ranked), explanation)
+    if found.level is not None:  # the same absolute scale as every ranking's
+        return PairFit(
+            found.level,
+            round(found.score, 4),
+            found.rank,
+            len(ranked),
+            explanation,
+            fit=_fit(found.fit),
+        )
     share = (found.rank - 1) / len(ranked)
     level = next((name for limit, name in FIT_LEVELS if share <= limit), "weak")
     return PairFit(level, round(found.score, 4), found.rank, len(ranked), explanation)

@@ -34,6 +34,7 @@ def run_proposals(
 
 @router.get("/review/queue", response_model=QueuePage)
 def queue(
+    request: Request,
     session: SessionDep,
     user: Coordinator,
     page: PageDep,
@@ -61,23 +62,36 @@ def queue(
         applied_only=applied_only,
         candidacy_only=candidacy_only,
     )
-    return service.queue(session, status, limit=page.limit, offset=page.offset, filters=filters)
+    return service.queue(
+        session,
+        status,
+        limit=page.limit,
+        offset=page.offset,
+        filters=filters,
+        calibrator=request.app.state.matching.calibrator(),
+    )
 
 
 @router.post("/suggestions/{suggestion_id}/decision", response_model=SuggestionOut)
 def decide(
-    session: SessionDep, user: Coordinator, suggestion_id: DbId, body: Decision
+    request: Request, session: SessionDep, user: Coordinator, suggestion_id: DbId, body: Decision
 ) -> SuggestionOut:
     """Approuver, rejeter (avec motif), présenter, embauché / decide on a suggestion."""
-    return service.decide(session, user, suggestion_id, body)
+    calibrator = request.app.state.matching.calibrator()
+    return service.decide(session, user, suggestion_id, body, calibrator)
 
 
 @router.patch("/suggestions/{suggestion_id}", response_model=SuggestionOut)
 def edit(
-    session: SessionDep, user: Coordinator, suggestion_id: DbId, body: SuggestionEdit
+    request: Request,
+    session: SessionDep,
+    user: Coordinator,
+    suggestion_id: DbId,
+    body: SuggestionEdit,
 ) -> SuggestionOut:
     """Annoter une suggestion (note du coordinateur) / annotate a suggestion."""
-    return service.edit(session, user, suggestion_id, body)
+    calibrator = request.app.state.matching.calibrator()
+    return service.edit(session, user, suggestion_id, body, calibrator)
 
 
 @router.put("/needs/{ref}/interest", status_code=204)

@@ -75,6 +75,7 @@ def _filters(
 
 
 def _review(
+    request: Request,
     session: SessionDep,
     status: str,
     number: int,
@@ -84,10 +85,18 @@ def _review(
     """What the review page shows: one page of the queue of one status, and its page links."""
     filters = filters or QueueFilters()
     params = params or {}
+    calibrator = request.app.state.matching.calibrator()
 
     def load(number: int) -> QueuePage:
         offset = (number - 1) * QUEUE_SIZE
-        return service.queue(session, status, limit=QUEUE_SIZE, offset=offset, filters=filters)
+        return service.queue(
+            session,
+            status,
+            limit=QUEUE_SIZE,
+            offset=offset,
+            filters=filters,
+            calibrator=calibrator,
+        )
 
     page = load(number)
     if not page.items and page.total and number > 1:
@@ -101,7 +110,6 @@ def _review(
         "paging": pager("/revue", query, number, total=page.total, size=QUEUE_SIZE),
         "status": status,
         "statuses": SUGGESTION_STATUSES,
-        "top_score": max((i.score for i in page.items), default=1.0),
         "filters": params,
         "filtered": any(params.values()),
         "choices": service.queue_choices(session, status),
@@ -126,7 +134,7 @@ def review_page(
     require_role(user, *STAFF_ROLES)
     status = statut if statut in SUGGESTION_STATUSES else "proposed"
     filters, params = _filters(besoin, organisation, territoire, ecole, q, signal)
-    shown = _review(session, status, page_number(page), filters, params)
+    shown = _review(request, session, status, page_number(page), filters, params)
     job = jobs_service.under_way(session, "propose")
     return render(
         request,
@@ -156,7 +164,8 @@ def review_decision(
         session.rollback()
         errors = field_errors(request, exc)
         hx = request.headers.get("hx-request")
-        item = service.find_suggestion(session, suggestion_id) if hx else None
+        calibrator = request.app.state.matching.calibrator()
+        item = service.find_suggestion(session, suggestion_id, calibrator) if hx else None
         if item is not None:
             # htmx swaps only 2xx answers: the card comes back with the error next to its field.
             return render(
@@ -165,9 +174,8 @@ def review_decision(
                 user,
                 item=item,
                 errors={suggestion_id: errors},
-                top_score=item.score,
             )
-        shown = _review(session, status, number)
+        shown = _review(request, session, status, number)
         return render(
             request, "web/review.html", user, 422, errors={suggestion_id: errors}, **shown
         )

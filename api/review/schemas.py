@@ -9,6 +9,12 @@ from pydantic import BaseModel, Field
 
 from api.core.content import LeftOut
 from api.core.inputs import Text
+from api.recommendations.schemas import (
+    FIT_DESCRIPTION,
+    LEVEL_DESCRIPTION,
+    SCORE_DESCRIPTION,
+    FitLevel,
+)
 
 
 class ProposeRequest(BaseModel):
@@ -32,7 +38,7 @@ class EventOut(BaseModel):
 
 class SuggestionOut(BaseModel):
     id: int
-    score: float
+    score: float = Field(description=SCORE_DESCRIPTION)
     status: str
     person_ref: str | None
     person_name: str | None
@@ -50,6 +56,8 @@ class SuggestionOut(BaseModel):
     person_available_from: date | None = None
     need_open: bool = True
     rejection_reason: str | None = None
+    fit: float | None = Field(default=None, ge=0, le=1, description=FIT_DESCRIPTION)
+    level: FitLevel | None = Field(default=None, description=LEVEL_DESCRIPTION)
 
 
 class QueuePage(BaseModel):

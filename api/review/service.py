@@ -14,7 +14,7 @@ from api.core.content import LeftOut, has_content
 from api.core.errors import Conflict, Forbidden, Invalid, NotFound
 from api.core.policy import ensure_own_need, ensure_view_person
 from api.core.repository import get_or_404
-from api.engine.service import MatchingService, to_need, to_profile
+from api.engine.service import MatchingService, stored_fit, to_need, to_profile
 from api.mail import service as mail
 from api.models import Interest, Need, Person, Shortlist, Suggestion, SuggestionEvent, User
 from api.people import repository as people_repository
@@ -32,6 +32,7 @@ from api.review.schemas import (
     SuggestionEdit,
     SuggestionOut,
 )
+from matching.calibration import Calibrator
 
 # Which decision may follow which status: a reviewer cannot "hire" a rejected pair.
 TRANSITIONS: dict[str, dict[str, str]] = {
@@ -127,13 +128,18 @@ def _flags(session: Session, person_id: int | None, need_id: int) -> tuple[bool,
     return interested, shortlisted
 
 
-def suggestion_out(session: Session, row: Suggestion) -> SuggestionOut:
+def suggestion_out(
+    session: Session, row: Suggestion, calibrator: Calibrator | None = None
+) -> SuggestionOut:
     need = repository.get_need(session, row.need_id)
     person = repository.get_person(session, row.person_id) if row.person_id is not None else None
     assert need is not None
     interested, shortlisted = _flags(session, row.person_id, row.need_id)
     school = person.organisation if person is not None else None
+    fit, level = stored_fit(row.score, calibrator)
     return SuggestionOut(
+        fit=fit,
+        level=level,  # type: ignore[arg-type]  # one of matching.FIT_LEVELS
         person_school=school.name if school is not None and school.kind != "company" else None,
         person_town=person.town if person else None,
         person_available_from=person.available_from if person else None,
@@ -172,9 +178,11 @@ def queue_choices(session: Session, status: str) -> QueueChoices:
     return repository.queue_choices(session, status)
 
 
-def find_suggestion(session: Session, suggestion_id: int) -> SuggestionOut | None:
+def find_suggestion(
+    session: Session, suggestion_id: int, calibrator: Calibrator | None = None
+) -> SuggestionOut | None:
     row = repository.get_suggestion(session, suggestion_id)
-    return suggestion_out(session, row) if row is not None else None
+    return suggestion_out(session, row, calibrator) if row is not None else None
 
 
 def queue(
@@ -185,6 +193,7 @@ def queue(
     limit: int,
     offset: int,
     filters: QueueFilters | None = None,
+    calibrator: Calibrator | None = None,
 ) -> QueuePage:
     """The suggestions of one status, best score first, narrowed by the filters.
 
@@ -195,7 +204,7 @@ def queue(
         filters = filters.model_copy(update={"mutual_only": True})
     rows, total = repository.queue(session, status, filters, limit, offset)
     return QueuePage(
-        items=[suggestion_out(session, r) for r in rows],
+        items=[suggestion_out(session, r, calibrator) for r in rows],
         total=total,
         limit=limit,
         offset=offset,
@@ -209,7 +218,13 @@ def _suggestion(session: Session, suggestion_id: int) -> Suggestion:
     return row
 
 
-def decide(session: Session, user: User, suggestion_id: int, body: Decision) -> SuggestionOut:
+def decide(
+    session: Session,
+    user: User,
+    suggestion_id: int,
+    body: Decision,
+    calibrator: Calibrator | None = None,
+) -> SuggestionOut:
     """Move a suggestion to the status the decision leads to; a rejection needs a reason."""
     row = _suggestion(session, suggestion_id)
     if body.action == "reject" and not body.reason.strip():
@@ -227,7 +242,7 @@ def decide(session: Session, user: User, suggestion_id: int, body: Decision) -> 
     session.flush()
     if target == "introduced":
         _mail_introduction(session, row)
-    return suggestion_out(session, row)
+    return suggestion_out(session, row, calibrator)
 
 
 def _mail_introduction(session: Session, row: Suggestion) -> None:
@@ -261,13 +276,19 @@ def _mail_introduction(session: Session, row: Suggestion) -> None:
         )
 
 
-def edit(session: Session, user: User, suggestion_id: int, body: SuggestionEdit) -> SuggestionOut:
+def edit(
+    session: Session,
+    user: User,
+    suggestion_id: int,
+    body: SuggestionEdit,
+    calibrator: Calibrator | None = None,
+) -> SuggestionOut:
     """Store the coordinator's note on a suggestion."""
     row = _suggestion(session, suggestion_id)
     row.explanation = {**(row.explanation or {}), "coordinator_note": body.note}
     record(session, user, "edit", "suggestion", str(row.id), body.note)
     session.flush()
-    return suggestion_out(session, row)
+    return suggestion_out(session, row, calibrator)
 
 
 def _own_person(user: User) -> int:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.core.security import hash_password
-from api.dashboard.service import GOOD_SCORE
+from api.dashboard.service import good_score
 from api.models import Interest, Need, Organisation, Person, Shortlist, Suggestion, User
 
 pytestmark = pytest.mark.db
@@ -376,7 +376,12 @@ def test_dashboard_numbers_match_the_database(client: TestClient, session: Sessi
     last_row = re.findall(r"<tr><th scope=\"row\">[^<]+</th>((?:<td>\d+</td>)+)</tr>", data)[-1]
     assert re.findall(r"\d+", last_row) == [str(len(suggestions)), "1", "1", "0", "1"]
 
-    # Needs with no good candidate: none proposed, or the best one under the threshold.
+    # Needs with no good candidate: none proposed, or the best one under the level "Bonne".
+    calibrator = client.app.state.matching.calibrator()  # type: ignore[attr-defined]
+    assert calibrator is not None
+    GOOD_SCORE = good_score(calibrator)  # noqa: N806
+    assert calibrator.probability(GOOD_SCORE) == pytest.approx(0.35, abs=1e-6)
+    assert "adéquation « Bonne » ou mieux" in page
     best: dict[int, float] = {}
     for s in suggestions:
         if s.status != "rejected":
