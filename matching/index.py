@@ -57,7 +57,7 @@ TAIL_LIMIT = 512
 # Candidates a learnt re-ranker may re-order: the head of the base ranking, where decisions are
 # taken (the rest keeps the base order).
 RERANK_POOL = 50
-FEATURES_VERSION = 2  # bump when what a Features holds, or how it is computed, changes
+FEATURES_VERSION = 4  # bump when what a Features holds, or how it is computed, changes
 
 COMPONENTS = ("semantic", "lexical", "skills", "reciprocal", "occupation", "occupation_group")
 
@@ -82,6 +82,9 @@ class Weights:
 
     def of(self, name: str) -> float:
         return float(getattr(self, name))
+
+
+OCCUPATION_TEXT = 2000  # characters of a text read for occupation inference (bounded cost)
 
 
 def standardise(scores: FloatArray, valid: BoolArray | None = None) -> FloatArray:
@@ -367,22 +370,37 @@ class Featurizer:
         return l2_normalise(dense)
 
     def _occupations(self, views: list[MatchView]) -> sp.csr_matrix | None:
+        """Each item's likeliest ESCO occupations, a distribution over the k best."""
         if self.taxonomy is None or not views:
             return None
-        k = self.occupation_k
-        texts = [f"{v.title}. {v.body}" if (v.title or v.body) else "" for v in views]
-        by_text = self.taxonomy.occupation_vectors_from_texts(texts, k=k)
-        by_skills = self.taxonomy.occupation_vectors_from_skills(
-            [list(v.skills) + list(v.nice) for v in views], k=k
-        )
+        taxonomy = self.taxonomy
+        texts = [
+            f"{v.title}. {v.body}"[:OCCUPATION_TEXT] if (v.title or v.body) else "" for v in views
+        ]
+        has_text = np.array([bool(t) for t in texts], dtype=np.float64)
+        has_skills = np.array([bool(v.skills) for v in views], dtype=np.float64)
+        text_scores = skill_scores = None
+        if has_text.any():
+            vectors = self.encoder.encode_documents([t or "." for t in texts])
+            text_scores = taxonomy.occupation_scores_from_texts(
+                texts, titles=[v.title for v in views], vectors=vectors, encoder=self.encoder
+            )
+        if has_skills.any():
+            skill_scores = taxonomy.occupation_scores_from_skills(
+                [list(v.skills) + list(v.nice) for v in views]
+            )
         # A need says what job it is in its title; a person says it through their skills.
-        has_text = np.array([bool(v.title or v.body) for v in views], dtype=np.float32)
-        has_skills = np.array([bool(v.skills) for v in views], dtype=np.float32)
-        text_w = np.where(has_skills > 0, np.where([v.is_need for v in views], 0.7, 0.3), 1.0)
-        text_w = text_w * has_text
-        skill_w = (1 - text_w) * has_skills
-        mixed = sp.diags(text_w) @ by_text + sp.diags(skill_w) @ by_skills
-        return row_normalise(sp.csr_matrix(mixed))
+        is_need = np.array([v.is_need for v in views])
+        text_share = np.where(has_skills > 0, np.where(is_need, 0.7, 0.3), 1.0) * has_text
+        text_share = np.where((has_text == 0) & (has_skills == 0), 0.0, text_share)
+        mixed = taxonomy.occupation_distributions(
+            text_scores, skill_scores, text_share, self.occupation_k
+        )
+        empty = (has_text == 0) & (has_skills == 0)
+        if empty.any():
+            mixed = sp.csr_matrix(sp.diags((~empty).astype(np.float64)) @ mixed)
+            mixed.eliminate_zeros()
+        return mixed
 
     def views(self, items: Sequence[Item]) -> list[MatchView]:
         return [view(item, self.vocabulary) for item in items]
