@@ -805,7 +805,7 @@ class EscoTaxonomy:
         self,
         texts: Sequence[str],
         titles: Sequence[str] | None = None,
-        vectors: FloatArray | None = None,
+        vectors: npt.NDArray[np.floating[Any]] | None = None,
         encoder: Any = None,
     ) -> FloatArray:
         """Dense (n texts x n occupations) scores of occupations for titles or offer texts.
