@@ -11,9 +11,11 @@ one reference, so readers keep the version they started with and never wait on a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cached_property, lru_cache
@@ -84,6 +86,7 @@ class Weights:
         return float(getattr(self, name))
 
 
+QUERY_CACHE = 4096  # queries whose occupations are remembered (a few kB each)
 OCCUPATION_TEXT = 2000  # characters of a text read for occupation inference (bounded cost)
 
 
@@ -307,6 +310,10 @@ class Featurizer:
         self.taxonomy = taxonomy
         self.title_share = title_share
         self.occupation_k = occupation_k
+        # Occupation inference is most of a query's cost (tens of ms with ESCO) and the same
+        # people and needs ask again and again: rows kept by content, bounded, under a lock.
+        self._occupation_rows: OrderedDict[bytes, sp.csr_matrix] = OrderedDict()
+        self._occupation_lock = threading.Lock()
 
     @property
     def signature(self) -> str:
@@ -477,8 +484,37 @@ class Featurizer:
             skill_vectors,
             skill_rows,
             [len(v.skills) for v in views],
-            self._occupations(views),
+            self._query_occupations(views),
         )
+
+    def _query_occupations(self, views: list[MatchView]) -> sp.csr_matrix | None:
+        """`_occupations` of queries, remembered by content (a bounded LRU shared by threads)."""
+        if self.taxonomy is None or not views:
+            return None
+        keys = [_content_key(v) for v in views]
+        with self._occupation_lock:
+            rows: list[sp.csr_matrix | None] = []
+            for key in keys:
+                row = self._occupation_rows.get(key)
+                if row is not None:
+                    self._occupation_rows.move_to_end(key)
+                rows.append(row)
+        missing = [i for i, row in enumerate(rows) if row is None]
+        if missing:
+            fresh = self._occupations([views[i] for i in missing])
+            assert fresh is not None
+            with self._occupation_lock:
+                for n, i in enumerate(missing):
+                    rows[i] = fresh[n]
+                    self._occupation_rows[keys[i]] = fresh[n]
+                while len(self._occupation_rows) > QUERY_CACHE:
+                    self._occupation_rows.popitem(last=False)
+        return sp.csr_matrix(sp.vstack(rows, format="csr"))
+
+
+def _content_key(v: MatchView) -> bytes:
+    parts = (str(v.is_need), v.title, v.body, "\x1f".join(v.skills), "\x1f".join(v.nice))
+    return hashlib.blake2b("\x1e".join(parts).encode("utf-8", "replace"), digest_size=16).digest()
 
 
 # --------------------------------------------------------------------------------- segments
