@@ -59,7 +59,7 @@ TAIL_LIMIT = 512
 # Candidates a learnt re-ranker may re-order: the head of the base ranking, where decisions are
 # taken (the rest keeps the base order).
 RERANK_POOL = 50
-FEATURES_VERSION = 4  # bump when what a Features holds, or how it is computed, changes
+FEATURES_VERSION = 5  # bump when what a Features holds, or how it is computed, changes
 
 COMPONENTS = ("semantic", "lexical", "skills", "reciprocal", "occupation", "occupation_group")
 
@@ -87,6 +87,7 @@ class Weights:
 
 
 QUERY_CACHE = 4096  # queries whose occupations are remembered (a few kB each)
+TEXT_SHARE = 0.7  # text vs skill evidence of occupations, when an item has both
 OCCUPATION_TEXT = 2000  # characters of a text read for occupation inference (bounded cost)
 
 
@@ -381,24 +382,26 @@ class Featurizer:
         if self.taxonomy is None or not views:
             return None
         taxonomy = self.taxonomy
-        texts = [
-            f"{v.title}. {v.body}"[:OCCUPATION_TEXT] if (v.title or v.body) else "" for v in views
-        ]
+        texts = [_occupation_text(v) for v in views]
         has_text = np.array([bool(t) for t in texts], dtype=np.float64)
         has_skills = np.array([bool(v.skills) for v in views], dtype=np.float64)
         text_scores = skill_scores = None
         if has_text.any():
             vectors = self.encoder.encode_documents([t or "." for t in texts])
             text_scores = taxonomy.occupation_scores_from_texts(
-                texts, titles=[v.title for v in views], vectors=vectors, encoder=self.encoder
+                texts,
+                titles=[_occupation_title(v) for v in views],
+                vectors=vectors,
+                encoder=self.encoder,
             )
         if has_skills.any():
             skill_scores = taxonomy.occupation_scores_from_skills(
                 [list(v.skills) + list(v.nice) for v in views]
             )
-        # A need says what job it is in its title; a person says it through their skills.
-        is_need = np.array([v.is_need for v in views])
-        text_share = np.where(has_skills > 0, np.where(is_need, 0.7, 0.3), 1.0) * has_text
+        # Text evidence leads on both sides (a person's text includes their skills, read as
+        # words: training subjects such as "Boucherie" name a trade better than they map to
+        # ESCO skills); the skill evidence sharpens it where labels are ESCO's own.
+        text_share = np.where(has_skills > 0, TEXT_SHARE, 1.0) * has_text
         text_share = np.where((has_text == 0) & (has_skills == 0), 0.0, text_share)
         mixed = taxonomy.occupation_distributions(
             text_scores, skill_scores, text_share, self.occupation_k
@@ -510,6 +513,18 @@ class Featurizer:
                 while len(self._occupation_rows) > QUERY_CACHE:
                     self._occupation_rows.popitem(last=False)
         return sp.csr_matrix(sp.vstack(rows, format="csr"))
+
+
+def _occupation_text(v: MatchView) -> str:
+    """What occupation inference reads of an item: its title and text, a person's skills too."""
+    parts = [v.title] if v.is_need else [v.title, ", ".join(v.skills)]
+    text = ". ".join(p for p in (*parts, v.body) if p)
+    return text[:OCCUPATION_TEXT]
+
+
+def _occupation_title(v: MatchView) -> str:
+    """What occupation names are compared with: a need's title, a person's headline and skills."""
+    return v.title if v.is_need else " ; ".join(p for p in (v.title, *v.skills) if p)
 
 
 def _content_key(v: MatchView) -> bytes:
