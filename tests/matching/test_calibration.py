@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
 import warnings
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -275,3 +278,35 @@ def test_a_pairs_fit_stays_the_same_whatever_else_is_indexed(
             assert after[s.doc_id].level == s.level
             assert after[s.doc_id].fit == pytest.approx(s.fit, abs=0.02)
     assert any(after[s.doc_id].score != pytest.approx(s.score) for s in before if s.doc_id in after)
+
+
+def _calibrate_module():  # type: ignore[no-untyped-def]
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "calibrate.py"
+    spec = importlib.util.spec_from_file_location("calibrate_script", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["calibrate_script"] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_calibration_command_cross_fits_and_prints_the_ece_table() -> None:
+    """benchmarks/calibrate.py's fitting on five synthetic sets of different base rates: the
+    model is refitted for each held-out set and fold, the table names every set."""
+    script = _calibrate_module()
+    sets = []
+    for i in range(5):
+        components, relevant = synthetic_pairs(n=1500, seed=10 + i)
+        sets.append(script.Pairs(f"set{i}", components, relevant, np.arange(1500) // 15, 100))
+    engine = script.calibrate(sets, "v4:test:noesco")
+    figures = engine.figures
+    assert engine.model.components == COMPONENTS[:4]
+    assert set(figures["ece_leave_one_set_out"]) == {*(p.name for p in sets), "mean", "all"}
+    assert figures["ece_5fold_queries"]["all"] < 0.05
+    assert figures["ece_leave_one_set_out"]["mean"] < 0.1
+    assert figures["reliability_5fold"] and len(figures["reliability_5fold_by_set"]) == 5
+    table = script.table("noesco", engine)
+    assert "leave-set-out" in table and "5-fold" in table and "set4" in table
+    json.loads(
+        Calibration(FEATURES_VERSION, DEFAULT_MODEL, "2026-12-05", "", {"noesco": engine}).to_json()
+    )
