@@ -245,6 +245,10 @@ class Suggestion(Base):
     )
     need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"), index=True)
     score: Mapped[float] = mapped_column(Float)
+    # Calibrated probability that the pair is relevant (matching.calibration), computed from the
+    # pair's raw components when the suggestion is made and refreshed by each batch while it
+    # awaits a decision; None without a calibration or before the first batch after 0011.
+    fit: Mapped[float | None] = mapped_column(Float, nullable=True, default=None)
     explanation: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(20), default="proposed", index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,18 +1,22 @@
-"""Fit the fused score's calibration on the five public benchmarks and write matching/calibration.json.
+"""Fit the fit model on the five public benchmarks and write matching/calibration.json.
 
-    nice python benchmarks/calibrate.py --taxonomy ../shared/data/esco-fr
+    nice python benchmarks/calibrate.py --taxonomy ../shared/data/esco-fr [--pairs-cache DIR]
 
 For each set (esco-occupations and the four dev halves), the engine in its default configuration
-(as `python -m matching evaluate` builds it) ranks every query; the fused scores of each query's
-top 100 are paired with the judgements (relevant = grade >= 1). An isotonic regression is fitted
-on all pairs pooled, weighted so that each set counts alike and each query alike within its set
-(the weights do what sub-sampling per query would, without the randomness). How well it holds
-on data it did not see is measured by cross-fitting: leave one set out (fit on four, expected
-calibration error on the fifth) and 5 folds of queries (each set's queries split in five).
+(as `python -m matching evaluate` builds it) ranks every query; each query's top 100 pairs are
+kept with their raw components (`Snapshot.components`: semantic, lexical, skills, reciprocal
+and, with ESCO, occupation and occupation_group) and the judgements (relevant = grade >= 1).
+A logistic regression on the components, then an isotonic regression of relevance on its
+decision value (`matching.calibration.FitModel`), are fitted on all pairs pooled, weighted so
+that each set counts alike and each query alike within its set. How well it holds on data it
+did not see is measured by cross-fitting, the whole model refitted each time: leave one set out
+(fit on four, expected calibration error on the fifth) and 5 folds of queries (each set's
+queries split in five). The table is printed and stored in the file for the notebook, with the
+levels the demo region's users would see.
 
-Two calibrations are written: with ESCO occupations ("esco", when a taxonomy is given) and
-without ("noesco"): without a taxonomy the fused score adds fewer components, so its scale
-differs and the service would otherwise call every pair weak.
+Two models are written: with ESCO occupations ("esco", when a taxonomy is given) and without
+("noesco"). The fusion weights only choose which pairs are each query's top 100: the models
+read raw components, so a change of weights needs no refit; a change of FEATURES_VERSION does.
 
 The dev halves asked from the profile side (esco-to-rome, rncp-to-rome) rank every job sheet,
 but only the dev half of the sheets is judged: a held-out sheet may be relevant without saying
@@ -28,7 +32,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -40,16 +44,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from matching.calibration import (  # noqa: E402
+    COMPONENTS,
     DEFAULT_PATH,
     FIT_LEVELS,
     Calibration,
-    Calibrator,
     EngineCalibration,
+    FitModel,
     as_dict,
     expected_calibration_error,
     fit_level,
     reliability,
-    weights_dict,
 )
 from matching.encoders import (  # noqa: E402
     DEFAULT_MODEL,
@@ -59,9 +63,14 @@ from matching.encoders import (  # noqa: E402
     load_encoder,
 )
 from matching.evaluation import Benchmark, load_benchmark, load_qrels  # noqa: E402
-from matching.index import Weights  # noqa: E402
+from matching.index import (  # noqa: E402
+    FEATURES_VERSION,
+    Item,  # noqa: E402
+    Weights,
+)
 from matching.ranker import HybridRanker  # noqa: E402
 from matching.records import need_from_record, profile_from_record  # noqa: E402
+from matching.retrieval import top_k  # noqa: E402
 from matching.skills import SkillVocabulary  # noqa: E402
 from matching.taxonomy import EscoTaxonomy  # noqa: E402
 
@@ -82,10 +91,10 @@ GOAL = 0.05
 
 @dataclass
 class Pairs:
-    """The judged pairs of one set: fused score, relevance, query index."""
+    """The judged pairs of one set: raw components, relevance, query index."""
 
     name: str
-    scores: NDArray[np.float64]
+    components: dict[str, NDArray[np.float64]]  # component -> one value per pair
     relevant: NDArray[np.float64]
     query: NDArray[np.int64]  # index of the pair's query within the set
     queries: int
@@ -95,6 +104,15 @@ class Pairs:
         per_query = np.bincount(self.query, minlength=self.queries).astype(np.float64)
         w: NDArray[np.float64] = 1.0 / per_query[self.query]
         return w / float(w.sum())
+
+    def subset(self, mask: NDArray[np.bool_]) -> Pairs:
+        return Pairs(
+            self.name,
+            {k: v[mask] for k, v in self.components.items()},
+            self.relevant[mask],
+            self.query[mask],
+            self.queries,
+        )
 
 
 def log(message: str) -> None:
@@ -111,6 +129,31 @@ def known_documents(root: Path, name: str, bench: Benchmark) -> set[str] | None:
     return judged | asked
 
 
+def ranked_pairs(
+    ranker: HybridRanker, queries: Sequence[Item], k: int, batch_size: int = 128
+) -> list[list[tuple[str, dict[str, float]]]]:
+    """Each query's top k (document id, raw components), ranked as the engine ranks them."""
+    out: list[list[tuple[str, dict[str, float]]]] = []
+    valid = ranker.snapshot_.valid
+    for start in range(0, len(queries), batch_size):
+        batch = list(queries[start : start + batch_size])
+        fused, components, codes = ranker.score_matrix(batch)
+        keep = valid[None, :] & (codes == 0)
+        ids, values = top_k(np.where(keep, fused, -np.inf).astype(np.float32), k)
+        for q, (row, vals) in enumerate(zip(ids, values, strict=True)):
+            out.append(
+                [
+                    (
+                        ranker.snapshot_.item_at(int(j)).id,
+                        {name: float(m[q, j]) for name, m in components.items()},
+                    )
+                    for j, v in zip(row, vals, strict=True)
+                    if np.isfinite(v)
+                ]
+            )
+    return out
+
+
 def pairs_of(
     root: Path, name: str, ranker: HybridRanker, k: int, limit: int | None
 ) -> tuple[Pairs, float]:
@@ -119,22 +162,23 @@ def pairs_of(
     queries = list(bench.queries)[:limit] if limit else list(bench.queries)
     log(f"  {name}: {len(queries)} queries, {len(bench.documents)} documents")
     ranker.fit(bench.documents)
-    ranked = ranker.rank_many(queries, k=k)
+    ranked = ranked_pairs(ranker, queries, k)
     known = known_documents(root, name, bench)
-    scores: list[float] = []
+    values: dict[str, list[float]] = {}
     relevant: list[float] = []
     query: list[int] = []
     for q, (item, top) in enumerate(zip(queries, ranked, strict=True)):
         grades = bench.qrels.get(item.id, {})
-        for doc, score in top:
+        for doc, raw in top:
             if known is not None and doc not in known:
                 continue
-            scores.append(score)
+            for component, value in raw.items():
+                values.setdefault(component, []).append(value)
             relevant.append(1.0 if grades.get(doc, 0) >= 1 else 0.0)
             query.append(q)
     pairs = Pairs(
         name.removeprefix("dev/"),
-        np.array(scores, dtype=np.float64),
+        {c: np.array(v, dtype=np.float64) for c, v in values.items()},
         np.array(relevant, dtype=np.float64),
         np.array(query, dtype=np.int64),
         len(queries),
@@ -148,11 +192,9 @@ def save_pairs(folder: str, kind: str, key: str, sets: Sequence[Pairs]) -> None:
     for i, p in enumerate(sets):
         arrays[f"name{i}"] = np.array(p.name)
         arrays[f"queries{i}"] = np.array(p.queries)
-        arrays[f"scores{i}"], arrays[f"relevant{i}"], arrays[f"query{i}"] = (
-            p.scores,
-            p.relevant,
-            p.query,
-        )
+        arrays[f"relevant{i}"], arrays[f"query{i}"] = p.relevant, p.query
+        for component, values in p.components.items():
+            arrays[f"c_{component}{i}"] = values
     np.savez_compressed(Path(folder) / f"pairs-{kind}.npz", **arrays)  # type: ignore[arg-type]
 
 
@@ -166,7 +208,7 @@ def load_pairs(folder: str, kind: str, key: str) -> list[Pairs] | None:
     return [
         Pairs(
             str(data[f"name{i}"]),
-            data[f"scores{i}"],
+            {c: data[f"c_{c}{i}"] for c in COMPONENTS if f"c_{c}{i}" in data},
             data[f"relevant{i}"],
             data[f"query{i}"],
             int(data[f"queries{i}"]),
@@ -175,20 +217,27 @@ def load_pairs(folder: str, kind: str, key: str) -> list[Pairs] | None:
     ]
 
 
-def pooled(sets: Sequence[Pairs]) -> tuple[NDArray[np.float64], ...]:
-    """Scores, relevance and weights of several sets, each set weighing the same."""
-    scores = np.concatenate([p.scores for p in sets])
+def pooled(
+    sets: Sequence[Pairs],
+) -> tuple[dict[str, NDArray[np.float64]], NDArray[np.float64], NDArray[np.float64]]:
+    """Components, relevance and weights of several sets, each set weighing the same."""
+    names = [c for c in COMPONENTS if all(c in p.components for p in sets)]
+    components = {c: np.concatenate([p.components[c] for p in sets]) for c in names}
     relevant = np.concatenate([p.relevant for p in sets])
-    weights = np.concatenate([p.weights() for p in sets]) * len(scores) / len(sets)
-    return scores, relevant, weights
+    weights = np.concatenate([p.weights() for p in sets]) * len(relevant) / len(sets)
+    return components, relevant, weights
+
+
+def fit(sets: Sequence[Pairs]) -> FitModel:
+    return FitModel.fit(*pooled(sets))
 
 
 def leave_one_set_out(sets: Sequence[Pairs]) -> list[NDArray[np.float64]]:
-    """Each set's probabilities from a calibrator fitted on the four others."""
+    """Each set's probabilities from a model fitted on the four others."""
     out: list[NDArray[np.float64]] = []
     for held in sets:
-        rest = [p for p in sets if p is not held]
-        out.append(Calibrator.fit(*pooled(rest)).predict(held.scores))
+        model = fit([p for p in sets if p is not held])
+        out.append(model.predict(held.components))
     return out
 
 
@@ -196,17 +245,12 @@ def query_folds(sets: Sequence[Pairs], seed: int = 0) -> list[NDArray[np.float64
     """Out-of-fold probabilities for every pair (each set's queries split in 5 folds)."""
     rng = np.random.default_rng(seed)
     fold_of = [rng.permutation(p.queries) % FOLDS for p in sets]
-    predicted = [np.zeros_like(p.scores) for p in sets]
+    predicted = [np.zeros_like(p.relevant) for p in sets]
     for fold in range(FOLDS):
-        train = [
-            Pairs(p.name, p.scores[m], p.relevant[m], p.query[m], p.queries)
-            for p, f in zip(sets, fold_of, strict=True)
-            for m in [f[p.query] != fold]
-        ]
-        calibrator = Calibrator.fit(*pooled(train))
+        model = fit([p.subset(f[p.query] != fold) for p, f in zip(sets, fold_of, strict=True)])
         for p, f, out in zip(sets, fold_of, predicted, strict=True):
             held = f[p.query] == fold
-            out[held] = calibrator.predict(p.scores[held])
+            out[held] = model.predict(p.subset(held).components)
     return predicted
 
 
@@ -225,19 +269,19 @@ def errors(sets: Sequence[Pairs], predicted: Sequence[NDArray[np.float64]]) -> d
 
 
 def calibrate(sets: Sequence[Pairs], signature: str) -> EngineCalibration:
-    scores, relevant, weights = pooled(sets)
-    calibrator = Calibrator.fit(scores, relevant, weights)
-    predicted = calibrator.predict(scores)
+    components, relevant, weights = pooled(sets)
+    model = FitModel.fit(components, relevant, weights)
+    predicted = model.predict(components)
     out_of_set = leave_one_set_out(sets)
     out_of_fold = query_folds(sets)
     loso = errors(sets, out_of_set)
     folds = errors(sets, out_of_fold)
     figures = {
-        "pairs": int(len(scores)),
+        "pairs": int(len(relevant)),
         "queries": int(sum(p.queries for p in sets)),
         "sets": {
             p.name: {
-                "pairs": int(len(p.scores)),
+                "pairs": int(len(p.relevant)),
                 "queries": p.queries,
                 "relevant_share": round(float(p.relevant.mean()), 4),
             }
@@ -251,6 +295,9 @@ def calibrate(sets: Sequence[Pairs], signature: str) -> EngineCalibration:
         "reliability_5fold": as_dict(
             reliability(np.concatenate(out_of_fold), relevant, BINS, weights)
         ),
+        "reliability_leave_one_set_out": as_dict(
+            reliability(np.concatenate(out_of_set), relevant, BINS, weights)
+        ),
         "reliability_5fold_by_set": {
             p.name: as_dict(reliability(pred, p.relevant, BINS, p.weights()))
             for p, pred in zip(sets, out_of_fold, strict=True)
@@ -260,28 +307,29 @@ def calibrate(sets: Sequence[Pairs], signature: str) -> EngineCalibration:
             for p, pred in zip(sets, out_of_set, strict=True)
         },
     }
-    return EngineCalibration(signature, calibrator, figures)
+    return EngineCalibration(signature, model, figures)
 
 
-def demo_levels(ranker: HybridRanker, calibrator: Calibrator) -> dict[str, dict[str, int]]:
+def demo_levels(ranker: HybridRanker, model: FitModel) -> dict[str, dict[str, int]]:
     """Levels of each demo need's first candidate and each demo person's first need.
 
     The demo region has no judgements: this measures nothing, it shows what its users would
-    see. The fused score is a sum of z-scores over the corpus, so a region whose people share
-    a few occupations scores lower than the benchmarks' wide pools: a check that the levels
-    still spread.
+    see (a check that the levels spread: neither all "faible" nor all "excellente").
     """
     demo = ROOT / "data" / "demo"
     needs = [need_from_record(r) for r in _jsonl(demo / "needs.jsonl")]
     profiles = [profile_from_record(r) for r in _jsonl(demo / "profiles.jsonl")]
     out: dict[str, dict[str, int]] = {}
-    for side, documents, queries in (
+    sides: tuple[tuple[str, Sequence[Item], Sequence[Item]], ...] = (
         ("need_first_candidate", profiles, needs),
         ("person_first_need", needs, profiles),
-    ):
+    )
+    for side, documents, queries in sides:
         ranker.fit(documents)
-        firsts = [top[0][1] for top in ranker.rank_many(queries, k=1) if top]
-        levels = [fit_level(p) for p in calibrator.predict(np.array(firsts))]
+        firsts = [top[0][1] for top in ranked_pairs(ranker, queries, 1) if top]
+        names = model.components
+        fits = model.predict({c: [raw[c] for raw in firsts] for c in names})
+        levels = [fit_level(float(p)) for p in fits]
         out[side] = {name: levels.count(name) for name in FIT_LEVELS}
     return out
 
@@ -340,9 +388,12 @@ def main(argv: list[str] | None = None) -> int:
         log("no --taxonomy (nor ESCO_DIR): calibrating the engine without ESCO only")
         kinds = [k for k in kinds if k != "esco"]
     encoder = CachedEncoder(load_encoder(args.model), SqliteStore(default_cache_path()))
+    # The pairs are each query's top k under the default weights (the pairs users are shown);
+    # the model reads only their raw components, so it holds for other weights too.
     weights = Weights()
-    engines: dict[str, EngineCalibration] = {}
-    for kind in kinds:
+    rankers: dict[str, HybridRanker] = {}
+    collected: dict[str, tuple[str, list[Pairs]]] = {}
+    for kind in kinds:  # every kind's pairs first: a cache is complete before any fit
         taxonomy = None
         vocabulary = SkillVocabulary.builtin()
         if kind == "esco":
@@ -350,16 +401,17 @@ def main(argv: list[str] | None = None) -> int:
             taxonomy = EscoTaxonomy.load(args.taxonomy, cache=True)
             vocabulary = taxonomy.extend_vocabulary(vocabulary)
         ranker = HybridRanker(encoder, vocabulary=vocabulary, taxonomy=taxonomy, weights=weights)
-        log(f"{kind}: ranking the five sets ({ranker.featurizer().signature})")
+        rankers[kind] = ranker
         signature = ranker.featurizer().signature
-        key = f"{signature}|{sorted(weights_dict(weights).items())}|k{args.k}|{args.limit}"
+        log(f"{kind}: ranking the five sets ({signature})")
+        key = f"raw|{signature}|{sorted(asdict(weights).items())}|k{args.k}|{args.limit}"
         sets = load_pairs(args.pairs_cache, kind, key) if args.pairs_cache else None
         if sets is None:
             sets = []
             for name in SETS:
                 pairs, seconds = pairs_of(root, name, ranker, args.k, args.limit)
                 log(
-                    f"  {pairs.name}: {len(pairs.scores)} pairs, "
+                    f"  {pairs.name}: {len(pairs.relevant)} pairs, "
                     f"{pairs.relevant.mean():.3f} relevant ({seconds:.0f} s)"
                 )
                 sets.append(pairs)
@@ -367,8 +419,11 @@ def main(argv: list[str] | None = None) -> int:
                 save_pairs(args.pairs_cache, kind, key, sets)
         else:
             log(f"  pairs read from {args.pairs_cache} (same engine, weights and k)")
+        collected[kind] = (signature, sets)
+    engines: dict[str, EngineCalibration] = {}
+    for kind, (signature, sets) in collected.items():
         engines[kind] = calibrate(sets, signature)
-        engines[kind].figures["demo_levels"] = demo_levels(ranker, engines[kind].calibrator)
+        engines[kind].figures["demo_levels"] = demo_levels(rankers[kind], engines[kind].model)
         print(table(kind, engines[kind]), flush=True)
     if args.limit:
         log(f"--limit {args.limit}: a quick try, {args.out} left unchanged")
@@ -382,10 +437,15 @@ def main(argv: list[str] | None = None) -> int:
             previous = Calibration.load(args.out)
         except (ValueError, KeyError):
             previous = None
-    if previous is not None and previous.matches(weights):  # keep a kind not refitted this time
+    if (  # keep a kind not refitted this time, when fitted on the same features
+        previous is not None
+        and previous.features_version == FEATURES_VERSION
+        and previous.encoder == encoder.name
+    ):
         engines = {**previous.engines, **engines}
     Calibration(
-        weights=weights_dict(weights),
+        features_version=FEATURES_VERSION,
+        encoder=encoder.name,
         fitted=datetime.now(UTC).date().isoformat(),
         command="python benchmarks/calibrate.py --taxonomy ../shared/data/esco-fr",
         engines=engines,

@@ -59,7 +59,9 @@ class SetComponents:
                 total += w * matrix
         total = np.where(self.codes == 0, total, -np.inf).astype(np.float32)
         ids, _ = top_k(total, max(k, 10))
-        run = {q: [self.doc_ids[j] for j in row] for q, row in zip(self.query_ids, ids, strict=True)}
+        run = {
+            q: [self.doc_ids[j] for j in row] for q, row in zip(self.query_ids, ids, strict=True)
+        }
         return score_run(self.qrels, run)["ndcg@10"]
 
 
@@ -81,7 +83,9 @@ def components(
     if path.exists():
         data = np.load(path)
         standardised = {n[2:]: data[n] for n in data.files if n.startswith("c_")}
-        return SetComponents(bench.name, bench.qrels, query_ids, doc_ids, standardised, data["codes"])
+        return SetComponents(
+            bench.name, bench.qrels, query_ids, doc_ids, standardised, data["codes"]
+        )
     started = time.perf_counter()
     ranker.fit(bench.documents, progress=_progress)
     cache = ComponentCache(ranker, bench.queries, progress=_progress)
@@ -93,7 +97,9 @@ def components(
         **{f"c_{n}": m.astype(np.float32) for n, m in cache.standardised.items()},
     )
     print(f"  {bench.name}: components in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    return SetComponents(bench.name, bench.qrels, query_ids, doc_ids, cache.standardised, cache.codes)
+    return SetComponents(
+        bench.name, bench.qrels, query_ids, doc_ids, cache.standardised, cache.codes
+    )
 
 
 _last: dict[str, float] = {}

@@ -1,18 +1,21 @@
-"""Calibrated fit: the engine's fused score turned into the probability that a pair is relevant.
+"""Calibrated fit: a pair's raw components turned into the probability that it is relevant.
 
 The fused score (a weighted sum of per-query z-scores, `matching.index.Weights`) ranks well but
-says nothing absolute: its scale moves with the weights, the components present and the corpus.
-`benchmarks/calibrate.py` pairs the fused scores of each benchmark query's top 100 with the
-graded judgements (relevant = grade >= 1), fits an increasing isotonic regression on them and
-writes the step function, with what it was fitted on and how well it holds on data it did not
-see, to `matching/calibration.json`. Serving only interpolates that step function (numpy), so
-the probability is on the same scale for every query and every page.
+says nothing absolute: its scale moves with the weights and the corpus. The fit reads instead
+the pair's raw components (`Snapshot.components`: semantic and lexical cosines, skills covered
+each way, the chance both sides are the same ESCO occupation and the same ISCO group), which
+are the pair's own, whatever else is indexed. `benchmarks/calibrate.py` pairs the components of
+each benchmark query's top 100 with the graded judgements (relevant = grade >= 1), fits a
+logistic regression on them (each public set weighing the same), then an increasing isotonic
+regression of relevance on its decision value, and writes both, with how well they hold on
+data they did not see, to `matching/calibration.json`. Serving is a dot product and one
+interpolation per ranked pair (numpy), for the pairs shown only.
 
-One calibration per engine kind: with ESCO occupations and without (the fused score of an engine
-without a taxonomy adds fewer components, so its scale is not the same). A calibration only
-holds for the fusion weights it was fitted with: `calibration_for` gives none for other weights,
-and a file whose weights differ from `Weights()` warns when loaded (and a test fails), so
-whoever changes the default weights fits again.
+One model per engine kind: with ESCO occupations and without (the components differ). A model
+holds for the components it was fitted on: the file records `matching.index.FEATURES_VERSION`
+and the encoder's name; a file fitted on another features version warns when loaded (and a test
+fails) and gives no fit, so whoever changes how components are computed fits again. The fusion
+weights only choose which pairs are ranked first: changing them needs no refit.
 """
 
 from __future__ import annotations
@@ -21,21 +24,18 @@ import json
 import re
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-if TYPE_CHECKING:  # the index imports this module: Weights is read lazily
-    from matching.index import Weights
-
 FloatArray = NDArray[np.float64]
 
 DEFAULT_PATH = Path(__file__).with_name("calibration.json")
-FORMAT = 1
+FORMAT = 2
 
 # Levels shown to users, from the estimated probability that the pair is relevant.
 # - "excellente" (p >= 0.6): more likely relevant than not, clearly; most such pairs are right.
@@ -213,8 +213,104 @@ class Calibrator:
         return cls(tuple(float(v) for v in data["x"]), tuple(float(v) for v in data["y"]))
 
 
-def weights_dict(weights: Weights) -> dict[str, float]:
-    return {f.name: float(getattr(weights, f.name)) for f in fields(weights)}
+# The raw components a fit reads (`Snapshot.components`), in the order of the model's inputs.
+# An engine without ESCO has no occupation components: its model is fitted without them.
+COMPONENTS: tuple[str, ...] = (
+    "semantic",
+    "lexical",
+    "skills",
+    "reciprocal",
+    "occupation",
+    "occupation_group",
+)
+
+
+def design(components: Mapping[str, ArrayLike], names: Sequence[str]) -> FloatArray:
+    """The model's inputs for pairs: the named raw components, one column each.
+
+    Values are the engine's own (cosines, coverages, probabilities), not z-scores over a
+    corpus, so one pair gets the same inputs whatever else is indexed. Square-root or log
+    transforms were tried beside them: no better cross-fitted calibration, and they made a
+    component's effect non-monotone (more skills covered could lower the fit).
+    """
+    columns = [np.asarray(components[name], dtype=np.float64).ravel() for name in names]
+    if not columns:
+        raise ValueError("a fit reads at least one component")
+    out: FloatArray = np.column_stack(columns)
+    return out
+
+
+@dataclass(frozen=True)
+class FitModel:
+    """Raw components -> probability of relevance: a logistic model's decision value, made a
+    probability by an isotonic step function (the logistic curve alone is over-confident on
+    some sets; the isotonic fit corrects its shape, never the order)."""
+
+    components: tuple[str, ...]  # the raw components read, in order
+    coef: tuple[float, ...]  # one per component: its weight in the logistic model
+    intercept: float
+    calibrator: Calibrator  # decision value -> probability
+
+    def __post_init__(self) -> None:
+        if len(self.coef) != len(self.components):
+            raise ValueError("a fit model needs one coefficient per component")
+        unknown = set(self.components) - set(COMPONENTS)
+        if unknown:
+            raise ValueError(f"unknown components {sorted(unknown)}")
+
+    @classmethod
+    def fit(
+        cls,
+        components: Mapping[str, ArrayLike],
+        relevant: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+        names: Sequence[str] | None = None,
+    ) -> FitModel:
+        """Logistic regression on the raw components, then isotonic regression of relevance
+        on its decision value (scikit-learn; serving uses numpy only)."""
+        from sklearn.linear_model import LogisticRegression
+
+        names = tuple(names or [n for n in COMPONENTS if n in components])
+        x = design(components, names)
+        y = np.asarray(relevant, dtype=np.float64)
+        if x.shape[0] != len(y) or len(y) == 0:
+            raise ValueError("one relevance label per pair, at least one pair")
+        w = _weights(len(y), sample_weight)
+        w = w * len(w) / float(w.sum())  # mean weight 1: the penalty means the same at any size
+        model = LogisticRegression(C=1.0, max_iter=1000)
+        model.fit(x, y, sample_weight=w)
+        coef = tuple(round(float(c), 6) for c in model.coef_[0])
+        intercept = round(float(model.intercept_[0]), 6)
+        decision = x @ np.asarray(coef) + intercept
+        return cls(names, coef, intercept, Calibrator.fit(decision, y, w))
+
+    def decision(self, components: Mapping[str, ArrayLike]) -> FloatArray:
+        out: FloatArray = design(components, self.components) @ np.asarray(self.coef)
+        return out + self.intercept
+
+    def predict(self, components: Mapping[str, ArrayLike]) -> FloatArray:
+        """Probabilities for pairs given their raw components (arrays of one value per pair)."""
+        return self.calibrator.predict(self.decision(components))
+
+    def probability(self, components: Mapping[str, float]) -> float:
+        return float(self.predict({k: [v] for k, v in components.items()})[0])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "components": list(self.components),
+            "coef": list(self.coef),
+            "intercept": self.intercept,
+            **self.calibrator.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FitModel:
+        return cls(
+            tuple(str(c) for c in data["components"]),
+            tuple(float(c) for c in data["coef"]),
+            float(data["intercept"]),
+            Calibrator.from_dict(data),
+        )
 
 
 def engine_kind(with_taxonomy: bool) -> str:
@@ -224,29 +320,30 @@ def engine_kind(with_taxonomy: bool) -> str:
 
 @dataclass(frozen=True)
 class EngineCalibration:
-    """The calibration of one engine kind, with what it was fitted on and how well it holds."""
+    """The fit model of one engine kind, with what it was fitted on and how well it holds."""
 
-    signature: str  # the featurizer signature (model, taxonomy, settings) it was fitted with
-    calibrator: Calibrator
+    signature: str  # the featurizer signature (features version, model, taxonomy, settings)
+    model: FitModel
     figures: dict[str, Any] = field(default_factory=dict)  # ECE, pairs, cross-fits, bins
 
     def to_dict(self) -> dict[str, Any]:
-        return {"signature": self.signature, **self.calibrator.to_dict(), "figures": self.figures}
+        return {"signature": self.signature, **self.model.to_dict(), "figures": self.figures}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EngineCalibration:
         return cls(
             signature=str(data["signature"]),
-            calibrator=Calibrator.from_dict(data),
+            model=FitModel.from_dict(data),
             figures=dict(data.get("figures", {})),
         )
 
 
 @dataclass(frozen=True)
 class Calibration:
-    """Everything `matching/calibration.json` holds: one calibration per engine kind."""
+    """Everything `matching/calibration.json` holds: one fit model per engine kind."""
 
-    weights: dict[str, float]
+    features_version: int  # `matching.index.FEATURES_VERSION` of the components it was fitted on
+    encoder: str  # the encoder's name: the semantic cosine's scale is the model's own
     fitted: str  # ISO date
     command: str
     engines: dict[str, EngineCalibration]
@@ -255,28 +352,37 @@ class Calibration:
     )
     format: int = FORMAT
 
-    def matches(self, weights: Weights) -> bool:
-        """Whether these fusion weights are the ones the calibration was fitted with."""
-        mine = weights_dict(weights)
-        return set(mine) == set(self.weights) and all(
-            abs(mine[k] - self.weights[k]) <= 1e-9 for k in mine
-        )
+    def current(self) -> bool:
+        """Whether it was fitted on the components today's code computes."""
+        from matching.index import FEATURES_VERSION
 
-    def for_engine(self, with_taxonomy: bool) -> EngineCalibration | None:
-        return self.engines.get(engine_kind(with_taxonomy))
+        return self.features_version == FEATURES_VERSION
+
+    def for_engine(self, with_taxonomy: bool, encoder: str | None = None) -> FitModel | None:
+        """The fit model of an engine kind (None for another encoder than the one fitted)."""
+        if encoder is not None and encoder != self.encoder:
+            return None
+        engine = self.engines.get(engine_kind(with_taxonomy))
+        return engine.model if engine is not None else None
 
     def to_json(self) -> str:
         data = {
             "format": self.format,
             "fitted": self.fitted,
             "command": self.command,
-            "weights": self.weights,
+            "features_version": self.features_version,
+            "encoder": self.encoder,
             "levels": self.levels,
             "engines": {kind: e.to_dict() for kind, e in sorted(self.engines.items())},
         }
         text = json.dumps(data, ensure_ascii=False, indent=1)
         # Lists of numbers on one line each: a short file, and a refit reads as a short diff.
         text = re.sub(r"\[\s*([-0-9.eE,\s]+?)\s*\]", lambda m: f"[{' '.join(m[1].split())}]", text)
+        text = re.sub(
+            r'\[\s*("\w+",?\s*)+\]',
+            lambda m: " ".join(m[0].split()).replace("[ ", "[").replace(" ]", "]"),
+            text,
+        )
         flat = r'\{(\s*"\w+": [-0-9.eE]+,?)+\s*\}'  # a reliability bin: numbers only
         text = re.sub(
             flat, lambda m: " ".join(m[0].split()).replace("{ ", "{").replace(" }", "}"), text
@@ -289,7 +395,8 @@ class Calibration:
         if data.get("format") != FORMAT:
             raise ValueError(f"calibration format {data.get('format')!r}, expected {FORMAT}")
         return cls(
-            weights={k: float(v) for k, v in data["weights"].items()},
+            features_version=int(data["features_version"]),
+            encoder=str(data["encoder"]),
             fitted=str(data["fitted"]),
             command=str(data.get("command", "")),
             engines={k: EngineCalibration.from_dict(v) for k, v in data["engines"].items()},
@@ -305,18 +412,18 @@ class Calibration:
 
 
 class StaleCalibration(UserWarning):
-    """The calibration was fitted with other fusion weights than today's defaults."""
+    """The calibration was fitted on components computed otherwise than today's."""
 
 
 def checked(calibration: Calibration, path: str | Path = DEFAULT_PATH) -> Calibration:
-    """The calibration, after warning (`StaleCalibration`) if its weights are not today's."""
-    from matching.index import Weights
+    """The calibration, after warning (`StaleCalibration`) if its features are not today's."""
+    from matching.index import FEATURES_VERSION
 
-    if not calibration.matches(Weights()):
+    if not calibration.current():
         warnings.warn(
-            f"{Path(path).name} was fitted with weights {calibration.weights}, not today's "
-            f"defaults {weights_dict(Weights())}: run `python benchmarks/calibrate.py` again "
-            "(scores are shown without a fit level until then)",
+            f"{Path(path).name} was fitted on features version {calibration.features_version}, "
+            f"not today's {FEATURES_VERSION}: run `python benchmarks/calibrate.py --taxonomy "
+            "../shared/data/esco-fr` again (scores are shown without a fit level until then)",
             StaleCalibration,
             stacklevel=3,
         )
@@ -334,13 +441,13 @@ def default_calibration() -> Calibration | None:
     return checked(calibration)
 
 
-def calibration_for(weights: Weights, with_taxonomy: bool) -> Calibrator | None:
-    """The calibrator for an engine ranking with these weights, or None if none holds for them."""
+def calibration_for(with_taxonomy: bool, encoder: str) -> FitModel | None:
+    """The fit model of an engine (with or without ESCO, this encoder), or None when none was
+    fitted for it or the file was fitted on other features: no level is made up then."""
     calibration = default_calibration()
-    if calibration is None or not calibration.matches(weights):
+    if calibration is None or not calibration.current():
         return None
-    engine = calibration.for_engine(with_taxonomy)
-    return engine.calibrator if engine is not None else None
+    return calibration.for_engine(with_taxonomy, encoder)
 
 
 def as_dict(bins: Sequence[Bin]) -> list[dict[str, float]]:

@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 from sklearn.feature_extraction.text import HashingVectorizer
 from threadpoolctl import ThreadpoolController
 
-from matching.calibration import Calibrator, calibration_for, fit_level
+from matching.calibration import FitModel, calibration_for, fit_level
 from matching.constraints import CONSTRAINTS, NeedArrays, PersonArrays, violations
 from matching.encoders import Encoder, Vectors, l2_normalise
 from matching.explain import explain_pair
@@ -998,9 +998,23 @@ class Snapshot:
                 total += weight * standardise(scores, valid)
         return total
 
-    def calibrator(self, weights: Weights) -> Calibrator | None:
-        """The fused score's calibration for this engine and these weights, if one holds."""
-        return calibration_for(weights, self.featurizer.taxonomy is not None)
+    def calibrator(self) -> FitModel | None:
+        """The fit model of this engine (with or without ESCO, its encoder), if one was fitted.
+
+        It reads raw components, not the fused score: the fit does not depend on the fusion
+        weights nor on the rest of the corpus."""
+        return calibration_for(self.featurizer.taxonomy is not None, self.featurizer.encoder.name)
+
+    def fits(
+        self, components: Mapping[str, FloatArray], row: int, positions: Sequence[int]
+    ) -> NDArray[np.float64] | None:
+        """Calibrated fits of query `row` with the documents at `positions` (a dot product and
+        an interpolation each), or None without a fit model for this engine."""
+        model = self.calibrator()
+        if model is None or not all(c in components for c in model.components):
+            return None
+        cols = np.asarray(positions, dtype=np.int64)
+        return model.predict({c: components[c][row, cols] for c in model.components})
 
     def query_side(self, queries: Sequence[Item]) -> QuerySide:
         for q in queries:
@@ -1057,9 +1071,7 @@ class Snapshot:
                 found = [head[i] for i in order] + found[RERANK_POOL:]
             out: list[Suggestion] = []
             stats = self.standings(components) if explain else None
-            calibrator = self.calibrator(weights)
-            head_values = np.array([v for _, v in found[:k]], dtype=np.float32)
-            fits = calibrator.predict(head_values) if calibrator is not None and found else None
+            fits = self.fits(components, 0, [j for j, _ in found[:k]]) if found else None
             for rank, (j, value) in enumerate(found[:k], start=1):
                 explanation = None
                 if rank <= explain:

@@ -146,10 +146,11 @@ class Explanation:
 class Suggestion:
     """A ranked document for a query, with its score and explanation.
 
-    `score` is the fused score, comparable only within one ranking; `fit` is that score
-    calibrated to the probability that the pair is relevant (the same scale for every query,
-    `matching.calibration`) and `level` its level ("excellente", "bonne", "possible",
-    "faible"); both None when no calibration holds for the weights ranked with.
+    `score` is the fused score, comparable only within one ranking; `fit` is the probability
+    that the pair is relevant, read from the pair's raw components (`matching.calibration`:
+    the same scale for every query, whatever the weights or the rest of the corpus, so a pair
+    ranked lower may fit better) and `level` its level ("excellente", "bonne", "possible",
+    "faible"); both None when no calibration was fitted for the engine's features.
     """
 
     query_id: str

@@ -11,8 +11,7 @@ from api.core.rendering import SignedIn, WebRoute, formatters, language, render,
 from api.core.vocabulary import STAFF_ROLES, SUGGESTION_STATUSES
 from api.dashboard import service
 from api.dashboard.charts import activity_chart, bars
-from api.engine.service import stored_fit
-from matching.calibration import Calibrator, level_threshold
+from matching.calibration import fit_level, level_threshold
 
 router = APIRouter(route_class=WebRoute)
 
@@ -28,12 +27,13 @@ def score_text(lang: str, value: float | None) -> str:
     return "—" if value is None else formatters(lang)["num"](value, 1)
 
 
-def fit_text(request: Request, calibrator: Calibrator | None, value: float | None) -> str:
-    """A stored score as its calibrated level and probability ("Possible (22 %)")."""
-    fit, level = stored_fit(value, calibrator) if value is not None else (None, None)
-    if fit is None or level is None:
+def fit_text(request: Request, calibrated: bool, value: float | None) -> str:
+    """A stored fit as its level and probability ("Possible (22 %)"); a fused score as a
+    number when the engine has no calibration."""
+    level = fit_level(value) if calibrated else None
+    if value is None or level is None:
         return score_text(language(request), value)
-    share = formatters(language(request))["pct"](fit)
+    share = formatters(language(request))["pct"](value)
     return tr(request, "dashboard.fit.value", level=tr(request, f"fit.level.{level}"), share=share)
 
 
@@ -51,9 +51,9 @@ def dashboard(request: Request, session: SessionDep, user: SignedIn) -> Response
         {tr(request, "dashboard.needs"): service.open_needs_by_sector(session)}, unknown
     )
     by_sector["rows"].sort(key=lambda r: -r["bars"][0]["value"])
-    calibrator = request.app.state.matching.calibrator()
-    good = service.good_score(calibrator)
-    schools = service.schools(session, good)
+    calibrated = request.app.state.matching.calibrator() is not None
+    good = service.good_cut(calibrated)
+    schools = service.schools(session, good, calibrated)
     school_top = max((s.students for s in schools), default=0) or 1
     weeks = service.weekly_activity(session)
     figures = service.key_figures(session)
@@ -71,10 +71,10 @@ def dashboard(request: Request, session: SessionDep, user: SignedIn) -> Response
         schools=schools,
         school_top=school_top,
         activity=activity_chart(weeks, t) if weeks else None,
-        weak_needs=service.weak_needs(session, good=good),
-        unmatched=service.students_without_offer(session, good=good),
-        calibrated=calibrator is not None,
+        weak_needs=service.weak_needs(session, good=good, by_fit=calibrated),
+        unmatched=service.students_without_offer(session, good=good, by_fit=calibrated),
+        calibrated=calibrated,
         good_score=score_text(lang, good),
         good_share=formatters(lang)["pct"](level_threshold(service.GOOD_LEVEL)),
-        score_text=lambda v: fit_text(request, calibrator, v),
+        score_text=lambda v: fit_text(request, calibrated, v),
     )

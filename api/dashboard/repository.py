@@ -66,12 +66,17 @@ def open_needs_by_sector(session: Session, limit: int) -> dict[str, int]:
     return {(sector or ""): int(n) for sector, n in rows}
 
 
-def _best_per_person() -> Any:
-    """Each person's best score among suggestions not rejected (a subquery)."""
+def _measure(by_fit: bool) -> Any:
+    """What "best" reads: the stored calibrated fit, or the fused score without a calibration."""
+    return Suggestion.fit if by_fit else Suggestion.score
+
+
+def _best_per_person(by_fit: bool = False) -> Any:
+    """Each person's best score (or fit) among suggestions not rejected (a subquery)."""
     return (
         select(
             Suggestion.person_id.label("person_id"),
-            func.max(Suggestion.score).label("best"),
+            func.max(_measure(by_fit)).label("best"),
         )
         .where(Suggestion.status != "rejected", Suggestion.person_id.is_not(None))
         .group_by(Suggestion.person_id)
@@ -79,12 +84,14 @@ def _best_per_person() -> Any:
     )
 
 
-def school_students(session: Session, good_score: float) -> Sequence[tuple[Any, ...]]:
+def school_students(
+    session: Session, good_score: float, by_fit: bool = False
+) -> Sequence[tuple[Any, ...]]:
     """Per school: (id, ref, name, territory, students, students without a good suggestion).
 
-    A good suggestion is one not rejected scoring `good_score` or more.
+    A good suggestion is one not rejected scoring (or fitting, `by_fit`) `good_score` or more.
     """
-    best = _best_per_person()
+    best = _best_per_person(by_fit)
     return (
         session.execute(
             select(
@@ -127,7 +134,7 @@ def students_activity(
 
 
 def weak_needs(
-    session: Session, good_score: float, limit: int
+    session: Session, good_score: float, limit: int, by_fit: bool = False
 ) -> tuple[int, Sequence[tuple[Any, ...]]]:
     """Open needs with no suggestion left or whose best scores under `good_score`.
 
@@ -137,7 +144,7 @@ def weak_needs(
     best = (
         select(
             Suggestion.need_id.label("need_id"),
-            func.max(case((Suggestion.status != "rejected", Suggestion.score))).label("best"),
+            func.max(case((Suggestion.status != "rejected", _measure(by_fit)))).label("best"),
             func.count(Suggestion.id).label("n"),
         )
         .group_by(Suggestion.need_id)
@@ -158,13 +165,13 @@ def weak_needs(
 
 
 def students_without_offer(
-    session: Session, good_score: float, limit: int
+    session: Session, good_score: float, limit: int, by_fit: bool = False
 ) -> tuple[int, Sequence[tuple[Any, ...]]]:
     """Students with no suggestion (not rejected) scoring `good_score` or more.
 
     (how many, the first `limit` as (person, best score or None)); none at all first.
     """
-    best = _best_per_person()
+    best = _best_per_person(by_fit)
     query = (
         select(Person, best.c.best)
         .outerjoin(best, best.c.person_id == Person.id)

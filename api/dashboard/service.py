@@ -10,11 +10,12 @@ from typing import Generic, TypeVar
 from sqlalchemy.orm import Session
 
 from api.dashboard import repository
-from matching.calibration import Calibrator, level_threshold
+from matching.calibration import level_threshold
 
-# Stored suggestion scores are fused scores standardised per need (a weighted sum of z-scores,
-# README "Le moteur"). A good suggestion is one whose calibrated fit reaches the level "bonne"
-# (`good_score`). Without a calibration for the engine's weights, the fused score's own cut:
+# A good suggestion is one whose stored calibrated fit (the probability that the pair is
+# relevant, computed from its raw components) reaches the level "bonne" (`good_cut`). Without a
+# calibration for the engine, stored fused scores (a weighted sum of z-scores per need, README
+# "Le moteur") are cut instead:
 # on the demo region the best candidate of a need scores 4.7 at the median and under 2 for one
 # need in ten: under this, nobody stands out for the need.
 GOOD_SCORE = 2.0
@@ -26,13 +27,10 @@ INTRODUCED = ("introduced", "hired")
 DECISIONS = ("approved", "introduced", "hired", "rejected")
 
 
-def good_score(calibrator: Calibrator | None) -> float:
-    """The fused score from which a stored suggestion is good: where its calibrated fit reaches
-    the level "bonne", or GOOD_SCORE without a calibration."""
-    if calibrator is None:
-        return GOOD_SCORE
-    # Bounded: a level reached by every score (or by none) stays a number SQL compares.
-    return min(max(calibrator.score_for(level_threshold(GOOD_LEVEL)), -1e9), 1e9)
+def good_cut(calibrated: bool) -> float:
+    """From where a stored suggestion is good: the fit of the level "bonne" when the engine is
+    calibrated (suggestions are then compared by fit), else GOOD_SCORE (by fused score)."""
+    return level_threshold(GOOD_LEVEL) if calibrated else GOOD_SCORE
 
 
 @dataclass(frozen=True)
@@ -85,7 +83,7 @@ class SchoolRow:
     without_good: int  # students with no suggestion (not rejected) scoring `good` or more
 
 
-def schools(session: Session, good: float = GOOD_SCORE) -> list[SchoolRow]:
+def schools(session: Session, good: float = GOOD_SCORE, by_fit: bool = False) -> list[SchoolRow]:
     """Every school with its students and what the matching did for them, most students first."""
     activity = repository.students_activity(session, INTRODUCED)
     rows = [
@@ -99,7 +97,9 @@ def schools(session: Session, good: float = GOOD_SCORE) -> list[SchoolRow]:
             introduced=activity.get(org_id, (0, 0, 0))[2],
             without_good=int(without or 0),
         )
-        for org_id, ref, name, territory, n, without in repository.school_students(session, good)
+        for org_id, ref, name, territory, n, without in repository.school_students(
+            session, good, by_fit
+        )
     ]
     return sorted(rows, key=lambda r: (-r.students, r.name))
 
@@ -124,14 +124,14 @@ class Listing(Generic[T]):
 
 
 def weak_needs(
-    session: Session, limit: int = LISTED, good: float = GOOD_SCORE
+    session: Session, limit: int = LISTED, good: float = GOOD_SCORE, by_fit: bool = False
 ) -> Listing[WeakNeed]:
     """Open needs with no suggestion left or whose best one scores under `good`.
 
     Needs without any suggestion come first, then the weakest; read from stored suggestions
     (the batch the review page runs), so the page stays fast.
     """
-    total, rows = repository.weak_needs(session, good, limit)
+    total, rows = repository.weak_needs(session, good, limit, by_fit)
     return Listing(
         total=total,
         items=[
@@ -158,10 +158,10 @@ class UnmatchedStudent:
 
 
 def students_without_offer(
-    session: Session, limit: int = LISTED, good: float = GOOD_SCORE
+    session: Session, limit: int = LISTED, good: float = GOOD_SCORE, by_fit: bool = False
 ) -> Listing[UnmatchedStudent]:
     """Students with no suggestion (not rejected) scoring `good` or more; none at all first."""
-    total, rows = repository.students_without_offer(session, good, limit)
+    total, rows = repository.students_without_offer(session, good, limit, by_fit)
     return Listing(
         total=total,
         items=[

@@ -23,7 +23,7 @@ from api.core.db import DatabaseBusy
 from api.engine import corpus
 from api.engine.explanations import written
 from api.models import Embedding, IndexEntry, Need, Person
-from matching.calibration import Calibrator, calibration_for, fit_level
+from matching.calibration import FitModel, calibration_for
 from matching.encoders import CachedEncoder, Encoder, Vectors, load_encoder
 from matching.index import Document, Exclusions, Features, Featurizer, LiveIndex, Snapshot, Weights
 from matching.rerank import DecisionReranker, load_reranker
@@ -236,20 +236,6 @@ def load_taxonomy(folder: Path | None) -> EscoTaxonomy | None:
         return taxonomy
 
 
-def stored_fit(score: float, calibrator: Calibrator | None) -> tuple[float | None, str | None]:
-    """Fit and level of a stored suggestion, read through today's calibration.
-
-    Stored scores are the engine's fused scores (the batch's ranking of people for the need,
-    or the person's ranking of open needs for a pair brought by interest), the scale the
-    calibration maps, so nothing is stored twice. A pair brought while ruled out or empty
-    was stored with 0 exactly, meaning no score: it gets no fit either.
-    """
-    if calibrator is None or score == 0.0:
-        return None, None
-    fit = round(calibrator.probability(score), 4)
-    return fit, fit_level(fit)
-
-
 @dataclass(frozen=True)
 class _LoadedReranker:
     stamp: tuple[int, int, int] | None  # the file's (mtime, size, inode) when read; None: absent
@@ -390,6 +376,30 @@ class Indexes:
         rows = np.array(person_pos, dtype=np.int64)
         return PairScores(person_side[:, cols], need_side[:, rows].T, codes[:, cols])
 
+    def pair_fits(self, pairs: Sequence[tuple[str, EngineNeed]]) -> list[float | None]:
+        """Calibrated fits of (person ref, need) pairs, from today's profile and need.
+
+        The need is read as a query against the indexed people, so a closed need has a fit too;
+        None for a person not indexed or without a fit model for this engine.
+        """
+        out: list[float | None] = [None] * len(pairs)
+        if self.people.calibrator() is None:
+            return out
+        by_need: dict[str, tuple[EngineNeed, list[int]]] = {}
+        for i, (_, need) in enumerate(pairs):
+            by_need.setdefault(need.id, (need, []))[1].append(i)
+        groups = list(by_need.values())
+        for start in range(0, len(groups), 128):
+            batch = groups[start : start + 128]
+            components = self.people.components(self.people.query_side([n for n, _ in batch]))
+            for row, (_, slots) in enumerate(batch):
+                found = [(i, self.people.position(pairs[i][0])) for i in slots]
+                known = [(i, p) for i, p in found if p is not None]
+                fits = self.people.fits(components, row, [p for _, p in known])
+                for (i, _), fit in zip(known, fits if fits is not None else [], strict=False):
+                    out[i] = round(float(fit), 4)
+        return out
+
 
 @dataclass(frozen=True)
 class _Computed:
@@ -492,10 +502,10 @@ class MatchingService:
             return self._featurizer.taxonomy is not None
         return load_taxonomy(self.esco_dir) is not None
 
-    def calibrator(self) -> Calibrator | None:
-        """The calibration of this engine's fused scores (stored suggestions are read through
-        it); None when none holds for its weights."""
-        return calibration_for(self.weights, self.uses_taxonomy)
+    def calibrator(self) -> FitModel | None:
+        """The fit model of this engine (raw components -> probability of relevance); None
+        when none was fitted for its kind, encoder and features."""
+        return calibration_for(self.uses_taxonomy, self.encoder.name)
 
     def _store(self) -> DatabaseStore | None:
         store = getattr(self._encoder, "store", None)

@@ -9,9 +9,10 @@ from pydantic import BaseModel, Field
 FitLevel = Literal["excellente", "bonne", "possible", "faible"]
 FIT_DESCRIPTION = (
     "Probabilité estimée que ce rapprochement soit pertinent (0 à 1), la même échelle pour "
-    "toutes les requêtes (score calibré sur les benchmarks) ; absente sans calibration / "
-    "estimated probability that the pair is relevant (0 to 1), the same scale for every query "
-    "(score calibrated on the benchmarks); absent without a calibration"
+    "toutes les requêtes, tirée des composantes du couple (calibrée sur les benchmarks) ; "
+    "absente sans calibration / estimated probability that the pair is relevant (0 to 1), the "
+    "same scale for every query, from the pair's components (calibrated on the benchmarks); "
+    "absent without a calibration"
 )
 LEVEL_DESCRIPTION = (
     "Niveau d'adéquation tiré de `fit` : excellente (≥ 0,6), bonne (≥ 0,35), possible "

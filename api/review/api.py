@@ -68,7 +68,6 @@ def queue(
         limit=page.limit,
         offset=page.offset,
         filters=filters,
-        calibrator=request.app.state.matching.calibrator(),
     )
 
 
@@ -77,8 +76,7 @@ def decide(
     request: Request, session: SessionDep, user: Coordinator, suggestion_id: DbId, body: Decision
 ) -> SuggestionOut:
     """Approuver, rejeter (avec motif), présenter, embauché / decide on a suggestion."""
-    calibrator = request.app.state.matching.calibrator()
-    return service.decide(session, user, suggestion_id, body, calibrator)
+    return service.decide(session, user, suggestion_id, body)
 
 
 @router.patch("/suggestions/{suggestion_id}", response_model=SuggestionOut)
@@ -90,8 +88,7 @@ def edit(
     body: SuggestionEdit,
 ) -> SuggestionOut:
     """Annoter une suggestion (note du coordinateur) / annotate a suggestion."""
-    calibrator = request.app.state.matching.calibrator()
-    return service.edit(session, user, suggestion_id, body, calibrator)
+    return service.edit(session, user, suggestion_id, body)
 
 
 @router.put("/needs/{ref}/interest", status_code=204)

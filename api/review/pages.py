@@ -85,7 +85,6 @@ def _review(
     """What the review page shows: one page of the queue of one status, and its page links."""
     filters = filters or QueueFilters()
     params = params or {}
-    calibrator = request.app.state.matching.calibrator()
 
     def load(number: int) -> QueuePage:
         offset = (number - 1) * QUEUE_SIZE
@@ -95,7 +94,6 @@ def _review(
             limit=QUEUE_SIZE,
             offset=offset,
             filters=filters,
-            calibrator=calibrator,
         )
 
     page = load(number)
@@ -164,8 +162,7 @@ def review_decision(
         session.rollback()
         errors = field_errors(request, exc)
         hx = request.headers.get("hx-request")
-        calibrator = request.app.state.matching.calibrator()
-        item = service.find_suggestion(session, suggestion_id, calibrator) if hx else None
+        item = service.find_suggestion(session, suggestion_id) if hx else None
         if item is not None:
             # htmx swaps only 2xx answers: the card comes back with the error next to its field.
             return render(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
@@ -35,6 +37,22 @@ def everyone(session: Session) -> list[Person]:
 def suggested_pairs(session: Session) -> set[tuple[int | None, int]]:
     """(person id, need id) of every suggestion already stored."""
     return set(session.execute(select(Suggestion.person_id, Suggestion.need_id)).tuples())
+
+
+def to_refresh(session: Session, need_ids: Sequence[int]) -> list[Suggestion]:
+    """Suggestions of these needs whose fit a batch recomputes: those awaiting a decision
+    (the profile or the need may have changed since) and those without a fit yet."""
+    if not need_ids:
+        return []
+    return list(
+        session.scalars(
+            select(Suggestion).where(
+                Suggestion.need_id.in_(need_ids),
+                Suggestion.person_id.is_not(None),
+                (Suggestion.status == "proposed") | Suggestion.fit.is_(None),
+            )
+        )
+    )
 
 
 def get_suggestion(session: Session, suggestion_id: int) -> Suggestion | None:

@@ -14,7 +14,7 @@ from api.core.content import LeftOut, has_content
 from api.core.errors import Conflict, Forbidden, Invalid, NotFound
 from api.core.policy import ensure_own_need, ensure_view_person
 from api.core.repository import get_or_404
-from api.engine.service import MatchingService, stored_fit, to_need, to_profile
+from api.engine.service import MatchingService, to_need, to_profile
 from api.mail import service as mail
 from api.models import Interest, Need, Person, Shortlist, Suggestion, SuggestionEvent, User
 from api.people import repository as people_repository
@@ -32,7 +32,7 @@ from api.review.schemas import (
     SuggestionEdit,
     SuggestionOut,
 )
-from matching.calibration import Calibrator
+from matching.calibration import fit_level
 
 # Which decision may follow which status: a reviewer cannot "hire" a rejected pair.
 TRANSITIONS: dict[str, dict[str, str]] = {
@@ -78,6 +78,19 @@ def propose(
     # embedding cache writes through its own connection, which SQLite would make wait on this
     # transaction's write lock ("database is locked").
     ranked = [(need, indexes.rank_people(engine_needs[need.id], per_need)) for need in needs]
+    # Fits of the stored pairs still awaiting a decision, from today's profiles and needs: the
+    # level a coordinator sees follows a profile's change at the next batch.
+    refs = {pid: ref for ref, pid in repository.person_ids(session).items()}
+    stale = [
+        row
+        for row in repository.to_refresh(session, [n.id for n in needs])
+        if row.person_id in refs
+    ]
+    fresh = indexes.pair_fits(
+        [(refs[row.person_id], engine_needs[row.need_id]) for row in stale]  # type: ignore[index]
+    )
+    for row, fit in zip(stale, fresh, strict=True):
+        row.fit = fit
     created = kept = 0
     for need, suggestions in ranked:
         for suggestion in suggestions:
@@ -91,6 +104,7 @@ def propose(
                 person_id=person_id,
                 need_id=need.id,
                 score=suggestion.score,
+                fit=None if suggestion.fit is None else round(suggestion.fit, 4),
                 explanation=explanation_json(suggestion.explanation),
             )
             row.events = [
@@ -128,18 +142,15 @@ def _flags(session: Session, person_id: int | None, need_id: int) -> tuple[bool,
     return interested, shortlisted
 
 
-def suggestion_out(
-    session: Session, row: Suggestion, calibrator: Calibrator | None = None
-) -> SuggestionOut:
+def suggestion_out(session: Session, row: Suggestion) -> SuggestionOut:
     need = repository.get_need(session, row.need_id)
     person = repository.get_person(session, row.person_id) if row.person_id is not None else None
     assert need is not None
     interested, shortlisted = _flags(session, row.person_id, row.need_id)
     school = person.organisation if person is not None else None
-    fit, level = stored_fit(row.score, calibrator)
     return SuggestionOut(
-        fit=fit,
-        level=level,  # type: ignore[arg-type]  # one of matching.FIT_LEVELS
+        fit=row.fit,
+        level=fit_level(row.fit),  # type: ignore[arg-type]  # one of matching.FIT_LEVELS
         person_school=school.name if school is not None and school.kind != "company" else None,
         person_town=person.town if person else None,
         person_available_from=person.available_from if person else None,
@@ -178,11 +189,9 @@ def queue_choices(session: Session, status: str) -> QueueChoices:
     return repository.queue_choices(session, status)
 
 
-def find_suggestion(
-    session: Session, suggestion_id: int, calibrator: Calibrator | None = None
-) -> SuggestionOut | None:
+def find_suggestion(session: Session, suggestion_id: int) -> SuggestionOut | None:
     row = repository.get_suggestion(session, suggestion_id)
-    return suggestion_out(session, row, calibrator) if row is not None else None
+    return suggestion_out(session, row) if row is not None else None
 
 
 def queue(
@@ -193,7 +202,6 @@ def queue(
     limit: int,
     offset: int,
     filters: QueueFilters | None = None,
-    calibrator: Calibrator | None = None,
 ) -> QueuePage:
     """The suggestions of one status, best score first, narrowed by the filters.
 
@@ -204,7 +212,7 @@ def queue(
         filters = filters.model_copy(update={"mutual_only": True})
     rows, total = repository.queue(session, status, filters, limit, offset)
     return QueuePage(
-        items=[suggestion_out(session, r, calibrator) for r in rows],
+        items=[suggestion_out(session, r) for r in rows],
         total=total,
         limit=limit,
         offset=offset,
@@ -223,7 +231,6 @@ def decide(
     user: User,
     suggestion_id: int,
     body: Decision,
-    calibrator: Calibrator | None = None,
 ) -> SuggestionOut:
     """Move a suggestion to the status the decision leads to; a rejection needs a reason."""
     row = _suggestion(session, suggestion_id)
@@ -242,7 +249,7 @@ def decide(
     session.flush()
     if target == "introduced":
         _mail_introduction(session, row)
-    return suggestion_out(session, row, calibrator)
+    return suggestion_out(session, row)
 
 
 def _mail_introduction(session: Session, row: Suggestion) -> None:
@@ -281,14 +288,13 @@ def edit(
     user: User,
     suggestion_id: int,
     body: SuggestionEdit,
-    calibrator: Calibrator | None = None,
 ) -> SuggestionOut:
     """Store the coordinator's note on a suggestion."""
     row = _suggestion(session, suggestion_id)
     row.explanation = {**(row.explanation or {}), "coordinator_note": body.note}
     record(session, user, "edit", "suggestion", str(row.id), body.note)
     session.flush()
-    return suggestion_out(session, row, calibrator)
+    return suggestion_out(session, row)
 
 
 def _own_person(user: User) -> int:
@@ -313,6 +319,7 @@ def enqueue_pair(
         person_id=person.id,
         need_id=need.id,
         score=fit.score,
+        fit=fit.fit,
         explanation=fit.explanation.model_dump() if fit.explanation is not None else {},
     )
     row.events = [

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.core.security import hash_password
-from api.dashboard.service import good_score
+from api.dashboard.service import good_cut
 from api.models import Interest, Need, Organisation, Person, Shortlist, Suggestion, User
 
 pytestmark = pytest.mark.db
@@ -376,18 +376,17 @@ def test_dashboard_numbers_match_the_database(client: TestClient, session: Sessi
     last_row = re.findall(r"<tr><th scope=\"row\">[^<]+</th>((?:<td>\d+</td>)+)</tr>", data)[-1]
     assert re.findall(r"\d+", last_row) == [str(len(suggestions)), "1", "1", "0", "1"]
 
-    # Needs with no good candidate: none proposed, or the best one under the level "Bonne".
-    calibrator = client.app.state.matching.calibrator()  # type: ignore[attr-defined]
-    assert calibrator is not None
-    GOOD_SCORE = good_score(calibrator)  # noqa: N806
-    assert calibrator.probability(GOOD_SCORE) == pytest.approx(0.35, abs=1e-6)
+    # Needs with no good candidate: none proposed, or the best stored fit under "Bonne".
+    assert client.app.state.matching.calibrator() is not None  # type: ignore[attr-defined]
+    GOOD = good_cut(calibrated=True)  # noqa: N806
+    assert GOOD == 0.35
     assert "adéquation « Bonne » ou mieux" in page
     best: dict[int, float] = {}
     for s in suggestions:
         if s.status != "rejected":
-            best[s.need_id] = max(best.get(s.need_id, -1e9), s.score)
+            best[s.need_id] = max(best.get(s.need_id, -1e9), s.fit if s.fit is not None else -1e9)
     open_needs = session.scalars(select(Need).where(Need.is_open)).all()
-    weak = [n for n in open_needs if best.get(n.id, -1e9) < GOOD_SCORE]
+    weak = [n for n in open_needs if best.get(n.id, -1e9) < GOOD]
     assert count_badge(page, "weak-needs") == len(weak)
     if weak:
         assert f'href="/besoins/{weak[0].ref}/candidats"' in page or len(weak) > 20
@@ -396,9 +395,10 @@ def test_dashboard_numbers_match_the_database(client: TestClient, session: Sessi
     by_person: dict[int, float] = {}
     for s in suggestions:
         if s.status != "rejected" and s.person_id is not None:
-            by_person[s.person_id] = max(by_person.get(s.person_id, -1e9), s.score)
+            fit = s.fit if s.fit is not None else -1e9
+            by_person[s.person_id] = max(by_person.get(s.person_id, -1e9), fit)
     students = session.scalars(select(Person).where(Person.kind == "student")).all()
-    unmatched = [p for p in students if by_person.get(p.id, -1e9) < GOOD_SCORE]
+    unmatched = [p for p in students if by_person.get(p.id, -1e9) < GOOD]
     assert count_badge(page, "unmatched") == len(unmatched)
     school = session.scalars(select(Organisation).where(Organisation.kind == "school")).first()
     assert school is not None
@@ -406,7 +406,7 @@ def test_dashboard_numbers_match_the_database(client: TestClient, session: Sessi
     row = re.search(rf'<tr data-school="{school.ref}">(.*?)</tr>', page, re.S)
     assert row, "no row for the school"
     cells = re.findall(r"<td[^>]*>(?:<span class=\"num\">)?(?:<strong>)?(\d+)", row.group(1))
-    without_good = sum(1 for p in mine if by_person.get(p.id, -1e9) < GOOD_SCORE)
+    without_good = sum(1 for p in mine if by_person.get(p.id, -1e9) < GOOD)
     assert cells[0] == str(len(mine)) and cells[-1] == str(without_good)
 
     english = client.get("/langue/en?next=/tableau-de-bord").text
