@@ -458,7 +458,12 @@ class Featurizer:
             )
         return out
 
-    def queries(self, items: Sequence[Item], table: SkillTable) -> QuerySide:
+    def queries(
+        self,
+        items: Sequence[Item],
+        table: SkillTable,
+        known: Mapping[int, sp.csr_matrix] | None = None,
+    ) -> QuerySide:
         """The query side of a ranking; refuses a query with nothing to match on."""
         views = self.views(items)
         for v in views:
@@ -487,20 +492,25 @@ class Featurizer:
             skill_vectors,
             skill_rows,
             [len(v.skills) for v in views],
-            self._query_occupations(views),
+            self._query_occupations(views, known or {}),
         )
 
-    def _query_occupations(self, views: list[MatchView]) -> sp.csr_matrix | None:
-        """`_occupations` of queries, remembered by content (a bounded LRU shared by threads)."""
+    def _query_occupations(
+        self, views: list[MatchView], known: Mapping[int, sp.csr_matrix]
+    ) -> sp.csr_matrix | None:
+        """`_occupations` of queries: `known` rows first, then those remembered by content (a
+        bounded LRU shared by threads), then inferred."""
         if self.taxonomy is None or not views:
             return None
         keys = [_content_key(v) for v in views]
         with self._occupation_lock:
             rows: list[sp.csr_matrix | None] = []
-            for key in keys:
-                row = self._occupation_rows.get(key)
-                if row is not None:
-                    self._occupation_rows.move_to_end(key)
+            for i, key in enumerate(keys):
+                row = known.get(i)
+                if row is None:
+                    row = self._occupation_rows.get(key)
+                    if row is not None:
+                        self._occupation_rows.move_to_end(key)
                 rows.append(row)
         missing = [i for i, row in enumerate(rows) if row is None]
         if missing:
@@ -1016,11 +1026,27 @@ class Snapshot:
         cols = np.asarray(positions, dtype=np.int64)
         return model.predict({c: components[c][row, cols] for c in model.components})
 
-    def query_side(self, queries: Sequence[Item]) -> QuerySide:
+    def query_side(self, queries: Sequence[Item], mirror: Snapshot | None = None) -> QuerySide:
+        """The queries' side; `mirror` (the index of the queries' own kind) lends the stored
+        occupations of a query it holds unchanged, so an indexed person or need is not
+        inferred again."""
         for q in queries:
             if isinstance(q, Need) == self.needs:
                 raise ValueError("queries must be of the other side than the documents")
-        return self.featurizer.queries(queries, self.table)
+        known = mirror.stored_occupations(queries) if mirror is not None else None
+        return self.featurizer.queries(queries, self.table, known)
+
+    def stored_occupations(self, items: Sequence[Item]) -> dict[int, sp.csr_matrix]:
+        """Occupation rows of the given items held here with the very same content."""
+        out: dict[int, sp.csr_matrix] = {}
+        for i, item in enumerate(items):
+            found = self.locate(item.id)
+            if found is None:
+                continue
+            seg = self.segments[found[0]]
+            if seg.occupations is not None and seg.items[found[1]] == item:
+                out[i] = seg.occupations[found[1]]
+        return out
 
     def score_matrix(
         self, queries: Sequence[Item], weights: Weights, side: QuerySide | None = None

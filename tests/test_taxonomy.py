@@ -352,3 +352,32 @@ def test_benchmark_accuracy_does_not_regress(esco: EscoTaxonomy) -> None:
     skills_top1 = np.mean([uris[i] == t for i, t in zip(by_skills, truth, strict=True)])
     assert title_top1 >= 0.95
     assert skills_top1 >= 0.9
+
+
+def test_an_indexed_query_reuses_its_stored_occupations_and_a_changed_one_does_not(
+    tiny: Path,
+) -> None:
+    from matching.encoders import CachedEncoder, HashingEncoder
+    from matching.index import Document, Featurizer, LiveIndex, Weights
+    from matching.types import Need, Profile
+
+    esco = EscoTaxonomy.load(tiny)
+    featurizer = Featurizer(CachedEncoder(HashingEncoder()), taxonomy=esco)
+    baker = Profile(id="p1", headline="Boulanger", skills=("pétrissage",))
+    welder = Profile(id="p2", headline="Soudeur", skills=("souder",))
+    need = Need(id="n1", title="Boulanger H/F", skills=("pétrissage",))
+    people = LiveIndex(featurizer, needs=False).build(
+        [Document(p, f) for p, f in zip([baker, welder], featurizer.features([baker, welder]))]
+    )
+    needs = LiveIndex(featurizer, needs=True).build(
+        [Document(need, featurizer.features([need])[0])]
+    )
+    lent = needs.query_side([baker], mirror=people)
+    fresh = needs.query_side([baker])
+    assert lent.occupations is not None and fresh.occupations is not None
+    assert np.allclose(lent.occupations.toarray(), fresh.occupations.toarray())
+    assert people.stored_occupations([baker]) and not people.stored_occupations(
+        [Profile(id="p1", headline="Soudeur", skills=("souder",))]
+    )
+    ranked = [s.score for s in needs.rank(baker, Weights(), 1, explain=0, side=lent)]
+    assert ranked == [s.score for s in needs.rank(baker, Weights(), 1, explain=0)]

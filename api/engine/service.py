@@ -341,6 +341,8 @@ class Indexes:
     ) -> list[Suggestion]:
         if len(snapshot) == 0:
             return []
+        # The query is usually indexed on the other side: its stored occupations are lent.
+        mirror = self.people if snapshot is self.needs else self.needs
         ranked = snapshot.rank(
             query,
             self.weights,
@@ -348,6 +350,7 @@ class Indexes:
             explain=k if explain is None else explain,
             mask=mask,
             reranker=self.reranker,
+            side=snapshot.query_side([query], mirror=mirror),
         )
         # Every ranking the service serves has its explanation written in French and English.
         return [
