@@ -1,7 +1,6 @@
 """One configuration for every set: fusion weights tuned leave-one-set-out on the public sets.
 
-    python benchmarks/loso.py --taxonomy ../shared/data/esco-fr          # the table
-    python benchmarks/loso.py --no-taxonomy                              # the column without ESCO
+    python benchmarks/loso.py --taxonomy ../shared/data/esco-fr --output benchmarks/results/loso.json
 
 For each public set (esco-occupations and the four dev halves), the engine's component matrices
 are computed once (cached under the user's cache folder, keyed by the featurizer's signature).
@@ -15,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import sys
 import time
@@ -137,45 +137,71 @@ def tune(sets: list[SetComponents], start: Weights, rounds: int = 2) -> Weights:
     return weights
 
 
+def table(sets: list[SetComponents], rounds: int) -> dict[str, dict[str, object]]:
+    """Per set: TF-IDF, the defaults, weights tuned on all five, and leave-one-set-out."""
+    defaults = Weights()
+    tfidf = Weights(0, 1, 0, 0, 0, 0)
+    all_five = tune(sets, defaults, rounds)
+    out: dict[str, dict[str, object]] = {}
+    for i, held in enumerate(sets):
+        fitted = tune(sets[:i] + sets[i + 1 :], defaults, rounds)
+        out[_short(held.name)] = {
+            "tfidf": held.ndcg(tfidf),
+            "reference_tfidf": REFERENCE_TFIDF.get(_short(held.name)),
+            "defaults": held.ndcg(defaults),
+            "all_five": held.ndcg(all_five),
+            "loso": held.ndcg(fitted),
+            "loso_weights": {k: v for k, v in asdict(fitted).items() if k in TUNED},
+        }
+    out["_all_five_weights"] = {k: v for k, v in asdict(all_five).items() if k in TUNED}
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--benchmarks", default="../shared/benchmarks")
     parser.add_argument("--taxonomy", default=os.environ.get("ESCO_DIR") or None)
-    parser.add_argument("--no-taxonomy", action="store_true")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--output", help="write the tables as JSON (the notebook reads it)")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    taxonomy = None
-    vocabulary = SkillVocabulary.builtin()
-    if args.taxonomy and not args.no_taxonomy:
-        taxonomy = EscoTaxonomy.load(args.taxonomy, cache=True)
-        vocabulary = taxonomy.extend_vocabulary(vocabulary)
     encoder = CachedEncoder(load_encoder(), SqliteStore(default_cache_path()))
-    ranker = HybridRanker(encoder, vocabulary=vocabulary, taxonomy=taxonomy)
-    signature = ranker.featurizer().signature
     cache_dir = default_cache_path().parent / "components"
-    sets = [
-        components(load_benchmark(p), ranker, cache_dir, signature)
-        for p in _sets(Path(args.benchmarks))
-    ]
-    defaults = Weights()
-    tfidf = Weights(0, 1, 0, 0, 0, 0)
-    print(f"signature {signature}")
-    header = f"{'set':<18}{'tf-idf':>8}{'ref':>7}{'defaults':>10}{'all five':>10}{'LOSO':>8}  LOSO weights"
-    print(header)
-    all_five = tune(sets, defaults, args.rounds)
-    for i, held in enumerate(sets):
-        others = sets[:i] + sets[i + 1 :]
-        fitted = tune(others, defaults, args.rounds)
-        shown = {k: v for k, v in asdict(fitted).items() if k in TUNED}
+    engines: dict[str, EscoTaxonomy | None] = {"sans ESCO / without ESCO": None}
+    if args.taxonomy:
+        engines = {"ESCO": EscoTaxonomy.load(args.taxonomy, cache=True), **engines}
+    results: dict[str, object] = {
+        "weights": {k: v for k, v in asdict(Weights()).items() if k in TUNED}
+    }
+    for label, taxonomy in engines.items():
+        vocabulary = SkillVocabulary.builtin()
+        if taxonomy is not None:
+            vocabulary = taxonomy.extend_vocabulary(vocabulary)
+        ranker = HybridRanker(encoder, vocabulary=vocabulary, taxonomy=taxonomy)
+        signature = ranker.featurizer().signature
+        sets = [
+            components(load_benchmark(p), ranker, cache_dir, signature)
+            for p in _sets(Path(args.benchmarks))
+        ]
+        rows = table(sets, args.rounds)
+        results[label] = {"signature": signature, "sets": rows}
+        print(f"\n{label} ({signature})")
         print(
-            f"{_short(held.name):<18}{held.ndcg(tfidf):>8.4f}"
-            f"{REFERENCE_TFIDF.get(_short(held.name), float('nan')):>7.3f}"
-            f"{held.ndcg(defaults):>10.4f}{held.ndcg(all_five):>10.4f}{held.ndcg(fitted):>8.4f}"
-            f"  {shown}",
-            flush=True,
+            f"{'set':<18}{'tf-idf':>8}{'ref':>7}{'defaults':>10}{'all five':>10}{'LOSO':>8}  LOSO weights"
         )
-    print("weights tuned on all five:", {k: v for k, v in asdict(all_five).items() if k in TUNED})
+        for name, row in rows.items():
+            if name.startswith("_"):
+                continue
+            print(
+                f"{name:<18}{row['tfidf']:>8.4f}{row['reference_tfidf'] or float('nan'):>7.3f}"
+                f"{row['defaults']:>10.4f}{row['all_five']:>10.4f}{row['loso']:>8.4f}"
+                f"  {row['loso_weights']}",
+                flush=True,
+            )
+        print("weights tuned on all five:", rows["_all_five_weights"])
+    if args.output:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":
