@@ -59,7 +59,7 @@ TAIL_LIMIT = 512
 # Candidates a learnt re-ranker may re-order: the head of the base ranking, where decisions are
 # taken (the rest keeps the base order).
 RERANK_POOL = 50
-FEATURES_VERSION = 5  # bump when what a Features holds, or how it is computed, changes
+FEATURES_VERSION = 6  # bump when what a Features holds, or how it is computed, changes
 
 COMPONENTS = ("semantic", "lexical", "skills", "reciprocal", "occupation", "occupation_group")
 
@@ -378,8 +378,13 @@ class Featurizer:
                 dense[i] = title_vectors[i]
         return l2_normalise(dense)
 
-    def _occupations(self, views: list[MatchView]) -> sp.csr_matrix | None:
-        """Each item's likeliest ESCO occupations, a distribution over the k best."""
+    def _occupations(self, views: list[MatchView], dense: FloatArray) -> sp.csr_matrix | None:
+        """Each item's likeliest ESCO occupations, a distribution over the k best.
+
+        A need's whole text is embedded (job sheets say what the job is in their description);
+        a person's embedding is their dense vector (headline and skills), already computed:
+        embedding every student's long text again cost 13 texts/s on two cores.
+        """
         if self.taxonomy is None or not views:
             return None
         taxonomy = self.taxonomy
@@ -388,7 +393,10 @@ class Featurizer:
         has_skills = np.array([bool(v.skills) for v in views], dtype=np.float64)
         text_scores = skill_scores = None
         if has_text.any():
-            vectors = self.encoder.encode_documents([t or "." for t in texts])
+            vectors = np.array(dense, dtype=np.float32, copy=True)
+            needs = [i for i, v in enumerate(views) if v.is_need and texts[i]]
+            if needs:
+                vectors[needs] = self.encoder.encode_documents([texts[i] for i in needs])
             text_scores = taxonomy.occupation_scores_from_texts(
                 texts,
                 titles=[_occupation_title(v) for v in views],
@@ -435,7 +443,7 @@ class Featurizer:
         title_vectors = self._encode_documents(titles, "titres / titles", progress)
         dense = self._dense(views, title_vectors, vectors)
         lexical = hashed_ngrams([v.lexical_text for v in views])
-        occupations = self._occupations(views)
+        occupations = self._occupations(views, dense)
         out: list[Features] = []
         for i, v in enumerate(views):
             lex = lexical[i]
@@ -493,11 +501,11 @@ class Featurizer:
             skill_vectors,
             skill_rows,
             [len(v.skills) for v in views],
-            self._query_occupations(views, known or {}),
+            self._query_occupations(views, dense, known or {}),
         )
 
     def _query_occupations(
-        self, views: list[MatchView], known: Mapping[int, sp.csr_matrix]
+        self, views: list[MatchView], dense: FloatArray, known: Mapping[int, sp.csr_matrix]
     ) -> sp.csr_matrix | None:
         """`_occupations` of queries: `known` rows first, then those remembered by content (a
         bounded LRU shared by threads), then inferred."""
@@ -515,7 +523,7 @@ class Featurizer:
                 rows.append(row)
         missing = [i for i, row in enumerate(rows) if row is None]
         if missing:
-            fresh = self._occupations([views[i] for i in missing])
+            fresh = self._occupations([views[i] for i in missing], dense[missing])
             assert fresh is not None
             with self._occupation_lock:
                 for n, i in enumerate(missing):
