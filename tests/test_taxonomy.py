@@ -367,7 +367,10 @@ def test_an_indexed_query_reuses_its_stored_occupations_and_a_changed_one_does_n
     welder = Profile(id="p2", headline="Soudeur", skills=("souder",))
     need = Need(id="n1", title="Boulanger H/F", skills=("pétrissage",))
     people = LiveIndex(featurizer, needs=False).build(
-        [Document(p, f) for p, f in zip([baker, welder], featurizer.features([baker, welder]))]
+        [
+            Document(p, f)
+            for p, f in zip([baker, welder], featurizer.features([baker, welder]), strict=True)
+        ]
     )
     needs = LiveIndex(featurizer, needs=True).build(
         [Document(need, featurizer.features([need])[0])]
