@@ -32,6 +32,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from matching.types import COMPONENTS  # the raw components a fit reads, in its input order
+
 FloatArray = NDArray[np.float64]
 
 DEFAULT_PATH = Path(__file__).with_name("calibration.json")
@@ -211,18 +213,6 @@ class Calibrator:
     @classmethod
     def from_dict(cls, data: Mapping[str, Sequence[float]]) -> Calibrator:
         return cls(tuple(float(v) for v in data["x"]), tuple(float(v) for v in data["y"]))
-
-
-# The raw components a fit reads (`Snapshot.components`), in the order of the model's inputs.
-# An engine without ESCO has no occupation components: its model is fitted without them.
-COMPONENTS: tuple[str, ...] = (
-    "semantic",
-    "lexical",
-    "skills",
-    "reciprocal",
-    "occupation",
-    "occupation_group",
-)
 
 
 def design(components: Mapping[str, ArrayLike], names: Sequence[str]) -> FloatArray:

@@ -37,6 +37,7 @@ from matching.rerank import DecisionReranker, Pair, learnt_order
 from matching.retrieval import top_k
 from matching.skills import SkillVocabulary, normalise, skill_key
 from matching.taxonomy import EscoTaxonomy
+from matching.types import COMPONENTS as COMPONENTS  # re-exported: ranker and callers read it here
 from matching.types import ComponentScore, Explanation, Need, Profile, Suggestion
 
 FloatArray = NDArray[np.float32]
@@ -60,8 +61,6 @@ TAIL_LIMIT = 512
 # taken (the rest keeps the base order).
 RERANK_POOL = 50
 FEATURES_VERSION = 6  # bump when what a Features holds, or how it is computed, changes
-
-COMPONENTS = ("semantic", "lexical", "skills", "reciprocal", "occupation", "occupation_group")
 
 
 @dataclass(frozen=True, slots=True)

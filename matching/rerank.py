@@ -29,7 +29,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.utils.validation import check_is_fitted
 
 from matching.geo import haversine_km, territory_of
-from matching.types import Need, Profile, level_rank
+from matching.types import COMPONENTS, Need, Profile, level_rank
 
 __all__ = [
     "COMPONENT_FEATURES",
@@ -51,14 +51,7 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 
 # The engine's components, in a fixed order (a component the engine does not give reads 0).
-COMPONENT_FEATURES: tuple[str, ...] = (
-    "semantic",
-    "lexical",
-    "skills",
-    "reciprocal",
-    "occupation",
-    "occupation_group",
-)
+COMPONENT_FEATURES: tuple[str, ...] = COMPONENTS
 PAIR_FEATURES: tuple[str, ...] = (
     "same_territory",  # need and person in the same territory of the region
     "log_distance_km",  # log(1 + km), 0 when a place is unknown

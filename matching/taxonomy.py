@@ -317,14 +317,18 @@ def _with_synonyms(labels: Sequence[str]) -> str:
     return " ; ".join(parts)
 
 
-def _top_k_rows(scores: FloatArray, k: int) -> sp.csr_matrix:
-    """Keep each row's k best positive scores, then scale rows to unit length."""
+def _top_k_rows(scores: FloatArray, k: int, norm: str = "l2") -> sp.csr_matrix:
+    """Keep each row's k best positive scores, then scale rows to unit length ("l2") or to a
+    sum of 1 ("sum"); all-zero rows stay empty."""
     n_rows, n_cols = scores.shape
     k = max(1, min(k, n_cols))
     top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
     values = np.take_along_axis(scores, top, axis=1)
     values = np.where(values > 0, values, 0.0)
-    norms = np.linalg.norm(values, axis=1, keepdims=True)
+    if norm == "sum":
+        norms = values.sum(axis=1, keepdims=True)
+    else:
+        norms = np.linalg.norm(values, axis=1, keepdims=True)
     values = np.divide(values, norms, out=np.zeros_like(values), where=norms > 0)
     rows = np.repeat(np.arange(n_rows), k)
     matrix = sp.csr_matrix(
@@ -347,22 +351,6 @@ def _softmax(scores: FloatArray, temperature: float) -> FloatArray:
     weights = np.exp(shifted)
     out: FloatArray = weights / weights.sum(axis=1, keepdims=True)
     return out
-
-
-def _top_k_distribution(mixed: FloatArray, k: int) -> sp.csr_matrix:
-    """Each row's k largest values rescaled to sum to 1 (all-zero rows stay empty)."""
-    n_rows, n_cols = mixed.shape
-    k = max(1, min(k, n_cols))
-    top = np.argpartition(-mixed, k - 1, axis=1)[:, :k]
-    values = np.take_along_axis(mixed, top, axis=1)
-    sums = values.sum(axis=1, keepdims=True)
-    values = np.divide(values, sums, out=np.zeros_like(values), where=sums > 0)
-    rows = np.repeat(np.arange(n_rows), k)
-    matrix = sp.csr_matrix(
-        (values.ravel(), (rows, top.ravel())), shape=(n_rows, n_cols), dtype=np.float64
-    )
-    matrix.eliminate_zeros()
-    return matrix
 
 
 def _row_normalise(matrix: sp.csr_matrix) -> sp.csr_matrix:
@@ -871,7 +859,7 @@ class EscoTaxonomy:
         if skill_scores is not None:
             skill_share = 1.0 - text_share
             mixed += skill_share[:, None] * _softmax(skill_scores, self.SKILL_TEMPERATURE)
-        return _top_k_distribution(mixed, k)
+        return _top_k_rows(mixed, k, norm="sum")
 
     def _ranked(self, scores: FloatArray, k: int) -> list[OccupationScore]:
         if scores.size == 0 or k <= 0:

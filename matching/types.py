@@ -48,6 +48,18 @@ def level_rank(level: str | None) -> int | None:
     return LEVELS.index(key) if key in LEVELS else None
 
 
+# The engine's score components, in a fixed order: the index computes them, the fit model and
+# the learnt re-ranker read them in this order.
+COMPONENTS: tuple[str, ...] = (
+    "semantic",
+    "lexical",
+    "skills",
+    "reciprocal",
+    "occupation",
+    "occupation_group",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     """A town with its coordinates (WGS84 degrees)."""
