@@ -5,6 +5,7 @@ computing them; a corrupt entry is rebuilt with a warning, never a 500."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -134,6 +135,16 @@ def test_a_restart_loads_stored_features_and_rebuilds_a_corrupt_one(
         headers = sign_in(client)
         assert searched(client, headers, "logistique portuaire") == before
     assert any("unreadable" in r.getMessage() for r in caplog.records)
+    # The rebuilt row is saved by the background indexer after the answer: wait for it (10 s).
+    deadline = time.monotonic() + 10
+    while True:
+        with sessions() as session:
+            entry = session.get(IndexEntry, ("need", ref))
+            if entry is not None and entry.features != b"\x00garbage":
+                break
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     with sessions() as session:
         entry = session.get(IndexEntry, ("need", ref))
         assert entry is not None and entry.state == "ready" and entry.features != b"\x00garbage"
