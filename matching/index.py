@@ -16,10 +16,10 @@ import json
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -87,6 +87,10 @@ class Weights:
 
 
 QUERY_CACHE = 4096  # queries whose occupations are remembered (a few kB each)
+QUERY_SIDES = 2048  # single queries' sides remembered (a few kB each)
+RANKING_CACHE = 1024  # rankings remembered per snapshot (tens of kB each, explanations included)
+K = TypeVar("K")
+V = TypeVar("V")
 TEXT_SHARE = 0.7  # text vs skill evidence of occupations, when an item has both
 OCCUPATION_TEXT = 2000  # characters of a text read for occupation inference (bounded cost)
 
@@ -294,6 +298,32 @@ class QuerySide:
     occupations: sp.csr_matrix | None
 
 
+class Memo(Generic[K, V]):
+    """A bounded least-recently-used map shared by threads (every access under its lock)."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.capacity:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 class Featurizer:
     """Computes a document's features, or a query's side, from its texts alone."""
 
@@ -313,8 +343,10 @@ class Featurizer:
         self.occupation_k = occupation_k
         # Occupation inference is most of a query's cost (tens of ms with ESCO) and the same
         # people and needs ask again and again: rows kept by content, bounded, under a lock.
-        self._occupation_rows: OrderedDict[bytes, sp.csr_matrix] = OrderedDict()
-        self._occupation_lock = threading.Lock()
+        self._occupation_rows: Memo[bytes, sp.csr_matrix] = Memo(QUERY_CACHE)
+        # Single queries' sides by query, with the skill table they were computed against
+        # (a side is reused only with that very table: its skill rows index it).
+        self.query_sides: Memo[Item, tuple[SkillTable, QuerySide]] = Memo(QUERY_SIDES)
 
     @property
     def signature(self) -> str:
@@ -522,25 +554,16 @@ class Featurizer:
         if self.taxonomy is None or not views:
             return None
         keys = [_content_key(v) for v in views]
-        with self._occupation_lock:
-            rows: list[sp.csr_matrix | None] = []
-            for i, key in enumerate(keys):
-                row = known.get(i)
-                if row is None:
-                    row = self._occupation_rows.get(key)
-                    if row is not None:
-                        self._occupation_rows.move_to_end(key)
-                rows.append(row)
+        rows: list[sp.csr_matrix | None] = [
+            known[i] if i in known else self._occupation_rows.get(key) for i, key in enumerate(keys)
+        ]
         missing = [i for i, row in enumerate(rows) if row is None]
         if missing:
             fresh = self._occupations([views[i] for i in missing], dense[missing])
             assert fresh is not None
-            with self._occupation_lock:
-                for n, i in enumerate(missing):
-                    rows[i] = fresh[n]
-                    self._occupation_rows[keys[i]] = fresh[n]
-                while len(self._occupation_rows) > QUERY_CACHE:
-                    self._occupation_rows.popitem(last=False)
+            for n, i in enumerate(missing):
+                rows[i] = fresh[n]
+                self._occupation_rows.put(keys[i], fresh[n])
         return sp.csr_matrix(sp.vstack(rows, format="csr"))
 
 
@@ -825,6 +848,13 @@ class Snapshot:
         return self.n_alive
 
     @cached_property
+    def rankings(self) -> Memo[Hashable, tuple[Any, ...]]:
+        """Rankings served from this snapshot, by query and options, for whoever keeps them
+        (the service): the snapshot never changes, so neither do they, and a write publishes
+        a new snapshot with an empty memo."""
+        return Memo(RANKING_CACHE)
+
+    @cached_property
     def valid(self) -> BoolArray:
         return np.concatenate(self.alive) if self.alive else np.zeros(0, dtype=bool)
 
@@ -1052,8 +1082,15 @@ class Snapshot:
         for q in queries:
             if isinstance(q, Need) == self.needs:
                 raise ValueError("queries must be of the other side than the documents")
+        if len(queries) == 1:  # a person or a need asking again: its side is remembered
+            found = self.featurizer.query_sides.get(queries[0])
+            if found is not None and found[0] is self.table:
+                return found[1]
         known = mirror.stored_occupations(queries) if mirror is not None else None
-        return self.featurizer.queries(queries, self.table, known)
+        side = self.featurizer.queries(queries, self.table, known)
+        if len(queries) == 1:
+            self.featurizer.query_sides.put(queries[0], (self.table, side))
+        return side
 
     def stored_occupations(self, items: Sequence[Item]) -> dict[int, sp.csr_matrix]:
         """Occupation rows of the given items held here with the very same content."""

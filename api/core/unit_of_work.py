@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,8 @@ import anyio
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from matching.encoders import usable_cores
 
 SCOPE_KEY = "passerelle.unit_of_work"
 ATTEMPTS = 3
@@ -130,6 +132,36 @@ def _replay(body: bytes, more: bool, tail: list[Message], receive: Receive) -> R
     return replayed
 
 
+class LoopSemaphore:
+    """An anyio semaphore (first come, first served) for the running event loop: one per loop,
+    as a test client runs each of its sessions in a loop of its own."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._slots: tuple[object, anyio.Semaphore] | None = None
+
+    def get(self) -> anyio.Semaphore:
+        loop = asyncio.get_running_loop()
+        slots = self._slots
+        if slots is None or slots[0] is not loop:
+            slots = (loop, anyio.Semaphore(self.capacity))
+            self._slots = slots
+        return slots[1]
+
+
+# Requests that rank, at work at once in this process; the others wait their turn, in order,
+# in the event loop (not in a thread). A ranking is CPU work under the interpreter lock: 64
+# requests at work together served 66 rankings/s, two at a time 87/s, and the slowest of 64
+# clients waited 2.0 s against 1.1 s (demo region, 2 cores, benchmarks/bench_concurrency.py).
+RANKING_TURNS = LoopSemaphore(usable_cores())
+
+
+async def ranking_turn() -> AsyncIterator[None]:
+    """Dependency of the routes that rank: waits for a turn, holds it until the answer is out."""
+    async with RANKING_TURNS.get():
+        yield
+
+
 class ConnectionGate:
     """ASGI middleware: at most as many requests in progress as the pool has connections.
 
@@ -146,20 +178,13 @@ class ConnectionGate:
         self.capacity = capacity
         self.wait_s = wait_s
         self.refuse = refuse
-        self._slots: tuple[object, anyio.Semaphore] | None = None
-
-    def _semaphore(self) -> anyio.Semaphore:
-        # One per event loop: a test client runs each session in a loop of its own.
-        loop = asyncio.get_running_loop()
-        if self._slots is None or self._slots[0] is not loop:
-            self._slots = (loop, anyio.Semaphore(self.capacity))
-        return self._slots[1]
+        self._slots = LoopSemaphore(capacity)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        slots = self._semaphore()
+        slots = self._slots.get()
         with anyio.move_on_after(self.wait_s) as waited:
             await slots.acquire()
         if waited.cancelled_caught:

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from api.core.deps import CurrentUser, MaybeUser, PageDep, SessionDep
 from api.core.inputs import Day, Line, RefPath, Text
+from api.core.unit_of_work import ranking_turn
 from api.core.vocabulary import NeedKindName, PersonKindName, RemoteName
 from api.recommendations import service
 from api.recommendations.schemas import RecommendationPage
 
-router = APIRouter(prefix="/api/v1", tags=["recommandations / recommendations"])
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["recommandations / recommendations"],
+    dependencies=[Depends(ranking_turn)],
+)
 
 MAX_QUERY = 2000
 Territory = Annotated[Line | None, Query(max_length=60)]

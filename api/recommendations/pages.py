@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from api.collaborations import service as collaborations
@@ -13,11 +13,12 @@ from api.core.deps import SessionDep
 from api.core.inputs import RefPath
 from api.core.pagination import last_ranked_page, page_number, pager
 from api.core.rendering import SignedIn, WebRoute, render, require_role, tr
+from api.core.unit_of_work import ranking_turn
 from api.core.vocabulary import NEED_KINDS, PERSON_ROLES, REMOTE_MODES, STAFF_ROLES
 from api.people.service import person_of
 from api.recommendations import service
 
-router = APIRouter(route_class=WebRoute)
+router = APIRouter(route_class=WebRoute, dependencies=[Depends(ranking_turn)])
 
 RECOMMENDATIONS = 12
 CANDIDATES = 15

@@ -19,6 +19,7 @@ from api.engine.service import DatabaseStore, MatchingService
 from api.main import create_app
 from api.models import IndexEntry, Person
 from matching.encoders import CachedEncoder, HashingEncoder
+from matching.index import Snapshot
 from tests.api.test_database_load import demo_database, sign_in
 from tests.conftest import TEST_SECRET
 
@@ -152,3 +153,46 @@ def test_a_restart_loads_stored_features_and_rebuilds_a_corrupt_one(
     # Only the corrupt document was computed and saved again; the region was loaded as stored.
     assert {r for r in seqs if after[r] != seqs[r]} == {ref}
     engine.dispose()
+
+
+def test_a_ranking_asked_again_is_served_from_its_snapshot_until_a_write(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    computed: list[str] = []
+    rank = Snapshot.rank
+
+    def counted(self: Snapshot, *args: object, **kwargs: object) -> object:
+        computed.append("rank")
+        return rank(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Snapshot, "rank", counted)
+    student = a_student(url)
+    with worker(url) as client:
+        headers = sign_in(client)
+        edited = client.patch(
+            f"/api/v1/people/{student}",
+            json={"headline": TITLE, "skills": SKILLS, "seeks": [], "mobility_km": 300},
+            headers=headers,
+        )
+        assert edited.status_code == 200, edited.text
+
+        def recommendations() -> list[str]:
+            answer = client.get(
+                f"/api/v1/people/{student}/recommendations?limit=10", headers=headers
+            )
+            assert answer.status_code == 200, answer.text
+            return [item["ref"] for item in answer.json()["items"]]
+
+        first = recommendations()
+        ranked = len(computed)
+        assert ranked >= 1
+        assert recommendations() == first  # the same snapshot: served again, not recomputed
+        assert len(computed) == ranked
+        created = client.post(
+            "/api/v1/needs",
+            json={"title": TITLE, "skills": SKILLS, "organisation": "O0001", "kind": "job"},
+            headers=headers,
+        )
+        assert created.status_code == 201, created.text
+        assert recommendations()[0] == created.json()["ref"]  # the write is in the next read
+        assert len(computed) > ranked
