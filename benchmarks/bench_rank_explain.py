@@ -162,7 +162,8 @@ def main() -> None:
     for need in needs:
         snapshot.query_side([need])  # the encoder cache warm, as for a need already embedded
         t0 = time.perf_counter()
-        sides.append(snapshot.query_side([need]))
+        # computed again (the snapshot would remember the side of a query asked before)
+        sides.append(featurizer.queries([need], snapshot.table))
         side_ms.append((time.perf_counter() - t0) * 1000)
     for need, side in zip(needs[:3], sides, strict=False):  # warm-up
         snapshot.rank(need, weights, 20, explain=20, side=side, reranker=reranker)
