@@ -33,6 +33,7 @@ from matching.encoders import (
     default_cache_path,
     load_encoder,
     text_key,
+    usable_cores,
 )
 from matching.errors import (
     AllocationCode,
@@ -158,6 +159,7 @@ __all__ = [
     "default_cache_path",
     "load_encoder",
     "text_key",
+    "usable_cores",
     # ranking and its evaluation
     "COMPONENTS",
     "CONSTRAINTS",

@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from matching.encoders import usable_cores
+from matching import usable_cores
 
 SCOPE_KEY = "passerelle.unit_of_work"
 ATTEMPTS = 3

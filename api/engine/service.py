@@ -385,7 +385,16 @@ class Indexes:
         explain = k if explain is None else explain
         # A snapshot never changes: the same query with the same options on it gets the same
         # ranking, so a page opened again (or by a colleague) is served from its memo.
-        key = (query, k, explain, _mask_key(mask), self.weights, self.reranker)
+        # (The fit model is the process's for its life; by identity, so a swapped one misses.)
+        key = (
+            query,
+            k,
+            explain,
+            _mask_key(mask),
+            self.weights,
+            self.reranker,
+            id(snapshot.calibrator()),
+        )
         found = snapshot.rankings.get(key)
         if found is not None:
             return list(found)
