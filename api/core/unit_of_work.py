@@ -152,7 +152,7 @@ class LoopSemaphore:
 # Requests that rank, at work at once in this process; the others wait their turn, in order,
 # in the event loop (not in a thread). A ranking is CPU work under the interpreter lock: 64
 # requests at work together served 66 rankings/s, two at a time 87/s, and the slowest of 64
-# clients waited 2.0 s against 1.1 s (demo region, 2 cores, benchmarks/bench_concurrency.py).
+# clients waited 2.0 s against 1.1 s (64 clients over HTTP, demo region, 2 cores).
 RANKING_TURNS = LoopSemaphore(usable_cores())
 
 

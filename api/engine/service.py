@@ -303,9 +303,6 @@ class PairScores:
     codes: NDArray[np.int64]  # people x needs
 
 
-# Rankings computed at once. Each is CPU work under the GIL: 64 threads ranking together
-# served 37 rankings/s where one at a time served 77 (demo region, 2 cores), every thread
-# waiting for the interpreter at each database call. Those beyond this many wait their turn.
 class FairSlots:
     """At most `n` holders at once; the others are let in in their order of arrival (a
     semaphore lets a newcomer overtake a woken waiter, which left a tail of slow requests)."""
@@ -333,6 +330,9 @@ class FairSlots:
                 self._free += 1
 
 
+# Rankings computed at once, requests and background jobs alike (requests already take turns,
+# `api.core.unit_of_work.ranking_turn`). Each is CPU work under the GIL: 64 threads ranking
+# together served 37 rankings/s where one at a time served 77 (demo region, 2 cores).
 RANKING_SLOTS = FairSlots(usable_cores())
 
 
