@@ -24,7 +24,13 @@ from pathlib import Path
 import numpy as np
 
 from matching.encoders import CachedEncoder, SqliteStore, default_cache_path, load_encoder
-from matching.evaluation import Benchmark, ComponentCache, load_benchmark, score_run
+from matching.evaluation import (
+    Benchmark,
+    ComponentCache,
+    load_benchmark,
+    print_progress,
+    score_run,
+)
 from matching.ranker import HybridRanker, Weights
 from matching.retrieval import top_k
 from matching.skills import SkillVocabulary
@@ -87,8 +93,8 @@ def components(
             bench.name, bench.qrels, query_ids, doc_ids, standardised, data["codes"]
         )
     started = time.perf_counter()
-    ranker.fit(bench.documents, progress=_progress)
-    cache = ComponentCache(ranker, bench.queries, progress=_progress)
+    ranker.fit(bench.documents, progress=print_progress)
+    cache = ComponentCache(ranker, bench.queries, progress=print_progress)
     doc_ids = [d.id for d in ranker.documents_]
     cache_dir.mkdir(parents=True, exist_ok=True)
     np.savez(
@@ -100,18 +106,6 @@ def components(
     return SetComponents(
         bench.name, bench.qrels, query_ids, doc_ids, cache.standardised, cache.codes
     )
-
-
-_last: dict[str, float] = {}
-
-
-def _progress(stage: str, done: int, total: int) -> None:
-    now = time.monotonic()
-    if done < total and now - _last.get(stage, 0.0) < 1.0:
-        return
-    _last[stage] = now
-    end = "\n" if done >= total else ""
-    print(f"\r  {stage}: {done}/{total}", end=end, file=sys.stderr, flush=True)
 
 
 def tune(sets: list[SetComponents], start: Weights, rounds: int = 2) -> Weights:

@@ -15,23 +15,10 @@ from matching.encoders import (
     default_cache_path,
     load_encoder,
 )
-from matching.evaluation import evaluate, load_benchmark, write_run
+from matching.evaluation import evaluate, load_benchmark, print_progress, write_run
 from matching.ranker import HybridRanker
 from matching.skills import SkillVocabulary
 from matching.taxonomy import EscoFormatError, EscoTaxonomy
-
-_last: dict[str, float] = {}
-
-
-def _progress(stage: str, done: int, total: int) -> None:
-    """One line per stage, refreshed at most twice a second (and at the end)."""
-    now = time.monotonic()
-    if done < total and now - _last.get(stage, 0.0) < 0.5:
-        return
-    _last[stage] = now
-    end = "\n" if done >= total else ""
-    line = f"\r  {stage}: {done}/{total} ({100 * done // max(total, 1)} %)"
-    print(line, end=end, file=sys.stderr, flush=True)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -46,7 +33,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     encoder = CachedEncoder(load_encoder(args.model), store)
     ranker = HybridRanker(encoder, vocabulary=vocabulary, taxonomy=taxonomy)
     result = evaluate(
-        benchmark, ranker, k=args.k, baselines=not args.no_baselines, progress=_progress
+        benchmark, ranker, k=args.k, baselines=not args.no_baselines, progress=print_progress
     )
     if args.run:
         write_run(result.runs["hybrid"], args.run, tag=f"passerelle-{encoder.name}")

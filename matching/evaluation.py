@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import sys
+import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +23,21 @@ from matching.types import Need, Profile
 Qrels = dict[str, dict[str, int]]
 Run = dict[str, list[tuple[str, float]]]
 Progress = Callable[[str, int, int], None]
+
+_last_printed: dict[str, float] = {}
+
+
+def print_progress(stage: str, done: int, total: int) -> None:
+    """A `Progress` for the command line: one line per stage on stderr, refreshed at most
+    twice a second (and at the end)."""
+    now = time.monotonic()
+    if done < total and now - _last_printed.get(stage, 0.0) < 0.5:
+        return
+    _last_printed[stage] = now
+    end = "\n" if done >= total else ""
+    line = f"\r  {stage}: {done}/{total} ({100 * done // max(total, 1)} %)"
+    print(line, end=end, file=sys.stderr, flush=True)
+
 
 BASELINES: dict[str, Weights] = {
     "tfidf-char": Weights(0, 1, 0, 0, 0, 0),
