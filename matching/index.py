@@ -298,6 +298,21 @@ class QuerySide:
     occupations: sp.csr_matrix | None
 
 
+@dataclass(frozen=True)
+class StoredRow:
+    """An indexed document's stored features, lent when it is the query (same content)."""
+
+    dense: FloatArray
+    lexical: sp.csr_matrix  # 1 x HASH_FEATURES
+    occupations: sp.csr_matrix | None  # 1 x occupations
+
+
+def _symmetric(encoder: Encoder) -> bool:
+    """Whether queries and documents are encoded alike (a cache keeps its model's answer)."""
+    inner = getattr(encoder, "encoder", encoder)
+    return bool(getattr(inner, "symmetric", False))
+
+
 class Memo(Generic[K, V]):
     """A bounded least-recently-used map shared by threads (every access under its lock)."""
 
@@ -513,18 +528,42 @@ class Featurizer:
         self,
         items: Sequence[Item],
         table: SkillTable,
-        known: Mapping[int, sp.csr_matrix] | None = None,
+        known: Mapping[int, StoredRow] | None = None,
     ) -> QuerySide:
-        """The query side of a ranking; refuses a query with nothing to match on."""
+        """The query side of a ranking; refuses a query with nothing to match on.
+
+        `known` (by position) holds rows an index stored for queries it holds unchanged:
+        their n-grams and occupations are taken as stored, their vector too when queries and
+        documents are encoded alike.
+        """
+        known = known or {}
         views = self.views(items)
         for v in views:
             if not (v.title or v.body or v.skills):
                 raise ValueError(f"{v.id}: nothing to match on (empty title, text and skills)")
         labels = list(dict.fromkeys(s for v in views for s in (*v.skills, *v.nice)))
         vectors = self.skill_vectors(labels, table)
-        titles = [v.title or v.core or " ".join(v.skills)[:300] for v in views]
-        dense = self._dense(views, self.encoder.encode_queries(titles), vectors)
-        lexical = hashed_ngrams([v.lexical_text for v in views])
+        lent = known if _symmetric(self.encoder) else {}
+        fresh = [i for i in range(len(views)) if i not in lent]
+        dense = np.zeros((len(views), self.encoder.dim), dtype=np.float32)
+        for i, row in lent.items():
+            dense[i] = row.dense
+        if fresh:
+            subset = [views[i] for i in fresh]
+            titles = [v.title or v.core or " ".join(v.skills)[:300] for v in subset]
+            dense[fresh] = self._dense(subset, self.encoder.encode_queries(titles), vectors)
+        computed = [i for i in range(len(views)) if i not in known]
+        lexical_rows = dict(
+            zip(computed, hashed_ngrams([views[i].lexical_text for i in computed]), strict=True)
+        )
+        lexical = sp.csr_matrix(
+            sp.vstack(
+                [known[i].lexical if i in known else lexical_rows[i] for i in range(len(views))],
+                format="csr",
+            )
+            if views
+            else hashed_ngrams([])
+        )
         skill_vectors: list[FloatArray] = []
         skill_rows: list[IntArray] = []
         for v in views:
@@ -543,7 +582,11 @@ class Featurizer:
             skill_vectors,
             skill_rows,
             [len(v.skills) for v in views],
-            self._query_occupations(views, dense, known or {}),
+            self._query_occupations(
+                views,
+                dense,
+                {i: row.occupations for i, row in known.items() if row.occupations is not None},
+            ),
         )
 
     def _query_occupations(
@@ -1086,22 +1129,24 @@ class Snapshot:
             found = self.featurizer.query_sides.get(queries[0])
             if found is not None and found[0] is self.table:
                 return found[1]
-        known = mirror.stored_occupations(queries) if mirror is not None else None
+        known = mirror.stored_rows(queries) if mirror is not None else None
         side = self.featurizer.queries(queries, self.table, known)
         if len(queries) == 1:
             self.featurizer.query_sides.put(queries[0], (self.table, side))
         return side
 
-    def stored_occupations(self, items: Sequence[Item]) -> dict[int, sp.csr_matrix]:
-        """Occupation rows of the given items held here with the very same content."""
-        out: dict[int, sp.csr_matrix] = {}
+    def stored_rows(self, items: Sequence[Item]) -> dict[int, StoredRow]:
+        """What is stored here of the given items (by position) held with the very same
+        content: their vector, n-grams and occupations."""
+        out: dict[int, StoredRow] = {}
         for i, item in enumerate(items):
             found = self.locate(item.id)
             if found is None:
                 continue
-            seg = self.segments[found[0]]
-            if seg.occupations is not None and seg.items[found[1]] == item:
-                out[i] = seg.occupations[found[1]]
+            seg, row = self.segments[found[0]], found[1]
+            if seg.items[row] == item:
+                occupations = seg.occupations[row] if seg.occupations is not None else None
+                out[i] = StoredRow(seg.dense[row], seg.lexical[row], occupations)
         return out
 
     def score_matrix(

@@ -376,10 +376,14 @@ def test_an_indexed_query_reuses_its_stored_occupations_and_a_changed_one_does_n
         [Document(need, featurizer.features([need])[0])]
     )
     lent = needs.query_side([baker], mirror=people)
-    fresh = needs.query_side([baker])
+    fresh = Featurizer(CachedEncoder(HashingEncoder()), taxonomy=esco).queries(
+        [baker], needs.table
+    )  # computed anew (a snapshot remembers the side of a query it was asked)
     assert lent.occupations is not None and fresh.occupations is not None
     assert np.allclose(lent.occupations.toarray(), fresh.occupations.toarray())
-    assert people.stored_occupations([baker]) and not people.stored_occupations(
+    assert np.allclose(lent.dense, fresh.dense)
+    assert np.allclose(lent.lexical.toarray(), fresh.lexical.toarray())
+    assert people.stored_rows([baker]) and not people.stored_rows(
         [Profile(id="p1", headline="Soudeur", skills=("souder",))]
     )
     ranked = [s.score for s in needs.rank(baker, Weights(), 1, explain=0, side=lent)]
