@@ -126,6 +126,8 @@ def _index(settings: Settings) -> None:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
+    from api.core.unit_of_work import WORKER_PROCESSES
+
     _engine(settings)  # one clear line now rather than a traceback per request
     print(
         f"Passerelle : http://{args.host}:{args.port}  (API : http://{args.host}:{args.port}/docs)"
@@ -134,6 +136,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     # so one process serves them one core at a time. Each worker loads the model and its own
     # copy of the live index from `index_entries` (memory per worker); a write served by one
     # is applied by the others at their next read. The database is what they share.
+    os.environ[WORKER_PROCESSES] = str(args.workers)  # each worker's share of the cores
     uvicorn.run(
         "api.main:app_from_env",
         factory=True,

@@ -13,6 +13,7 @@ Retry-After (`api.core.errors`).
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -153,7 +154,21 @@ class LoopSemaphore:
 # in the event loop (not in a thread). A ranking is CPU work under the interpreter lock: 64
 # requests at work together served 66 rankings/s, two at a time 87/s, and the slowest of 64
 # clients waited 2.0 s against 1.1 s (64 clients over HTTP, demo region, 2 cores).
-RANKING_TURNS = LoopSemaphore(usable_cores())
+# Several worker processes share the cores: each takes its part of them (`passerelle serve
+# --workers N` says how many there are in WORKER_PROCESSES).
+WORKER_PROCESSES = "PASSERELLE_WORKER_PROCESSES"
+
+
+def cores_per_process() -> int:
+    """This process's share of the cores: how many rankings it runs at once."""
+    try:
+        processes = max(1, int(os.environ.get(WORKER_PROCESSES, "1")))
+    except ValueError:
+        processes = 1
+    return max(1, usable_cores() // processes)
+
+
+RANKING_TURNS = LoopSemaphore(cores_per_process())
 
 
 async def ranking_turn() -> AsyncIterator[None]:

@@ -22,11 +22,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.core.db import DatabaseBusy
+from api.core.unit_of_work import cores_per_process
 from api.engine import corpus
 from api.engine.explanations import written
 from api.models import Embedding, IndexEntry, Need, Person
 from matching.calibration import FitModel, calibration_for
-from matching.encoders import CachedEncoder, Encoder, Vectors, load_encoder, usable_cores
+from matching.encoders import CachedEncoder, Encoder, Vectors, load_encoder
 from matching.index import Document, Exclusions, Features, Featurizer, LiveIndex, Snapshot, Weights
 from matching.rerank import DecisionReranker, load_reranker
 from matching.skills import SkillVocabulary
@@ -333,7 +334,7 @@ class FairSlots:
 # Rankings computed at once, requests and background jobs alike (requests already take turns,
 # `api.core.unit_of_work.ranking_turn`). Each is CPU work under the GIL: 64 threads ranking
 # together served 37 rankings/s where one at a time served 77 (demo region, 2 cores).
-RANKING_SLOTS = FairSlots(usable_cores())
+RANKING_SLOTS = FairSlots(cores_per_process())
 
 
 def _mask_key(mask: BoolArray | None) -> tuple[int, bytes] | None:

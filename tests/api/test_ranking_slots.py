@@ -5,6 +5,9 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
+from api.core import unit_of_work
 from api.engine.service import FairSlots
 
 
@@ -57,3 +60,15 @@ def test_no_more_than_n_hold_a_slot_at_once() -> None:
 def _enter(slots: FairSlots, entered: list[int], i: int) -> None:
     with slots:
         entered.append(i)
+
+
+def test_worker_processes_share_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(unit_of_work, "usable_cores", lambda: 4)
+    monkeypatch.delenv(unit_of_work.WORKER_PROCESSES, raising=False)
+    assert unit_of_work.cores_per_process() == 4
+    monkeypatch.setenv(unit_of_work.WORKER_PROCESSES, "2")
+    assert unit_of_work.cores_per_process() == 2
+    monkeypatch.setenv(unit_of_work.WORKER_PROCESSES, "8")
+    assert unit_of_work.cores_per_process() == 1  # never none
+    monkeypatch.setenv(unit_of_work.WORKER_PROCESSES, "beaucoup")
+    assert unit_of_work.cores_per_process() == 4
