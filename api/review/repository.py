@@ -131,11 +131,20 @@ def _queue_query(status: str, filters: QueueFilters) -> Select[Suggestion]:
 def queue(
     session: Session, status: str, filters: QueueFilters, limit: int, offset: int
 ) -> tuple[list[Suggestion], int]:
-    """One page of the suggestions of a status, best score first, and how many there are."""
+    """One page of the suggestions of a status, likeliest first, and how many there are.
+
+    The queue mixes needs: their fused scores are standardised per need, so they do not
+    compare across needs; the fit (probability of relevance) does. Suggestions without a fit
+    (no fit model for this engine) come after, by score.
+    """
     query = _queue_query(status, filters)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
-        query.order_by(Suggestion.score.desc(), Suggestion.id).limit(limit).offset(offset)
+        query.order_by(
+            Suggestion.fit.is_(None), Suggestion.fit.desc(), Suggestion.score.desc(), Suggestion.id
+        )
+        .limit(limit)
+        .offset(offset)
     ).all()
     return list(rows), int(total)
 

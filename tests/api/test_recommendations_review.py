@@ -114,8 +114,10 @@ def test_review_loop_from_proposal_to_introduction(client: TestClient, session: 
     again = client.post("/api/v1/review/run", json={"per_need": 2}, headers=coordinator).json()
     assert again["created"] == 0 and again["kept"] >= report["created"]
     queue = client.get("/api/v1/review/queue", params={"limit": 50}, headers=coordinator).json()
-    scores = [i["score"] for i in queue["items"]]
-    assert scores == sorted(scores, reverse=True) and queue["total"] == report["created"]
+    # Likeliest first across needs (fit), then by score among equal fits.
+    order = [(i["fit"], i["score"]) for i in queue["items"]]
+    assert all(fit is not None for fit, _ in order)
+    assert order == sorted(order, reverse=True) and queue["total"] == report["created"]
     item = queue["items"][0]
     assert item["explanation"]["text_fr"] and item["history"][0]["to_status"] == "proposed"
 
