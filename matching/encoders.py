@@ -230,6 +230,11 @@ class CachedEncoder:
     def dim(self) -> int:
         return self.encoder.dim
 
+    @property
+    def symmetric(self) -> bool:
+        """Whether the model encodes queries and documents alike (one cache entry for both)."""
+        return bool(getattr(self.encoder, "symmetric", False))
+
     def _cached(
         self,
         role: str,
@@ -237,7 +242,7 @@ class CachedEncoder:
         encode: Callable[..., Vectors],
         progress: Progress | None,
     ) -> Vectors:
-        if getattr(self.encoder, "symmetric", False):
+        if self.symmetric:
             role = "s"
         texts = [encodable(t) for t in texts]
         keys = [text_key(f"{role}\x00{t}") for t in texts]

@@ -307,12 +307,6 @@ class StoredRow:
     occupations: sp.csr_matrix | None  # 1 x occupations
 
 
-def _symmetric(encoder: Encoder) -> bool:
-    """Whether queries and documents are encoded alike (a cache keeps its model's answer)."""
-    inner = getattr(encoder, "encoder", encoder)
-    return bool(getattr(inner, "symmetric", False))
-
-
 class Memo(Generic[K, V]):
     """A bounded least-recently-used map shared by threads (every access under its lock)."""
 
@@ -543,7 +537,7 @@ class Featurizer:
                 raise ValueError(f"{v.id}: nothing to match on (empty title, text and skills)")
         labels = list(dict.fromkeys(s for v in views for s in (*v.skills, *v.nice)))
         vectors = self.skill_vectors(labels, table)
-        lent = known if _symmetric(self.encoder) else {}
+        lent = known if getattr(self.encoder, "symmetric", False) else {}
         fresh = [i for i in range(len(views)) if i not in lent]
         dense = np.zeros((len(views), self.encoder.dim), dtype=np.float32)
         for i, row in lent.items():
