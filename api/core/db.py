@@ -154,6 +154,13 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
 
 
+def write_session(factory: sessionmaker[Session]) -> Session:
+    """A session for work known to write: on SQLite its transaction takes the write lock at
+    BEGIN, waiting up to busy_timeout for it, instead of failing at its first write when
+    another writer got there first ("database is locked"); elsewhere an ordinary session."""
+    return factory(execution_options={WRITE_LOCK: True})
+
+
 def session_scope(
     factory: sessionmaker[Session],
     *,
@@ -166,7 +173,7 @@ def session_scope(
     lost the race for the lock once); elsewhere it changes nothing. `before_commit` runs last
     inside the transaction (the matching index saves the features of what the work changed).
     """
-    session = factory(execution_options={WRITE_LOCK: True}) if write_lock else factory()
+    session = write_session(factory) if write_lock else factory()
     try:
         yield session
         if before_commit is not None:

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.core.db import DatabaseBusy
+from api.core.db import DatabaseBusy, write_session
 from api.core.unit_of_work import cores_per_process
 from api.engine import corpus
 from api.engine.explanations import written
@@ -183,7 +183,7 @@ class DatabaseStore:
         return written
 
     def _write(self, model: str, items: dict[str, Vectors]) -> int:
-        with self.sessions() as session, session.begin():
+        with write_session(self.sessions) as session, session.begin():
             existing: set[str] = set()
             keys = list(items)
             for start in range(0, len(keys), 500):
@@ -650,7 +650,7 @@ class MatchingService:
             started = time.perf_counter()
             signature = self.featurizer.signature
             if session is None:
-                with self.sessions() as writer, writer.begin():
+                with write_session(self.sessions) as writer, writer.begin():
                     marked = corpus.reconcile(writer, signature)
                 if marked:
                     log.info("index: %d documents to index before serving", marked)
@@ -926,7 +926,7 @@ class MatchingService:
         removals: dict[str, int],
     ) -> None:
         try:
-            with self.sessions() as session, session.begin():
+            with write_session(self.sessions) as session, session.begin():
                 if saves:
                     corpus.store_features(session, side, saves)
                 if removals:
@@ -951,7 +951,7 @@ class MatchingService:
 
     def index_all(self, progress: Progress | None = None) -> int:
         """Mark stale documents pending, then index every pending one (commands that write)."""
-        with self.sessions() as writer, writer.begin():
+        with write_session(self.sessions) as writer, writer.begin():
             corpus.reconcile(writer, self.featurizer.signature)
         return self.index_pending(progress)
 
