@@ -357,8 +357,10 @@ class User(Base):
     # The language of the mails the account receives: the one it last chose on the site.
     language: Mapped[str] = mapped_column(String(5), default="fr", server_default="fr")
 
-    person: Mapped[Person | None] = relationship(lazy="joined")
-    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+    # Loaded when a request uses them, not with every token check: the joins (and the person's
+    # skills) cost most of a signed-in request that never looks at them.
+    person: Mapped[Person | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
 
 
 class Interest(Base):

@@ -56,7 +56,15 @@ from matching.evaluation import (
 from matching.explain import EXPERTISE, component_scores, explain_pair
 from matching.features import view
 from matching.geo import TERRITORIES, find_place, territory_of, towns_in
-from matching.index import Document, Exclusions, Features, Featurizer, LiveIndex, Snapshot
+from matching.index import (
+    Document,
+    Exclusions,
+    Features,
+    Featurizer,
+    LiveIndex,
+    Memo,
+    Snapshot,
+)
 from matching.jobdating import (
     Attendee,
     Company,
@@ -113,6 +121,7 @@ __all__ = [
     "Features",
     "Featurizer",
     "LiveIndex",
+    "Memo",
     "Snapshot",
     # explanations as message ids with typed values (the service writes them out)
     "Listing",

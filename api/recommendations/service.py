@@ -32,16 +32,30 @@ from api.recommendations.schemas import (
     RecommendationOut,
     RecommendationPage,
 )
+from matching import Memo
 from matching.explain import EXPERTISE
 from matching.index import Snapshot
 from matching.types import Explanation, Suggestion
 from matching.types import Need as EngineNeed
 from matching.types import Profile as EngineProfile
 
+# A remembered ranking hands back the same Explanation objects each time it is asked: their
+# response models are kept beside them (by identity, checked, so a recycled id never matches).
+_EXPLANATIONS: Memo[int, tuple[Explanation, ExplanationOut]] = Memo(8192)
+
 
 def explanation_out(explanation: Explanation | None) -> ExplanationOut | None:
     if explanation is None:
         return None
+    known = _EXPLANATIONS.get(id(explanation))
+    if known is not None and known[0] is explanation:
+        return known[1]
+    out = _explanation_out(explanation)
+    _EXPLANATIONS.put(id(explanation), (explanation, out))
+    return out
+
+
+def _explanation_out(explanation: Explanation) -> ExplanationOut:
     return ExplanationOut(
         text_fr=explanation.text_fr,
         text_en=explanation.text_en,
@@ -108,16 +122,22 @@ def _people_mask(
     return extra if consenting is None else (consenting | extra)
 
 
-def need_filters(
+def needs_mask(
     session: Session,
+    snapshot: Snapshot,
     kind: str | None,
     territory: str | None,
     remote: str | None,
     start_from: date | None = None,
     start_until: date | None = None,
-) -> set[str]:
-    """References of the open needs that pass the filters (what a ranking of needs may show)."""
-    return repository.open_need_refs(session, kind, territory, remote, start_from, start_until)
+) -> Mask:
+    """The open needs that pass the filters (what a ranking of needs may show), as positions.
+
+    Read from the database, not from the index's tags: a need closed by any path is never
+    shown, even by an index that has not caught up with it yet.
+    """
+    refs = repository.open_need_refs(session, kind, territory, remote, start_from, start_until)
+    return snapshot.mask_ids(refs)
 
 
 def _fit(probability: float | None) -> float | None:
@@ -195,8 +215,8 @@ def needs_for_person(
     if missing:  # a fresh sign-up: nothing to compare yet, say what to fill in
         return RecommendationPage(items=[], limit=limit, offset=offset, missing=missing)
     indexes = matching.indexes(session)
-    allowed = need_filters(session, kind, territory, remote, start_from, start_until)
-    ranked = _rank(indexes, profile, indexes.needs.mask_ids(allowed), limit, offset)
+    allowed = needs_mask(session, indexes.needs, kind, territory, remote, start_from, start_until)
+    ranked = _rank(indexes, profile, allowed, limit, offset)
     return RecommendationPage(items=_need_items(session, ranked), limit=limit, offset=offset)
 
 
@@ -242,9 +262,9 @@ def search_needs(
 ) -> RecommendationPage:
     """Open needs ranked against free text."""
     indexes = matching.indexes(session)
-    allowed = need_filters(session, kind, territory, None, None, None)
+    allowed = needs_mask(session, indexes.needs, kind, territory, None)
     query = EngineProfile(id="recherche", headline=q)
-    ranked = _rank(indexes, query, indexes.needs.mask_ids(allowed), limit, offset)
+    ranked = _rank(indexes, query, allowed, limit, offset)
     return RecommendationPage(items=_need_items(session, ranked), limit=limit, offset=offset)
 
 
@@ -279,10 +299,10 @@ def why_few(
     indexes = matching.indexes(session)
     if len(indexes.needs) == 0:
         return {"reason": "no_needs"}
-    allowed = need_filters(session, kind, territory, remote)
-    if not allowed:
+    allowed = needs_mask(session, indexes.needs, kind, territory, remote)
+    if not allowed.any():
         return {"reason": "filters" if any((kind, territory, remote)) else "no_needs"}
-    out = indexes.exclusions(to_profile(person), indexes.needs.mask_ids(allowed))
+    out = indexes.exclusions(to_profile(person), allowed)
     counts = sorted(((n, name) for name, n in out.by_constraint.items() if n), reverse=True)
     return {
         "reason": "past_end" if out.passing else "constraints",
@@ -339,7 +359,7 @@ def pair_fit(session: Session, matching: MatchingService, person: Person, need: 
     indexes = matching.indexes(session)
     if len(indexes.needs) == 0 or not need.is_open:
         return PairFit("empty", 0.0, None, 0, None)
-    mask = indexes.needs.mask_ids(need_filters(session, None, None, None))
+    mask = needs_mask(session, indexes.needs, None, None, None)
     ranked = indexes.rank_needs(profile, max(int(mask.sum()), 1), explain=0, mask=mask)
     found = next((s for s in ranked if s.doc_id == need.ref), None)
     try:
