@@ -586,10 +586,13 @@ class MatchingService:
             store.forget(keys)
 
     # ------------------------------------------------------------------ lifecycle
-    def start(self) -> None:
-        """Load the index in the background (the app's start): requests wait for it."""
+    def start(self, then: Callable[[], None] | None = None) -> None:
+        """Load the index in the background (the app's start): requests wait for it. `then`
+        runs in the same background thread once the load is over."""
         if self.owns_sessions and not self._ready.is_set():
             self._submit(self._load_logged)
+            if then is not None:
+                self._submit(then)
 
     def close(self) -> None:
         self._closed = True

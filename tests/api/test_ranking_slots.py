@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from api.core import unit_of_work
 from api.engine.service import FairSlots
+from tests.conftest import TEST_SECRET
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_waiters_enter_in_their_order_of_arrival() -> None:
@@ -72,3 +79,50 @@ def test_worker_processes_share_the_cores(monkeypatch: pytest.MonkeyPatch) -> No
     assert unit_of_work.cores_per_process() == 1  # never none
     monkeypatch.setenv(unit_of_work.WORKER_PROCESSES, "beaucoup")
     assert unit_of_work.cores_per_process() == 4
+
+
+_HEAP_PROBE = """
+import gc, time
+from fastapi.testclient import TestClient
+from api.main import app_from_env, create_app
+
+def frozen_after_start(app):
+    with TestClient(app) as client:
+        assert client.get("/api/v1/health").status_code == 200
+        deadline = time.monotonic() + 60
+        while not gc.get_freeze_count() and time.monotonic() < deadline:
+            if app.state.matching.ready() and app.state.matching._work.empty():
+                time.sleep(0.5)  # the job after the load: give it its moment
+                break
+            time.sleep(0.05)
+        return gc.get_freeze_count()
+
+print(frozen_after_start(create_app()), frozen_after_start(app_from_env()))
+"""
+
+
+@pytest.mark.slow
+def test_a_serving_process_hides_its_loaded_index_from_the_cycle_collector(
+    tmp_path: Path,
+) -> None:
+    """A full collection walked every object of the loaded index and ESCO while holding the
+    interpreter (140 ms on the demo region): a pause for all of a worker's requests. The
+    served app freezes what it loaded; an app built by tests leaves the collector alone."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'heap.db'}",
+        "SECRET_KEY": TEST_SECRET,
+        "ENVIRONMENT": "test",
+        "EMBEDDING_MODEL": "hashing",
+        "HF_HUB_OFFLINE": "1",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "api", "migrate"], env=env, cwd=ROOT, check=True, capture_output=True
+    )
+    probe = subprocess.run(
+        [sys.executable, "-c", _HEAP_PROBE], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert probe.returncode == 0, probe.stderr[-2000:]
+    tests_app, served_app = (int(n) for n in probe.stdout.split())
+    assert tests_app == 0
+    assert served_app > 10_000  # the modules, the vocabulary and the (empty) index at least
