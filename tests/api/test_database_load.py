@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -147,6 +148,12 @@ def test_no_free_connection_is_503_with_retry_after_then_served_again(
 ) -> None:
     app = make_app(loaded_url, encoder, pool_size=1, max_overflow=0, pool_timeout=0.3)
     with TestClient(app) as client:
+        # The index loads in the background at start, on that one connection: let it finish
+        # (and the jobs' recovery beside it) before taking the connection away.
+        assert client.get("/api/v1/health").status_code == 200
+        deadline = time.monotonic() + 60
+        while not app.state.matching.ready() and time.monotonic() < deadline:
+            time.sleep(0.05)
         with app.state.engine.connect():  # someone else holds the only connection
             answer = client.get("/api/v1/needs", headers={"Accept-Language": "en"})
             assert answer.status_code == 503
