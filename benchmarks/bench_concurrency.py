@@ -88,7 +88,8 @@ def main() -> None:
     for step in (["migrate"], ["load-demo"]):
         cli(env, *step)
     create_account(env)
-    server = Server(env, workers=args.workers).start()
+    log = folder / "server.log"
+    server = Server(env, workers=args.workers, log=log).start()
     base = server.base
     try:
         server.wait_healthy(120)
@@ -147,6 +148,9 @@ def main() -> None:
         describe("6 imports simultanés", latencies, outcomes, {"200"})
     finally:
         server.stop()
+    # A worker the supervisor found unresponsive is killed with its requests in flight.
+    restarts = log.read_text(errors="replace").count("died") if log.exists() else 0
+    print(f"workers relancés / workers restarted: {restarts} (journal : {log})")
 
 
 if __name__ == "__main__":
