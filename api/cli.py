@@ -123,6 +123,14 @@ def _index(settings: Settings) -> None:
         )
 
 
+# How long an idle keep-alive connection stays open (uvicorn's default is 5 s). A client
+# reusing a connection the server has just closed gets no answer at all: under load, a client
+# that reads its answer late reuses the connection after the server's 5 s (seen as a lost
+# request at 256 clients). Longer than the 60 s idle timeout of common reverse proxies, so the
+# proxy, not the server, closes first.
+KEEP_ALIVE_S = 75
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -144,6 +152,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         port=args.port,
         log_level="info",
         workers=args.workers,
+        timeout_keep_alive=KEEP_ALIVE_S,
     )
     return 0
 
