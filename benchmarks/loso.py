@@ -31,6 +31,7 @@ from matching.evaluation import (
     print_progress,
     score_run,
 )
+from matching.index import fusion_term
 from matching.ranker import HybridRanker, Weights
 from matching.retrieval import top_k
 from matching.skills import SkillVocabulary
@@ -54,7 +55,7 @@ class SetComponents:
     qrels: dict[str, dict[str, int]]
     query_ids: list[str]
     doc_ids: list[str]
-    standardised: dict[str, np.ndarray]
+    standardised: dict[str, np.ndarray]  # each component's fusion term (standardised, emphasised)
     codes: np.ndarray
 
     def ndcg(self, weights: Weights, k: int = 10) -> float:
@@ -88,10 +89,8 @@ def components(
     doc_ids = [d.id for d in bench.documents]
     if path.exists():
         data = np.load(path)
-        standardised = {n[2:]: data[n] for n in data.files if n.startswith("c_")}
-        return SetComponents(
-            bench.name, bench.qrels, query_ids, doc_ids, standardised, data["codes"]
-        )
+        terms = {n[2:]: fusion_term(data[n]) for n in data.files if n.startswith("c_")}
+        return SetComponents(bench.name, bench.qrels, query_ids, doc_ids, terms, data["codes"])
     started = time.perf_counter()
     ranker.fit(bench.documents, progress=print_progress)
     cache = ComponentCache(ranker, bench.queries, progress=print_progress)
@@ -103,9 +102,8 @@ def components(
         **{f"c_{n}": m.astype(np.float32) for n, m in cache.standardised.items()},
     )
     print(f"  {bench.name}: components in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    return SetComponents(
-        bench.name, bench.qrels, query_ids, doc_ids, cache.standardised, cache.codes
-    )
+    terms = {n: fusion_term(m) for n, m in cache.standardised.items()}
+    return SetComponents(bench.name, bench.qrels, query_ids, doc_ids, terms, cache.codes)
 
 
 def tune(sets: list[SetComponents], start: Weights, rounds: int = 2) -> Weights:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from matching.index import fusion_term
 from matching.ranker import HybridRanker, Weights, _standardise
 from matching.records import need_from_record, profile_from_record
 from matching.retrieval import top_k
@@ -190,7 +191,7 @@ class ComponentCache:
         total = np.zeros_like(next(iter(self.standardised.values())))
         for name, matrix in self.standardised.items():
             if weights.of(name):
-                total += weights.of(name) * matrix
+                total += weights.of(name) * fusion_term(matrix)
         if self.ranker.exclude_violations:
             total = np.where(self.codes == 0, total, -np.inf).astype(np.float32)
         ids, values = top_k(total, k)
