@@ -33,6 +33,19 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 TEST_SECRET = "test-secret-key-not-for-production-0123"
 
 
+def process_env(database_url: str) -> dict[str, str]:
+    """The environment of a `passerelle` (or uvicorn) subprocess a test starts over
+    `database_url`: test settings, no model to load."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": TEST_SECRET,
+        "ENVIRONMENT": "test",
+        "EMBEDDING_MODEL": "hashing",
+        "HF_HUB_OFFLINE": "1",
+    }
+
+
 # `make test` exports ESCO_DIR (as `make run` does) for the evaluation and notebooks; servers the
 # tests start themselves stay on the skills vocabulary alone, so each does not index the demo
 # region against 3,000 ESCO occupations. Tests of ESCO in the service pass the folder explicitly.

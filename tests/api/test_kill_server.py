@@ -8,7 +8,6 @@ looked up in the database, and a fresh server takes over.
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Session
 from api.core.db import make_engine, session_factory
 from api.models import AllocationRun, Need, Organisation, Person, Suggestion
 from tests.api.test_database_load import ADMIN, PASSWORD, demo_database
-from tests.conftest import TEST_SECRET
+from tests.conftest import process_env
 
 # SQLite only: what it proves (the commit happens before the answer) is the service's order of
 # work, the same on both databases; on PostgreSQL it would add a minute of server restarts.
@@ -46,14 +45,7 @@ class Server:
     """uvicorn serving the app factory on a free port of 127.0.0.1; `kill` is SIGKILL."""
 
     def __init__(self, database_url: str) -> None:
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": TEST_SECRET,
-            "ENVIRONMENT": "test",
-            "EMBEDDING_MODEL": "hashing",  # no model to load: the writes are what is tested
-            "HF_HUB_OFFLINE": "1",
-        }
+        self.env = process_env(database_url)  # no model to load: the writes are tested
         self.process: subprocess.Popen[bytes] | None = None
         self.url = ""
 

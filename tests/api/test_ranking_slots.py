@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
@@ -13,7 +12,7 @@ import pytest
 
 from api.core import unit_of_work
 from api.engine.service import FairSlots
-from tests.conftest import TEST_SECRET
+from tests.conftest import process_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -108,14 +107,7 @@ def test_a_serving_process_hides_its_loaded_index_from_the_cycle_collector(
     """A full collection walked every object of the loaded index and ESCO while holding the
     interpreter (140 ms on the demo region): a pause for all of a worker's requests. The
     served app freezes what it loaded; an app built by tests leaves the collector alone."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'heap.db'}",
-        "SECRET_KEY": TEST_SECRET,
-        "ENVIRONMENT": "test",
-        "EMBEDDING_MODEL": "hashing",
-        "HF_HUB_OFFLINE": "1",
-    }
+    env = process_env(f"sqlite:///{tmp_path / 'heap.db'}")
     subprocess.run(
         [sys.executable, "-m", "api", "migrate"], env=env, cwd=ROOT, check=True, capture_output=True
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from api.cli import KEEP_ALIVE_S
-from tests.conftest import TEST_SECRET
+from tests.conftest import process_env
 
 pytestmark = pytest.mark.slow
 
@@ -35,14 +34,7 @@ def test_a_connection_idle_for_seconds_is_still_answered(tmp_path: Path) -> None
     """A client that reads its answer late, under load, reuses its connection seconds later:
     the server must not have closed it in between (a request lost without any answer)."""
     assert KEEP_ALIVE_S > IDLE_S
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
-        "SECRET_KEY": TEST_SECRET,
-        "ENVIRONMENT": "test",
-        "EMBEDDING_MODEL": "hashing",
-        "HF_HUB_OFFLINE": "1",
-    }
+    env = process_env(f"sqlite:///{tmp_path / 'serve.db'}")
     subprocess.run(
         [sys.executable, "-m", "api", "migrate"], env=env, cwd=ROOT, check=True, capture_output=True
     )
