@@ -6,7 +6,9 @@ Starts the real server (`passerelle serve`) on 127.0.0.1 over a fresh SQLite dat
 the demo region, warms the engine once (fitting is set-up, not request time), then:
 - N ranking requests (needs for a person, candidates for a need) from 64, then 256, clients at
   once: p50 and p99 latency, answers by status; 503 (with Retry-After) is the service saying
-  "busy", anything else not 200 is an error, and so is a request that never comes back;
+  "busy", anything else not 200 is an error, and so is a request that never comes back. They
+  go through a minimal keep-alive HTTP/1.1 client (httpx cost more CPU than the server on the
+  same two cores); the CPU of the server and of the load client is printed beside;
 - 40 coordinators deciding on 40 different suggestions at the same instant;
 - 6 imports sent at the same instant.
 """
@@ -17,6 +19,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -67,6 +70,60 @@ async def crowd(
     return latencies, outcomes
 
 
+async def get_crowd(
+    base: str, paths: list[str], headers: dict[str, str], clients: int
+) -> tuple[list[float], Counter[str]]:
+    """GET `paths` from `clients` keep-alive connections with a minimal HTTP/1.1 client.
+
+    httpx costs the load client 2-7 ms of CPU per request, on the cores the server uses (up to
+    three times the server's own CPU at 256 clients, and it varied from pass to pass): this
+    client writes the request line and reads the answer by its Content-Length, nothing more.
+    """
+    host, port = base.removeprefix("http://").split(":")
+    extra = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    outcomes: Counter[str] = Counter()
+    latencies: list[float] = []
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for path in paths:
+        queue.put_nowait(path)
+
+    async def client_loop() -> None:
+        reader, writer = await asyncio.open_connection(host, int(port))
+        try:
+            while not queue.empty():
+                path = queue.get_nowait()
+                started = time.perf_counter()
+                request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\n{extra}\r\n"
+                try:
+                    writer.write(request.encode())
+                    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), TIMEOUT_S)
+                    lines = head.decode("latin-1").split("\r\n")
+                    fields = dict(line.lower().split(": ", 1) for line in lines[1:] if ": " in line)
+                    await reader.readexactly(int(fields.get("content-length", "0")))
+                except TimeoutError:
+                    outcomes["hung"] += 1
+                    return
+                except (OSError, asyncio.IncompleteReadError) as exc:
+                    outcomes[f"transport {type(exc).__name__}"] += 1
+                    return
+                latencies.append((time.perf_counter() - started) * 1000)
+                status = lines[0].split(" ")[1]
+                busy = status == "503" and "retry-after" in fields
+                outcomes["503 busy" if busy else status] += 1
+                if fields.get("connection") == "close":
+                    return
+        finally:
+            writer.close()
+
+    await asyncio.gather(*(client_loop() for _ in range(clients)))
+    return latencies, outcomes
+
+
+def _own_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def describe(name: str, latencies: list[float], outcomes: Counter[str], ok: set[str]) -> None:
     values = sorted(latencies) or [0.0]
     p99 = values[min(len(values) - 1, int(0.99 * len(values)))]
@@ -113,16 +170,23 @@ def main() -> None:
             f"démo : {len(person_refs)}+ personnes, {len(need_refs)}+ besoins ; "
             f"{args.workers} worker(s), modèle {args.model} ; mise en route {warm:.1f} s"
         )
-        rankings: list[tuple[str, str, dict[str, object]]] = []
+        rankings: list[str] = []
         for i in range(args.requests):
             if i % 2:
                 url = f"/api/v1/people/{person_refs[i % len(person_refs)]}/recommendations"
             else:
                 url = f"/api/v1/needs/{need_refs[i % len(need_refs)]}/candidates"
-            rankings.append(("GET", url, {"headers": headers, "params": {"limit": 20}}))
+            rankings.append(f"{url}?limit=20")
         for clients in (64, 256):
-            latencies, outcomes = asyncio.run(crowd(base, rankings, clients))
+            # Where the two cores went: the load client shares them with the server.
+            client_cpu, server_cpu, wall = _own_cpu_s(), server.cpu_s(), time.perf_counter()
+            latencies, outcomes = asyncio.run(get_crowd(base, rankings, headers, clients))
             describe(f"{clients} clients classant / ranking", latencies, outcomes, {"200"})
+            print(
+                f"  {time.perf_counter() - wall:.1f} s ; CPU serveur / server "
+                f"{server.cpu_s() - server_cpu:.1f} s, client de charge / load client "
+                f"{_own_cpu_s() - client_cpu:.1f} s"
+            )
         decisions: list[tuple[str, str, dict[str, object]]] = [
             (
                 "POST",

@@ -111,6 +111,12 @@ class Server:
         pids = _descendants(self.process.pid)
         return sum(_rss_kb(pid) for pid in pids) / 1024, len(pids)
 
+    def cpu_s(self) -> float:
+        """CPU seconds (user + system) used so far by the server and its worker processes."""
+        if self.process is None:
+            return 0.0
+        return sum(_cpu_s(pid) for pid in _descendants(self.process.pid))
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
@@ -135,6 +141,14 @@ def _rss_kb(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+def _cpu_s(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _descendants(root: int) -> list[int]:
