@@ -55,12 +55,12 @@ class SetComponents:
     qrels: dict[str, dict[str, int]]
     query_ids: list[str]
     doc_ids: list[str]
-    standardised: dict[str, np.ndarray]  # each component's fusion term (standardised, emphasised)
+    terms: dict[str, np.ndarray]  # each component's fusion term (standardised, then emphasised)
     codes: np.ndarray
 
     def ndcg(self, weights: Weights, k: int = 10) -> float:
-        total = np.zeros_like(next(iter(self.standardised.values())))
-        for name, matrix in self.standardised.items():
+        total = np.zeros_like(next(iter(self.terms.values())))
+        for name, matrix in self.terms.items():
             w = weights.of(name) if hasattr(weights, name) else 0.0
             if w:
                 total += w * matrix
@@ -112,7 +112,7 @@ def tune(sets: list[SetComponents], start: Weights, rounds: int = 2) -> Weights:
     def score(w: Weights) -> float:
         return float(np.mean([s.ndcg(w) for s in sets]))
 
-    available = [n for n in TUNED if all(n in s.standardised for s in sets)]
+    available = [n for n in TUNED if all(n in s.terms for s in sets)]
     weights, best = start, score(start)
     for _ in range(rounds):
         improved = False
