@@ -19,10 +19,12 @@ import argparse
 import asyncio
 import json
 import os
+import queue
 import resource
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -30,7 +32,14 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from serving import Server, bench_env, cli, create_account, sign_in  # noqa: E402
+from serving import (  # noqa: E402
+    LightClient,
+    Server,
+    bench_env,
+    cli,
+    create_account,
+    sign_in,
+)
 
 TIMEOUT_S = 60.0  # a request slower than this counts as hung
 
@@ -70,52 +79,44 @@ async def crowd(
     return latencies, outcomes
 
 
-async def get_crowd(
+def get_crowd(
     base: str, paths: list[str], headers: dict[str, str], clients: int
 ) -> tuple[list[float], Counter[str]]:
-    """GET `paths` from `clients` keep-alive connections with a minimal HTTP/1.1 client.
-
-    httpx costs the load client 2-7 ms of CPU per request, on the cores the server uses (up to
-    three times the server's own CPU at 256 clients, and it varied from pass to pass): this
-    client writes the request line and reads the answer by its Content-Length, nothing more.
-    """
-    host, port = base.removeprefix("http://").split(":")
-    extra = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    """GET `paths` from `clients` threads, each on its kept-alive connection (`LightClient`:
+    httpx cost the load client more CPU than the server used, on the same two cores)."""
+    todo: queue.SimpleQueue[str] = queue.SimpleQueue()
+    for path in paths:
+        todo.put(path)
     outcomes: Counter[str] = Counter()
     latencies: list[float] = []
-    queue: asyncio.Queue[str] = asyncio.Queue()
-    for path in paths:
-        queue.put_nowait(path)
+    lock = threading.Lock()
 
-    async def client_loop() -> None:
-        reader, writer = await asyncio.open_connection(host, int(port))
-        try:
-            while not queue.empty():
-                path = queue.get_nowait()
-                started = time.perf_counter()
-                request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\n{extra}\r\n"
+    def client_loop() -> None:
+        with LightClient(base, headers, TIMEOUT_S) as client:
+            while True:
                 try:
-                    writer.write(request.encode())
-                    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), TIMEOUT_S)
-                    lines = head.decode("latin-1").split("\r\n")
-                    fields = dict(line.lower().split(": ", 1) for line in lines[1:] if ": " in line)
-                    await reader.readexactly(int(fields.get("content-length", "0")))
-                except TimeoutError:
-                    outcomes["hung"] += 1
+                    path = todo.get_nowait()
+                except queue.Empty:
                     return
-                except (OSError, asyncio.IncompleteReadError) as exc:
-                    outcomes[f"transport {type(exc).__name__}"] += 1
+                started = time.perf_counter()
+                try:
+                    status, fields = client.fetch(path)
+                except OSError as exc:  # TimeoutError included: this client stops
+                    hung = isinstance(exc, TimeoutError)
+                    with lock:
+                        outcomes["hung" if hung else f"transport {type(exc).__name__}"] += 1
                     return
-                latencies.append((time.perf_counter() - started) * 1000)
-                status = lines[0].split(" ")[1]
-                busy = status == "503" and "retry-after" in fields
-                outcomes["503 busy" if busy else status] += 1
-                if fields.get("connection") == "close":
-                    return
-        finally:
-            writer.close()
+                elapsed = (time.perf_counter() - started) * 1000
+                busy = status == 503 and "retry-after" in fields
+                with lock:
+                    latencies.append(elapsed)
+                    outcomes["503 busy" if busy else str(status)] += 1
 
-    await asyncio.gather(*(client_loop() for _ in range(clients)))
+    threads = [threading.Thread(target=client_loop) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     return latencies, outcomes
 
 
@@ -180,7 +181,7 @@ def main() -> None:
         for clients in (64, 256):
             # Where the two cores went: the load client shares them with the server.
             client_cpu, server_cpu, wall = _own_cpu_s(), server.cpu_s(), time.perf_counter()
-            latencies, outcomes = asyncio.run(get_crowd(base, rankings, headers, clients))
+            latencies, outcomes = get_crowd(base, rankings, headers, clients)
             describe(f"{clients} clients classant / ranking", latencies, outcomes, {"200"})
             print(
                 f"  {time.perf_counter() - wall:.1f} s ; CPU serveur / server "

@@ -163,27 +163,33 @@ class LightClient:
 
     def get(self, path: str) -> int:
         """The status of GET `path`; OSError when the connection fails (it is then closed)."""
+        return self.fetch(path)[0]
+
+    def fetch(self, path: str) -> tuple[int, dict[str, str]]:
+        """The status and headers (names in lower case) of GET `path`; TimeoutError when no
+        answer came in time, OSError when the connection failed (it is then closed)."""
         try:
             if self.sock is None:
                 self.sock = socket.create_connection(self.address, timeout=self.timeout_s)
                 self.stream = self.sock.makefile("rb")
             self.sock.sendall(f"GET {path} HTTP/1.1\r\n{self.head}".encode())
             status = int(self.stream.readline().split()[1])
-            length, close = 0, False
+            fields: dict[str, str] = {}
             while (line := self.stream.readline()) not in (b"\r\n", b""):
                 name, _, value = line.decode("latin-1").partition(":")
-                if name.lower() == "content-length":
-                    length = int(value)
-                elif name.lower() == "connection" and value.strip().lower() == "close":
-                    close = True
+                fields[name.strip().lower()] = value.strip()
+            length = int(fields.get("content-length", "0"))
             if len(self.stream.read(length)) != length:
                 raise ConnectionError("answer cut short")
+        except TimeoutError:
+            self.close()
+            raise
         except (OSError, ValueError, IndexError) as exc:
             self.close()
             raise OSError(str(exc)) from exc
-        if close:
+        if fields.get("connection", "").lower() == "close":
             self.close()
-        return status
+        return status, fields
 
     def close(self) -> None:
         if self.sock is not None:
