@@ -4,7 +4,8 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 # `make run` serves with two worker processes: 64 clients ranking at once p99 675 ms against
-# 1.1 s with one (benchmarks/bench_concurrency.py); each holds its own index (~0.5 GB with ESCO).
+# 1.1 s with one, with the benchmark's old httpx client (benchmarks/bench_concurrency.py; README
+# for today's figures); each holds its own index (~0.5 GB with ESCO).
 WORKERS ?= 2
 BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
