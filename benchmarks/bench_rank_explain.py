@@ -16,7 +16,8 @@ vectors) is computed once, outside the timing, as a warm encoder cache would giv
 timing covers `Snapshot.rank(need, k=20, explain=20)`: every component's scores over all
 documents, constraints, fusion, top k and the 20 explanations. One BLAS thread, as a request.
 It prints p50/p95/p99 in ms for the whole, for ranking alone (explain=0) and their difference
-(explaining), the CPU time of the whole (what a busy shared machine does not inflate), and the
+(explaining; its first pass apart, since what a pair's skills say is remembered across
+rankings as after a write), the CPU time of the whole (what a busy shared machine does not inflate), and the
 query side apart. `--reranker` adds a learnt re-ranker (a model fitted on
 random decisions: the cost is the same whatever it learnt). `--profile FILE` writes a cProfile
 of the timed rankings.
@@ -202,6 +203,10 @@ def main() -> None:
     print(f"classer + expliquer 20 / rank + explain 20: {percentiles(whole)}")
     print(f"  classer / ranking (explain=0):          {percentiles(ranking)}")
     print(f"  expliquer / explaining (difference):    {percentiles(explaining)}")
+    first = len(needs)  # the first pass explains every pair for the first time
+    print(f"    1er passage / first pass:             {percentiles(explaining[:first])}")
+    if args.repeat > 1:  # what the skills of a pair say is remembered (as after a write)
+        print(f"    passages suivants / later passes:     {percentiles(explaining[first:])}")
     print(f"  temps CPU / CPU time (same rankings):   {percentiles(cpu)}")
     print(f"côté requête / query side (cache chaud):  {percentiles(side_ms)}")
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())

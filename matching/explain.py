@@ -13,6 +13,7 @@ or summary is never "to acquire", and two skills are called the same or related 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -166,6 +167,44 @@ def strong_points(
     return sorted(eligible, key=lambda c: c.lift, reverse=True)[:STRONG_POINTS]
 
 
+@dataclass(frozen=True, slots=True)
+class SkillOutcome:
+    """What a pair's skills say, whatever the ranking: the need's skills met, related, missing.
+
+    It depends only on the two sides' skills and the person's own words (and the encoder that
+    compares labels), so a service may keep it across rankings (`Snapshot.explain_at` does).
+    """
+
+    matched: tuple[str, ...]
+    close: tuple[tuple[str, str], ...]  # (wanted, held) called related
+    missing: tuple[str, ...]
+    nice_matched: tuple[str, ...]
+
+
+def skill_outcome(
+    need_view: MatchView,
+    person_view: MatchView,
+    person: Profile,
+    similarity: Callable[[Sequence[str], Sequence[str]], NDArray[np.float32]],
+    vocabulary: SkillVocabulary | None = None,
+) -> SkillOutcome:
+    vocabulary = vocabulary if vocabulary is not None else SkillVocabulary.builtin()
+    required = _pairs(need_view.skills, person_view.skills, similarity, vocabulary)
+    nice = _pairs(need_view.nice, person_view.skills, similarity, vocabulary)
+    # A skill the person names in their own words is met, even if not in their skill list.
+    said = {w for w, _, s in (*required, *nice) if s < MATCHED and states(person, w, vocabulary)}
+    return SkillOutcome(
+        matched=tuple(w for w, _, s in required if s >= MATCHED or w in said),
+        close=tuple(
+            (w, h)
+            for w, h, s in required
+            if CLOSE <= s < MATCHED and h is not None and w not in said
+        ),
+        missing=tuple(w for w, _, s in required if s < CLOSE and w not in said),
+        nice_matched=tuple(w for w, _, s in nice if s >= MATCHED or w in said),
+    )
+
+
 def explain_pair(
     need: Need,
     person: Profile,
@@ -176,24 +215,21 @@ def explain_pair(
     components: Sequence[ComponentScore],
     code: int,
     vocabulary: SkillVocabulary | None = None,
+    outcome: SkillOutcome | None = None,
 ) -> Explanation:
+    """The explanation of one pair; `outcome`, when given, is `skill_outcome` of the same pair
+    (kept by the caller), else it is computed here."""
     vocab = vocabulary if vocabulary is not None else SkillVocabulary.builtin()
-    required = _pairs(need_view.skills, person_view.skills, similarity, vocab)
-    nice = _pairs(need_view.nice, person_view.skills, similarity, vocab)
-    # A skill the person names in their own words is met, even if not in their skill list.
-    said = {w for w, _, s in (*required, *nice) if s < MATCHED and states(person, w, vocab)}
-    matched = tuple(w for w, _, s in required if s >= MATCHED or w in said)
-    close = [
-        (w, h) for w, h, s in required if CLOSE <= s < MATCHED and h is not None and w not in said
-    ]
-    missing = tuple(w for w, _, s in required if s < CLOSE and w not in said)
-    nice_matched = tuple(w for w, _, s in nice if s >= MATCHED or w in said)
+    if outcome is None:
+        outcome = skill_outcome(need_view, person_view, person, similarity, vocab)
+    matched, close, missing = outcome.matched, outcome.close, outcome.missing
+    nice_matched = outcome.nice_matched
     violated = tuple(_violations(code, need, person))
     expertise = person.kind == PersonKind.RESEARCHER
 
     reasons: list[Phrase] = []
     if need_view.skills:
-        counts = {"matched": len(matched), "required": len(required)}
+        counts = {"matched": len(matched), "required": len(need_view.skills)}
         if matched and expertise:
             reasons.append(
                 phrase("explain.covered_list.expertise", **counts, skills=Listing(matched))

@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cached_property, lru_cache
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import numpy as np
 import scipy.sparse as sp
@@ -30,7 +30,7 @@ from threadpoolctl import ThreadpoolController
 from matching.calibration import FitModel, calibration_for, fit_level
 from matching.constraints import CONSTRAINTS, NeedArrays, PersonArrays, violations
 from matching.encoders import Encoder, Vectors, l2_normalise
-from matching.explain import explain_pair
+from matching.explain import SkillOutcome, explain_pair, skill_outcome
 from matching.features import MatchView, clean, view
 from matching.messages import phrase
 from matching.rerank import DecisionReranker, Pair, learnt_order
@@ -90,6 +90,8 @@ class Weights:
 
 QUERY_CACHE = 4096  # queries whose occupations are remembered (a few kB each)
 QUERY_SIDES = 2048  # single queries' sides remembered (a few kB each)
+SEGMENT_VIEWS = 2048  # explained documents' views remembered per segment
+SKILL_OUTCOMES = 16384  # explained pairs' skill outcomes remembered per featurizer (~1 kB each)
 RANKING_CACHE = 1024  # rankings remembered per snapshot (tens of kB each, explanations included)
 K = TypeVar("K")
 V = TypeVar("V")
@@ -312,6 +314,17 @@ class QuerySide:
     n_required: list[int]
     occupations: sp.csr_matrix | None
 
+    def occupation_columns(self, taxonomy: EscoTaxonomy) -> tuple[FloatArray, FloatArray]:
+        """The queries' occupations and ISCO-08 groups as dense columns, made once per side (a
+        side is remembered per query: a page ranked again does not rebuild them)."""
+        assert self.occupations is not None
+        found = self.__dict__.get("_occupation_columns")
+        if found is None or found[0] is not taxonomy:
+            isco = row_normalise(taxonomy.isco_vectors(self.occupations)).T.toarray()
+            found = (taxonomy, self.occupations.T.toarray(), isco)
+            self.__dict__["_occupation_columns"] = found  # whole, once: a race builds it twice
+        return found[1], found[2]
+
 
 @dataclass(frozen=True)
 class StoredRow:
@@ -363,6 +376,9 @@ class Featurizer:
         self.encoder = encoder
         self.vocabulary = vocabulary
         self.taxonomy = taxonomy
+        # What each explained pair's skills say (`explain.skill_outcome`), by the two sides'
+        # skills and the person's own words: the same for every snapshot of this featurizer.
+        self.skill_outcomes: Memo[Hashable, SkillOutcome] = Memo(SKILL_OUTCOMES)
         self.title_share = title_share
         self.occupation_k = occupation_k
         # Occupation inference is most of a query's cost (tens of ms with ESCO) and the same
@@ -698,6 +714,9 @@ class Segment:
         self.extracted = extracted
         self.tags = tags
         self.arrays = arrays
+        # Views of the rows explained (texts cleaned): a segment never changes, and the
+        # documents at the head of rankings are explained again and again.
+        self.views: Memo[int, MatchView] = Memo(SEGMENT_VIEWS)
         # Rows of n-grams (postings): a query reads only its own n-grams' rows.
         self.lexical_t = lexical.T.tocsr()
         squares = (lexical.data * idf[lexical.indices]) ** 2
@@ -1068,14 +1087,13 @@ class Snapshot:
         ):
             # Documents' sparse rows times the queries as dense columns: `q @ seg.x.T` would
             # convert the documents' whole matrix (CSC to CSR) on every ranking (8 ms at 14,000).
-            q_occ = side.occupations.T.toarray()
-            q_isco = row_normalise(taxonomy.isco_vectors(side.occupations)).T.toarray()
+            q_occ, q_isco = side.occupation_columns(taxonomy)
             out["occupation"] = self._per_segment(
-                lambda seg: (seg.occupations @ q_occ).T,
+                lambda seg: (cast(sp.csr_matrix, seg.occupations) @ q_occ).T,
                 len(side.views),
             )
             out["occupation_group"] = self._per_segment(
-                lambda seg: (seg.isco @ q_isco).T,
+                lambda seg: (cast(sp.csr_matrix, seg.isco) @ q_isco).T,
                 len(side.views),
             )
         return out
@@ -1294,16 +1312,58 @@ class Snapshot:
         )
         doc_view = self._view(seg, row)
         query_view = side.views[q]
+        need_view, person_view = (doc_view, query_view) if self.needs else (query_view, doc_view)
+        # What the skills say does not depend on the ranking: kept across rankings and
+        # snapshots (a page ranked again after a write explains the same pairs).
+        outcome_key = (
+            need_view.skills,
+            need_view.nice,
+            person_view.skills,
+            person.headline,  # type: ignore[union-attr]
+            person.summary,  # type: ignore[union-attr]
+        )
+        similarity = self._label_similarity(query_view, doc_view, side.skill_vectors[q])
+        outcome = self.featurizer.skill_outcomes.get(outcome_key)
+        if outcome is None:
+            outcome = skill_outcome(
+                need_view,
+                person_view,
+                person,  # type: ignore[arg-type]
+                similarity,
+                self.featurizer.vocabulary,
+            )
+            self.featurizer.skill_outcomes.put(outcome_key, outcome)
+        return explain_pair(
+            need,  # type: ignore[arg-type]
+            person,  # type: ignore[arg-type]
+            need_view=need_view,
+            person_view=person_view,
+            similarity=similarity,
+            components=parts,
+            code=int(codes[q, j]),
+            vocabulary=self.featurizer.vocabulary,
+            outcome=outcome,
+        )
+
+    def _label_similarity(
+        self, query_view: MatchView, doc_view: MatchView, query_vectors: FloatArray
+    ) -> Callable[[Sequence[str], Sequence[str]], FloatArray]:
+        """Cosines between skill labels of a pair (1 for the same label), vectors from the
+        query's side, the snapshot's table, else the encoder (gathered at the first call)."""
         known: dict[str, FloatArray] = {}
-        mine = (*query_view.skills, *query_view.nice)
-        for label, vector in zip(mine, side.skill_vectors[q], strict=True):
-            known[SkillTable.key(label)] = vector
-        for label in (*doc_view.skills, *doc_view.nice):
-            r = self.table.row(label)
-            if r is not None:
-                known.setdefault(SkillTable.key(label), self.table.vectors[r])
+
+        def gather() -> None:
+            mine = (*query_view.skills, *query_view.nice)
+            for label, vector in zip(mine, query_vectors, strict=True):
+                known[SkillTable.key(label)] = vector
+            for label in (*doc_view.skills, *doc_view.nice):
+                r = self.table.row(label)
+                if r is not None:
+                    known.setdefault(SkillTable.key(label), self.table.vectors[r])
 
         def vectors(labels: Sequence[str], keys: Sequence[str]) -> FloatArray:
+            if not known:
+                gather()
             missing = [s for s, key in zip(labels, keys, strict=True) if key not in known]
             if missing:
                 known.update(self.featurizer.skill_vectors(missing, self.table))
@@ -1319,16 +1379,7 @@ class Snapshot:
             same = np.array([[x == y for y in keys_b] for x in keys_a], dtype=bool)
             return np.where(same.reshape(len(a), len(b)), 1.0, sims).astype(np.float32)
 
-        return explain_pair(
-            need,  # type: ignore[arg-type]
-            person,  # type: ignore[arg-type]
-            need_view=doc_view if self.needs else query_view,
-            person_view=query_view if self.needs else doc_view,
-            similarity=similarity,
-            components=parts,
-            code=int(codes[q, j]),
-            vocabulary=self.featurizer.vocabulary,
-        )
+        return similarity
 
     def standings(
         self, components: Mapping[str, FloatArray], q: int = 0
@@ -1343,6 +1394,13 @@ class Snapshot:
         return out
 
     def _view(self, seg: Segment, row: int) -> MatchView:
+        found = seg.views.get(row)
+        if found is None:
+            found = self._view_built(seg, row)
+            seg.views.put(row, found)
+        return found
+
+    def _view_built(self, seg: Segment, row: int) -> MatchView:
         item = seg.items[row]
         skills = tuple(self.table.labels[int(r)] for r in seg.skill_ids[row])
         nice = tuple(self.table.labels[int(r)] for r in seg.nice_ids[row])

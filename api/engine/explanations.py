@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 
@@ -31,8 +30,10 @@ def sentence(lang: str, message: Phrase) -> str:
     return gettext(lang, message.id, **{name: _written(lang, v) for name, v in message.values})
 
 
-def text(lang: str, reasons: Sequence[Phrase]) -> str:
-    """The sentences one after the other, as one paragraph (empty when there is none)."""
+@lru_cache(maxsize=16384)
+def text(lang: str, reasons: tuple[Phrase, ...]) -> str:
+    """The sentences one after the other, as one paragraph (empty when there is none).
+    Remembered whole, as sentences are: the same pairs are explained again after each write."""
     if not reasons:
         return ""
     joined = gettext(lang, "explain.separator.sentences").join(sentence(lang, r) for r in reasons)

@@ -168,3 +168,49 @@ def test_many_threads_rank_while_documents_change(
     assert not errors, errors[0]
     assert len(live.snapshot.table.labels) >= 60
     assert len(live.snapshot) == 200
+
+
+def _skill_story(index: LiveIndex, need: Need, person_id: str) -> tuple[tuple[str, ...], ...]:
+    found = [s for s in index.snapshot.rank(need, WEIGHTS, 50, explain=50) if s.doc_id == person_id]
+    assert found and found[0].explanation is not None
+    e = found[0].explanation
+    return e.matched_skills, e.missing_skills, e.inferred_skills
+
+
+def test_an_edited_profile_is_explained_on_its_new_skills_and_words(
+    featurizer: Featurizer, demo_profiles: list[Profile]
+) -> None:
+    # Explanations keep what each pair's skills say across rankings: an edit must never be
+    # explained with the words it replaced.
+    need = Need(
+        id="N",
+        title="Soudeur en chaudronnerie",
+        skills=("soudure TIG", "lecture de plans", "plongée sous-marine"),
+    )
+    base = people(demo_profiles)[:40]
+    person = replace(base[3], headline="Soudeur", summary="", skills=("soudure TIG",))
+    live = LiveIndex(featurizer, needs=False)
+    live.build(docs(featurizer, [person, *base[4:]]))
+    matched, missing, _ = _skill_story(live, need, person.id)
+    assert "soudure TIG" in matched and "lecture de plans" in missing
+    assert _skill_story(live, need, person.id) == (matched, missing, _)  # asked again: the same
+    live.apply(docs(featurizer, [replace(person, skills=("soudure TIG", "lecture de plans"))]))
+    matched, missing, _ = _skill_story(live, need, person.id)
+    assert "lecture de plans" in matched and "lecture de plans" not in missing
+    said = replace(
+        person, summary="Je lis couramment des plans et je pratique la plongée sous-marine."
+    )
+    live.apply(docs(featurizer, [said]))
+    matched, missing, _ = _skill_story(live, need, person.id)
+    assert "plongée sous-marine" not in missing
+    # A fresh engine (nothing remembered) explains every pair the same way.
+    fresh = Featurizer(CachedEncoder(HashingEncoder()), vocabulary=SkillVocabulary.builtin())
+    rebuilt = LiveIndex(fresh, needs=False)
+    rebuilt.build(docs(featurizer, [said, *base[4:]]))
+    live.compact()  # lexical norms refreshed: the same component values as a rebuild
+    got = live.snapshot.rank(need, WEIGHTS, 20, explain=20)
+    want = rebuilt.snapshot.rank(need, WEIGHTS, 20, explain=20)
+    assert [s.doc_id for s in got] == [s.doc_id for s in want]
+    for a, b in zip(got, want, strict=True):
+        assert a.explanation is not None and b.explanation is not None
+        assert replace(a.explanation, components=()) == replace(b.explanation, components=())
