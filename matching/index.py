@@ -755,11 +755,29 @@ class Segment:
         sums[sums == 0] = 1.0
         self.skill_weights = sp.csr_matrix(sp.diags(1 / sums) @ matrix)
         lengths = np.array([len(ids) for ids in self.skill_ids], dtype=np.int64)
-        self.skill_flat = (
-            np.concatenate(self.skill_ids) if lengths.sum() else np.zeros(0, np.int64)
-        ).astype(np.int64)
-        self.skill_offsets = np.concatenate([[0], np.cumsum(lengths)])[:-1].astype(np.int64)
-        self.skill_counts = lengths
+        flat = (np.concatenate(self.skill_ids) if lengths.sum() else np.zeros(0, np.int64)).astype(
+            np.int64
+        )
+        offsets = np.concatenate([[0], np.cumsum(lengths)])[:-1].astype(np.int64)
+        # Each document's required skills as a column of a padded (width x documents) table
+        # of skill-table rows; the padding is -1, the last row, which the query sets to -inf.
+        # The best cosine per document is then a running maximum over `width` gathers (0.9 ms
+        # at 14,000 students, where a reduction per document took 4 ms). Documents with more
+        # skills than the width (the longest 1 %) keep their other skills apart.
+        width = int(np.percentile(lengths, 99)) if len(lengths) else 0
+        width = max(width, int(bool(len(flat))))  # one column as soon as a document has a skill
+        self.skill_columns = np.full((width, len(lengths)), -1, dtype=np.int32)
+        for j in range(width):
+            has = lengths > j
+            self.skill_columns[j, has] = flat[offsets[has] + j]
+        long = np.flatnonzero(lengths > width)
+        rest = [self.skill_ids[i][width:] for i in long]
+        self.skill_overflow = (
+            long,
+            np.concatenate(rest).astype(np.int64) if rest else np.zeros(0, np.int64),
+            np.concatenate([[0], np.cumsum([len(r) for r in rest])])[:-1].astype(np.int64),
+        )
+        self.skill_empty = np.flatnonzero(lengths == 0)
 
 
 _EMPTY = Features(
@@ -1051,6 +1069,8 @@ class Snapshot:
             sims = vectors @ table.T  # query skills x skill table
             known = rows >= 0
             sims[np.arange(len(rows))[known], rows[known]] = 1.0
+            # the padding of the segments' skill columns (-1) reads -inf
+            padded = np.concatenate([sims, np.full((len(rows), 1), -np.inf, np.float32)], axis=1)
             n_req = side.n_required[i]
             weights = np.concatenate([np.ones(n_req), np.full(len(rows) - n_req, 0.5)])
             start = 0
@@ -1059,11 +1079,16 @@ class Snapshot:
                 if n:
                     width = seg.skill_weights.shape[1]
                     d_fit[i, start : start + n] = seg.skill_weights @ sims[:, :width].max(axis=0)
-                    if len(seg.skill_flat):
-                        gathered = sims[:, seg.skill_flat]
-                        has = seg.skill_counts > 0
-                        best = np.zeros((len(rows), n), dtype=np.float32)
-                        best[:, has] = np.maximum.reduceat(gathered, seg.skill_offsets[has], axis=1)
+                    columns = seg.skill_columns
+                    if len(columns):
+                        best = np.take(padded, columns[0], axis=1)
+                        for column in columns[1:]:
+                            np.maximum(best, np.take(padded, column, axis=1), out=best)
+                        long, flat, offsets = seg.skill_overflow
+                        if len(long):
+                            more = np.maximum.reduceat(sims[:, flat], offsets, axis=1)
+                            best[:, long] = np.maximum(best[:, long], more)
+                        best[:, seg.skill_empty] = 0.0
                         q_fit[i, start : start + n] = weights @ best / weights.sum()
                 start += n
         return q_fit, d_fit

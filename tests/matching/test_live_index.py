@@ -214,3 +214,39 @@ def test_an_edited_profile_is_explained_on_its_new_skills_and_words(
     for a, b in zip(got, want, strict=True):
         assert a.explanation is not None and b.explanation is not None
         assert replace(a.explanation, components=()) == replace(b.explanation, components=())
+
+
+def test_skill_coverage_is_each_documents_best_cosine(
+    featurizer: Featurizer, demo_profiles: list[Profile], demo_needs: list[Need]
+) -> None:
+    # The coverage a ranking reads, computed the slow way: for each asked skill, its best
+    # cosine among the document's own skills (1 for the same label), weighted 1 (required)
+    # and 0.5 (nice to have). Documents without skills, with many skills, and documents
+    # indexed before the skill table grew are all covered.
+    base = people(demo_profiles)[:60]
+    many = replace(base[0], skills=tuple(dict.fromkeys(s for p in base[:12] for s in p.skills)))
+    bare = replace(base[1], skills=(), headline="", summary="Disponible.")
+    live = LiveIndex(featurizer, needs=False, tail_limit=10)  # the base segment is kept
+    live.build(docs(featurizer, [many, bare, *base[2:40], *base[41:]]))
+    newcomer = replace(base[40], skills=("soudure TIG", "hydrographie", "chaudronnerie navale"))
+    live.apply(docs(featurizer, [newcomer]))  # a new segment, the table has grown
+    snap = live.snapshot
+    assert len(many.skills) > 20 and len(snap.segments) > 1
+    for need in [*demo_needs[:10], replace(demo_needs[0], skills=("soudure TIG", "anglais"))]:
+        side = snap.query_side([need])
+        q_fit, _ = snap._skill_fits(side)
+        vectors, rows = side.skill_vectors[0], side.skill_rows[0]
+        if not len(rows):
+            continue
+        weights = np.array([1.0] * side.n_required[0] + [0.5] * (len(rows) - side.n_required[0]))
+        for j in range(len(snap)):
+            seg, row = snap._at(j)
+            own = [int(r) for r in seg.skill_ids[row]]
+            if not own:
+                assert q_fit[0, j] == 0.0
+                continue
+            sims = vectors @ snap.table.vectors[own].T
+            for a, r in enumerate(rows):
+                sims[a, [b for b, o in enumerate(own) if o == r]] = 1.0
+            want = float(weights @ sims.max(axis=1) / weights.sum())
+            assert q_fit[0, j] == pytest.approx(want, abs=1e-5)
