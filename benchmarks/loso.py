@@ -27,6 +27,7 @@ from matching.encoders import CachedEncoder, SqliteStore, default_cache_path, lo
 from matching.evaluation import (
     Benchmark,
     ComponentCache,
+    fused,
     load_benchmark,
     print_progress,
     score_run,
@@ -59,13 +60,7 @@ class SetComponents:
     codes: np.ndarray
 
     def ndcg(self, weights: Weights, k: int = 10) -> float:
-        total = np.zeros_like(next(iter(self.terms.values())))
-        for name, matrix in self.terms.items():
-            w = weights.of(name) if hasattr(weights, name) else 0.0
-            if w:
-                total += w * matrix
-        total = np.where(self.codes == 0, total, -np.inf).astype(np.float32)
-        ids, _ = top_k(total, max(k, 10))
+        ids, _ = top_k(fused(self.terms, self.codes, weights), max(k, 10))
         run = {
             q: [self.doc_ids[j] for j in row] for q, row in zip(self.query_ids, ids, strict=True)
         }
@@ -102,8 +97,7 @@ def components(
         **{f"c_{n}": m.astype(np.float32) for n, m in cache.standardised.items()},
     )
     print(f"  {bench.name}: components in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    terms = {n: fusion_term(m) for n, m in cache.standardised.items()}
-    return SetComponents(bench.name, bench.qrels, query_ids, doc_ids, terms, cache.codes)
+    return SetComponents(bench.name, bench.qrels, query_ids, doc_ids, cache.terms, cache.codes)
 
 
 def tune(sets: list[SetComponents], start: Weights, rounds: int = 2) -> Weights:

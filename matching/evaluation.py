@@ -9,6 +9,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +162,23 @@ class Evaluation:
     runs: dict[str, Run]
 
 
+def fused(
+    terms: Mapping[str, NDArray[np.float32]],
+    codes: NDArray[np.int64],
+    weights: Weights,
+    exclude_violations: bool = True,
+) -> NDArray[np.float32]:
+    """Fused scores of every (query, document) from each component's fusion term (as the
+    engine fuses them); a pair that breaks a hard constraint scores -inf when excluded."""
+    total = np.zeros_like(next(iter(terms.values())))
+    for name, matrix in terms.items():
+        if weights.of(name):
+            total += weights.of(name) * matrix
+    if exclude_violations:
+        total = np.where(codes == 0, total, -np.inf)
+    return total.astype(np.float32)
+
+
 class ComponentCache:
     """Component matrices for every query of a benchmark: weights can then be varied freely."""
 
@@ -187,13 +205,13 @@ class ComponentCache:
         self.standardised = {name: np.vstack(mats) for name, mats in parts.items()}
         self.codes = np.vstack(codes)
 
+    @cached_property
+    def terms(self) -> dict[str, NDArray[np.float32]]:
+        """Each component's fusion term, computed once for every weighting tried."""
+        return {name: fusion_term(matrix) for name, matrix in self.standardised.items()}
+
     def run(self, weights: Weights, k: int = 100) -> Run:
-        total = np.zeros_like(next(iter(self.standardised.values())))
-        for name, matrix in self.standardised.items():
-            if weights.of(name):
-                total += weights.of(name) * fusion_term(matrix)
-        if self.ranker.exclude_violations:
-            total = np.where(self.codes == 0, total, -np.inf).astype(np.float32)
+        total = fused(self.terms, self.codes, weights, self.ranker.exclude_violations)
         ids, values = top_k(total, k)
         docs = self.ranker.documents_
         return {
