@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -57,7 +57,9 @@ class Page(BaseModel):
     offset: int
 
 
-def pagination(
+# Dependencies that only check or reshape what they are given are `async def`: they run on the
+# event loop, where a plain `def` costs each request a round trip to the thread pool.
+async def pagination(
     limit: Annotated[int, Query(ge=1, le=200, description="Nombre d'éléments / page size")] = 20,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="Décalage / offset")] = 0,
 ) -> Page:
@@ -121,7 +123,7 @@ def user_of_token(session: Session, token: str, secret: str) -> User | None:
     return user
 
 
-def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+async def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
     if user is None:
         raise Unauthorized("signin_required")
     return user
@@ -131,8 +133,8 @@ MaybeUser = Annotated[User | None, Depends(optional_user)]
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def require(*roles: str) -> Callable[[User], User]:
-    def check(user: CurrentUser) -> User:
+def require(*roles: str) -> Callable[[User], Awaitable[User]]:
+    async def check(user: CurrentUser) -> User:
         if user.role not in roles:
             raise Forbidden("role_required", roles=", ".join(roles))
         return user

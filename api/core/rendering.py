@@ -210,7 +210,7 @@ def web_user(request: Request, session: SessionDep) -> User | None:
 WebUser = Annotated[User | None, Depends(web_user)]
 
 
-def signed_in(request: Request, user: WebUser) -> User:
+async def signed_in(request: Request, user: WebUser) -> User:  # no I/O: on the event loop
     if user is None:
         raise LoginRequired(request.url.path)
     return user
