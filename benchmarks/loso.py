@@ -97,7 +97,8 @@ def components(
         **{f"c_{n}": m.astype(np.float32) for n, m in cache.standardised.items()},
     )
     print(f"  {bench.name}: components in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    return SetComponents(bench.name, bench.qrels, query_ids, doc_ids, cache.terms, cache.codes)
+    terms = {n: fusion_term(m) for n, m in cache.standardised.items()}
+    return SetComponents(bench.name, bench.qrels, query_ids, doc_ids, terms, cache.codes)
 
 
 def tune(sets: list[SetComponents], start: Weights, rounds: int = 2) -> Weights:

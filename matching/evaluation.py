@@ -9,7 +9,6 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -163,17 +162,21 @@ class Evaluation:
 
 
 def fused(
-    terms: Mapping[str, NDArray[np.float32]],
+    components: Mapping[str, NDArray[np.float32]],
     codes: NDArray[np.int64],
     weights: Weights,
     exclude_violations: bool = True,
+    term: Callable[[NDArray[np.float32]], NDArray[np.float32]] | None = None,
 ) -> NDArray[np.float32]:
-    """Fused scores of every (query, document) from each component's fusion term (as the
-    engine fuses them); a pair that breaks a hard constraint scores -inf when excluded."""
-    total = np.zeros_like(next(iter(terms.values())))
-    for name, matrix in terms.items():
-        if weights.of(name):
-            total += weights.of(name) * matrix
+    """Fused scores of every (query, document), as the engine fuses them: each component's
+    fusion term, weighted (`term` makes it from a standardised matrix as it is added, one at a
+    time; None: the matrices already are terms); a pair that breaks a hard constraint scores
+    -inf when excluded."""
+    total = np.zeros_like(next(iter(components.values())))
+    for name, matrix in components.items():
+        weight = weights.of(name)
+        if weight:
+            total += weight * (term(matrix) if term is not None else matrix)
     if exclude_violations:
         total = np.where(codes == 0, total, -np.inf)
     return total.astype(np.float32)
@@ -205,13 +208,11 @@ class ComponentCache:
         self.standardised = {name: np.vstack(mats) for name, mats in parts.items()}
         self.codes = np.vstack(codes)
 
-    @cached_property
-    def terms(self) -> dict[str, NDArray[np.float32]]:
-        """Each component's fusion term, computed once for every weighting tried."""
-        return {name: fusion_term(matrix) for name, matrix in self.standardised.items()}
-
     def run(self, weights: Weights, k: int = 100) -> Run:
-        total = fused(self.terms, self.codes, weights, self.ranker.exclude_violations)
+        # Terms made per call, one at a time: keeping them would double the cache's memory
+        # (217 MB more on esco-occupations) for `evaluate`, which fuses three weightings.
+        exclude = self.ranker.exclude_violations
+        total = fused(self.standardised, self.codes, weights, exclude, term=fusion_term)
         ids, values = top_k(total, k)
         docs = self.ranker.documents_
         return {
