@@ -768,6 +768,10 @@ class MatchingService:
     def ready(self) -> bool:
         return self._ready.is_set() and self._load_error is None
 
+    def load_ended(self) -> bool:
+        """Whether the load at start is over, whether it loaded the index or failed."""
+        return self._ready.is_set()
+
     def _wait_ready(self, session: Session) -> None:
         if not self._ready.is_set():
             if not self.owns_sessions:

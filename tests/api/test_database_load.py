@@ -151,7 +151,7 @@ def test_no_free_connection_is_503_with_retry_after_then_served_again(
         # The index loads in the background at start, on that one connection: let the load
         # end (loaded, or failed for want of the connection) before taking the connection away.
         deadline = time.monotonic() + 60
-        while not app.state.matching._ready.is_set() and time.monotonic() < deadline:
+        while not app.state.matching.load_ended() and time.monotonic() < deadline:
             time.sleep(0.05)
         with app.state.engine.connect():  # someone else holds the only connection
             answer = client.get("/api/v1/needs", headers={"Accept-Language": "en"})
