@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from api.core.settings import Settings, SettingsError, load_settings
 from api.core.vocabulary import STAFF_ROLES
@@ -135,6 +136,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.core.unit_of_work import WORKER_PROCESSES
+    from api.supervisor import SharedPortSupervisor, port_sockets, spreads_connections
 
     _engine(settings)  # one clear line now rather than a traceback per request
     print(
@@ -145,8 +147,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     # copy of the live index from `index_entries` (memory per worker); a write served by one
     # is applied by the others at their next read. The database is what they share.
     os.environ[WORKER_PROCESSES] = str(args.workers)  # each worker's share of the cores
-    uvicorn.run(
-        "api.main:app_from_env",
+    options: dict[str, Any] = dict(
         factory=True,
         host=args.host,
         port=args.port,
@@ -154,6 +155,25 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         workers=args.workers,
         timeout_keep_alive=KEEP_ALIVE_S,
     )
+    if (
+        args.workers > 1
+        and spreads_connections()
+        and not os.environ.get("PASSERELLE_SHARED_SOCKET")
+    ):
+        # Each worker on a socket of its own (`api.supervisor`): connections spread evenly.
+        config = uvicorn.Config("api.main:app_from_env", **options)
+        try:
+            sockets = port_sockets(args.host, args.port, args.workers, config.backlog)
+        except OSError as exc:
+            print(f"Port {args.port} : {exc}", file=sys.stderr)
+            return 1
+        try:
+            SharedPortSupervisor(config, sockets).run()
+        finally:
+            for sock in sockets:
+                sock.close()
+        return 0
+    uvicorn.run("api.main:app_from_env", **options)
     return 0
 
 
