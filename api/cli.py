@@ -164,9 +164,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         config = uvicorn.Config("api.main:app_from_env", **options)
         try:
             sockets = port_sockets(args.host, args.port, args.workers, config.backlog)
-        except OSError as exc:
-            print(f"Port {args.port} : {exc}", file=sys.stderr)
-            return 1
+        except OSError as exc:  # taken by another server, or a port this user may not open
+            where = f"{args.host}:{args.port}"
+            return _fail(f"impossible d'écouter sur {where} / cannot listen on {where}: {exc}")
         try:
             SharedPortSupervisor(config, sockets).run()
         finally:

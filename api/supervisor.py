@@ -2,7 +2,8 @@
 
 uvicorn's supervisor gives every worker the same listening socket, and a crowd that connects
 at once is then shared by chance of wake-up: 40 of 64 kept-alive connections on one worker and
-24 on the other was common, 48 against 16 seen (bench_concurrency's crowd, `ss` per process).
+24 on the other was common, 48 against 16 seen (bench_concurrency's crowd of 64, each
+connection traced to its process with `ss`).
 A connection stays on its worker, so the loaded worker's clients waited about twice as long
 while the other sat idle, and that worker set the p99. Here each worker slot has a socket of
 its own, all bound to the same port with SO_REUSEPORT: Linux spreads new connections over the
