@@ -10,9 +10,11 @@ its own, all bound to the same port with SO_REUSEPORT: Linux spreads new connect
 listening sockets by a hash of their addresses, evenly on average and independent of which
 worker happened to be awake.
 
-The supervisor keeps the sockets for the life of the server: a worker that dies is replaced
-on the same socket, and the connections that reach that socket meanwhile wait in its queue
-instead of being refused. Only on Linux (elsewhere SO_REUSEPORT does not spread connections):
+The supervisor keeps the sockets, listening, for the life of the server: a worker that dies
+is replaced on the same socket, and the connections that reach that socket meanwhile (or
+before its worker first starts) wait in its queue instead of being refused. They listen from
+the start so that no other server can bind the port meanwhile (two sockets with SO_REUSEADDR
+may share a port while neither listens). Only on Linux (elsewhere SO_REUSEPORT does not spread connections):
 other systems keep uvicorn's shared socket.
 """
 
