@@ -14,8 +14,8 @@ The supervisor keeps the sockets, listening, for the life of the server: a worke
 is replaced on the same socket, and the connections that reach that socket meanwhile (or
 before its worker first starts) wait in its queue instead of being refused. They listen from
 the start so that no other server can bind the port meanwhile (two sockets with SO_REUSEADDR
-may share a port while neither listens). Only on Linux (elsewhere SO_REUSEPORT does not spread connections):
-other systems keep uvicorn's shared socket.
+may share a port while neither listens). Only on Linux (elsewhere SO_REUSEPORT does not spread
+connections): other systems keep uvicorn's shared socket.
 """
 
 from __future__ import annotations

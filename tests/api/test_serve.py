@@ -40,16 +40,8 @@ def test_a_connection_idle_for_seconds_is_still_answered(tmp_path: Path) -> None
     subprocess.run(
         [sys.executable, "-m", "api", "migrate"], env=env, cwd=ROOT, check=True, capture_output=True
     )
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "api", "serve", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    port = _free_port()
+    server = _serve(env, port)
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -102,15 +94,20 @@ def _socket_owners(pids: list[int]) -> dict[int, int]:
     return owners
 
 
-def _server_side_inodes(port: int) -> dict[int, int]:
-    """Client port -> inode of the server's end of that connection (127.0.0.1:`port`)."""
-    found = {}
+def _sockets_on(port: int) -> list[tuple[int, bool, int]]:
+    """The IPv4 sockets bound to `port` (/proc/net/tcp): remote port (0 for none), whether
+    listening, inode."""
+    found = []
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
         fields = line.split()
-        local, remote, inode = fields[1], fields[2], int(fields[9])
-        if int(local.split(":")[1], 16) == port and int(remote.split(":")[1], 16) != 0:
-            found[int(remote.split(":")[1], 16)] = inode
+        if int(fields[1].split(":")[1], 16) == port:
+            found.append((int(fields[2].split(":")[1], 16), fields[3] == "0A", int(fields[9])))
     return found
+
+
+def _server_side_inodes(port: int) -> dict[int, int]:
+    """Client port -> inode of the server's end of that connection (127.0.0.1:`port`)."""
+    return {remote: inode for remote, _, inode in _sockets_on(port) if remote}
 
 
 def _serve(env: dict[str, str], port: int, *extra: str) -> subprocess.Popen[bytes]:
@@ -141,11 +138,7 @@ def _workers_answering(server: subprocess.Popen[bytes], port: int, count: int) -
 
 
 def _listens(pid: int, port: int) -> bool:
-    listening = {
-        int(line.split()[9])
-        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
-        if int(line.split()[1].split(":")[1], 16) == port and line.split()[3] == "0A"
-    }
+    listening = {inode for _, listens, inode in _sockets_on(port) if listens}
     return bool(listening & set(_socket_owners([pid])))
 
 
