@@ -39,7 +39,7 @@ from api.jobs import pages as jobs_pages
 from api.jobs.queue import JobQueue
 from api.jobs.queue import lifespan as jobs_lifespan
 from api.mail import pages as mail_pages
-from api.mail.delivery import install_mail
+from api.mail.delivery import install_mail, stop_postman
 from api.needs import api as needs_api
 from api.needs import pages as needs_pages
 from api.people import api as people_api
@@ -110,6 +110,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with jobs_lifespan(app):  # the background jobs' consumer (api/jobs/queue.py)
             yield
     finally:
+        stop_postman(app)  # a delivery round under way ends before the database goes
         matching.close()
 
 

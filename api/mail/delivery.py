@@ -58,5 +58,14 @@ def _start_postman(app: FastAPI) -> None:
         postman.start()
 
 
+def stop_postman(app: FastAPI) -> None:
+    """Stops the retry thread at shutdown (before the database goes); a later start of the
+    same app starts a new one."""
+    with _STARTING:
+        postman, app.state.postman = getattr(app.state, "postman", None), None
+    if postman:
+        postman.stop()
+
+
 def install_mail(app: FastAPI) -> None:
     app.add_middleware(DeliverAfterResponse)

@@ -305,8 +305,16 @@ class Postman:
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 10.0) -> None:
+        """No round after this; a round under way is waited for (at most `timeout` s), so the
+        database it uses is not closed under it."""
         self._stop.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(timeout)
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
