@@ -27,12 +27,11 @@ from matching.encoders import CachedEncoder, SqliteStore, default_cache_path, lo
 from matching.evaluation import (
     Benchmark,
     ComponentCache,
-    fused,
     load_benchmark,
     print_progress,
     score_run,
 )
-from matching.index import fusion_term
+from matching.index import fused, fusion_term
 from matching.ranker import HybridRanker, Weights
 from matching.retrieval import top_k
 from matching.skills import SkillVocabulary

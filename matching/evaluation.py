@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from matching.index import fusion_term
+from matching.index import fused, fusion_term
 from matching.ranker import HybridRanker, Weights, _standardise
 from matching.records import need_from_record, profile_from_record
 from matching.retrieval import top_k
@@ -159,27 +159,6 @@ class Evaluation:
     direction: str
     metrics: dict[str, dict[str, float]]  # method -> metrics
     runs: dict[str, Run]
-
-
-def fused(
-    components: Mapping[str, NDArray[np.float32]],
-    codes: NDArray[np.int64],
-    weights: Weights,
-    exclude_violations: bool = True,
-    term: Callable[[NDArray[np.float32]], NDArray[np.float32]] | None = None,
-) -> NDArray[np.float32]:
-    """Fused scores of every (query, document), as the engine fuses them: each component's
-    fusion term, weighted (`term` makes it from a standardised matrix as it is added, one at a
-    time; None: the matrices already are terms); a pair that breaks a hard constraint scores
-    -inf when excluded."""
-    total = np.zeros_like(next(iter(components.values())))
-    for name, matrix in components.items():
-        weight = weights.of(name)
-        if weight:
-            total += weight * (term(matrix) if term is not None else matrix)
-    if exclude_violations:
-        total = np.where(codes == 0, total, -np.inf)
-    return total.astype(np.float32)
 
 
 class ComponentCache:

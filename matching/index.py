@@ -112,6 +112,28 @@ def fusion_term(z: FloatArray) -> FloatArray:
     return out
 
 
+def fused(
+    components: Mapping[str, FloatArray],
+    codes: IntArray | None,
+    weights: Weights,
+    exclude_violations: bool = True,
+    term: Callable[[FloatArray], FloatArray] | None = None,
+) -> FloatArray:
+    """The fused score of every (query, document): each component's fusion term, weighted
+    (`term` makes it from a component as it is added, one at a time; None: the matrices
+    already are terms); with `codes`, a pair that breaks a hard constraint scores -inf when
+    excluded. The engine's rankings and the evaluation both fuse here."""
+    total = np.zeros_like(next(iter(components.values())))
+    for name, matrix in components.items():
+        weight = weights.of(name)
+        if weight:
+            total += weight * (term(matrix) if term is not None else matrix)
+    if exclude_violations and codes is not None:
+        total = np.where(codes == 0, total, -np.inf)
+    out: FloatArray = total.astype(np.float32, copy=False)
+    return out
+
+
 def standardise(scores: FloatArray, valid: BoolArray | None = None) -> FloatArray:
     """Per-row z-scores over the `valid` columns, so components of different scales can be added."""
     if valid is None or bool(valid.all()):
@@ -1147,14 +1169,10 @@ class Snapshot:
         return violations(NeedArrays.of(queries), arrays)  # type: ignore[arg-type]
 
     def fuse(self, components: Mapping[str, FloatArray], weights: Weights) -> FloatArray:
-        first = next(iter(components.values()))
-        total = np.zeros_like(first)
         valid = self.valid
-        for name, scores in components.items():
-            weight = weights.of(name)
-            if weight:
-                total += weight * fusion_term(standardise(scores, valid))
-        return total
+        return fused(
+            components, None, weights, term=lambda scores: fusion_term(standardise(scores, valid))
+        )
 
     def calibrator(self) -> FitModel | None:
         """The fit model of this engine (with or without ESCO, its encoder), if one was fitted.
