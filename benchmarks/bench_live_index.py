@@ -12,7 +12,13 @@ HTTP only, measures:
   search of needs is polled until it lists it; a student's profile is rewritten after a need
   (title, skills), then that need's candidates are polled until they list the student;
 - 8 readers (recommendations and candidates alternating, over many students and needs) and
-  1 writer editing a profile every 0.2 s, for `--duration` seconds: p50/p95/p99 per endpoint;
+  1 writer editing a profile every 0.2 s, for `--duration` seconds: p50/p95/p99 per endpoint.
+  These readers send their next request as soon as the last one is answered: the server is
+  saturated and the figures measure its queue as much as its work;
+- with `--rates 10,20,40`, the same 8 readers at a set pace instead (reads per second in all,
+  Poisson arrivals), the writer still editing: the latency a user sees at that traffic,
+  counted from the moment each request was due, so a reader held up by a slow answer does not
+  hide the wait of the requests behind it;
 - the server's resident memory (all its processes, from /proc) after the first answers and
   after the load;
 - the batch of suggestions for the whole region (POST /api/v1/review/run): its time, and the
@@ -90,9 +96,10 @@ class Latencies:
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def timed(self, name: str, call: Callable[[], int]) -> None:
-        """Time `call` (a request returning its status); anything but 200 is an error."""
-        started = time.perf_counter()
+    def timed(self, name: str, call: Callable[[], int], due: float | None = None) -> None:
+        """Time `call` (a request returning its status) from now, or from `due` (the
+        perf_counter time it was meant to start); anything but 200 is an error."""
+        started = time.perf_counter() if due is None else due
         try:
             ok = call() == 200
         except (httpx.HTTPError, OSError):
@@ -139,6 +146,41 @@ def readers(
                 else:
                     path = f"/api/v1/needs/{rng.choice(region.needs)}/candidates"
                     stats.timed("candidates", partial(client.get, path))
+                i += 1
+
+    threads = [threading.Thread(target=loop, args=(n,), daemon=True) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def paced_readers(
+    base: str,
+    headers: dict[str, str],
+    region: Region,
+    stats: Latencies,
+    stop: threading.Event,
+    count: int,
+    rate: float,
+) -> list[threading.Thread]:
+    """`count` clients sharing `rate` reads per second (Poisson arrivals), each alternating a
+    student's recommendations and a need's candidates; a request's latency runs from the time
+    it was due, whether or not its client was free then (no coordinated omission)."""
+
+    def loop(n: int) -> None:
+        rng = random.Random(1000 + n)
+        with LightClient(base, headers, REQUEST_S) as client:
+            due, i = time.perf_counter(), 0
+            while not stop.is_set():
+                due += rng.expovariate(rate / count)
+                if stop.wait(max(0.0, due - time.perf_counter())):
+                    break
+                if i % 2 == 0:
+                    path = f"/api/v1/people/{rng.choice(region.students)}/recommendations"
+                    stats.timed("recommendations", partial(client.get, path), due)
+                else:
+                    path = f"/api/v1/needs/{rng.choice(region.needs)}/candidates"
+                    stats.timed("candidates", partial(client.get, path), due)
                 i += 1
 
     threads = [threading.Thread(target=loop, args=(n,), daemon=True) for n in range(count)]
@@ -220,10 +262,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write-every", type=float, default=0.2, help="seconds between edits")
     parser.add_argument("--model", default=os.environ.get("EMBEDDING_MODEL", "use-multilingual"))
     parser.add_argument("--visible-timeout", type=float, default=300.0)
+    parser.add_argument(
+        "--rates",
+        default="",
+        help="also run the readers at these paces, reads per second in all (e.g. 10,20,40)",
+    )
     parser.add_argument("--no-batch", action="store_true", help="skip the suggestion batch")
     parser.add_argument("--keep", type=Path, help="build the database in this folder, kept")
     parser.add_argument("--quick", action="store_true", help="smoke run: 3 s of load, 2 readers")
     args = parser.parse_args(argv)
+    try:
+        rates = [float(r) for r in args.rates.split(",") if r.strip()]
+    except ValueError:
+        parser.error(f"--rates: numbers separated by commas, not {args.rates!r}")
+    if any(r <= 0 for r in rates):
+        parser.error("--rates: each pace must be above 0 reads per second")
     if args.quick:
         args.duration, args.readers, args.visible_timeout = 3.0, 2, 120.0
 
@@ -351,6 +404,23 @@ def main(argv: list[str] | None = None) -> int:
             print(row)
         rss, processes = server.rss_mb()
         line("server RSS after the load", f"{rss:.0f} MB ({processes} processes)")
+
+        for rate in rates:
+            paced, stop = Latencies(), threading.Event()
+            threads = paced_readers(server.base, headers, region, paced, stop, args.readers, rate)
+            threads.append(writer(server.base, headers, region, paced, stop, args.write_every))
+            time.sleep(args.duration)
+            stop.set()
+            for thread in threads:
+                thread.join(REQUEST_S)
+            reads = sum(len(v) for k, v in paced.ms.items() if "writer" not in k)
+            print(
+                f"{args.readers} readers at {rate:g} reads/s in all (Poisson) + 1 writer, "
+                f"{args.duration:.0f} s: {reads / args.duration:.1f} reads/s served, "
+                f"latency from the time each read was due:"
+            )
+            for row in paced.rows():
+                print(row)
 
         if not args.no_batch:
             # The batch for the whole region while readers keep reading.

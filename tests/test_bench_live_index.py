@@ -23,6 +23,8 @@ def test_the_quick_benchmark_prints_every_figure() -> None:
             "600",
             "--model",
             "hashing",  # no model to load: the benchmark's plumbing is what is tested
+            "--rates",
+            "5",
         ],
         cwd=ROOT,
         env={**os.environ, "HF_HUB_OFFLINE": "1"},
@@ -41,6 +43,7 @@ def test_the_quick_benchmark_prints_every_figure() -> None:
         "recommendations",
         "candidates",
         "profile edits (writer)",
+        "2 readers at 5 reads/s in all (Poisson) + 1 writer",
         "batch of suggestions (review/run)",
         "readers during the batch",
         "restart → first recommendations 200",
