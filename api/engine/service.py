@@ -679,6 +679,7 @@ class MatchingService:
                 self.featurizer,
                 needs=side == "need",
                 tag_names=corpus.NEED_TAGS if side == "need" else corpus.PERSON_TAGS,
+                compact_later=self._submit,  # a full tail is merged on the index worker
             )
             rows = corpus.ready_entries(session, side, upto)
             seqs = {ref: seq for ref, seq, *_ in rows}

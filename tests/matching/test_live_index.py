@@ -250,3 +250,66 @@ def test_skill_coverage_is_each_documents_best_cosine(
                 sims[a, [b for b, o in enumerate(own) if o == r]] = 1.0
             want = float(weights @ sims.max(axis=1) / weights.sum())
             assert q_fit[0, j] == pytest.approx(want, abs=1e-5)
+
+
+def test_a_full_tail_is_merged_off_the_writers_way_and_no_write_made_meanwhile_is_lost(
+    featurizer: Featurizer,
+    demo_profiles: list[Profile],
+    demo_needs: list[Need],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import matching.index as index_module
+
+    base = people(demo_profiles)
+    jobs: list[object] = []
+    live = LiveIndex(
+        featurizer,
+        needs=False,
+        tag_names=("territory",),
+        tail_limit=5,
+        compact_later=jobs.append,  # the service's index worker; run by hand here
+    )
+    live.build(docs(featurizer, base))
+    edited = [replace(p, headline=f"{p.headline} soudure TIG chaudronnerie") for p in base[:8]]
+    added = demo_profiles[200:206]
+    for item in [*edited, *added]:
+        live.apply(docs(featurizer, [item]))
+    # Fourteen writes with a tail of five: full tails are frozen, not merged inside `apply`,
+    # and one merge is queued however many tails froze meanwhile.
+    assert len(jobs) == 1
+    segments = len(live.snapshot.segments)
+    assert segments >= 3
+    diver = replace(
+        base[10], headline="Scaphandrier plongeur offshore", skills=("plongée sous-marine",)
+    )
+    gone = [edited[0].id, added[0].id]  # each in a frozen tail
+    merge = index_module._merge
+
+    def merge_while_a_writer_writes(*args: object, **kwargs: object) -> object:
+        live.apply(docs(featurizer, [diver]), removed=gone)
+        return merge(*args, **kwargs)
+
+    monkeypatch.setattr(index_module, "_merge", merge_while_a_writer_writes)
+    job = jobs.pop()
+    assert callable(job)
+    job()
+    monkeypatch.setattr(index_module, "_merge", merge)
+    snap = live.snapshot
+    assert len(snap.segments) < segments
+    assert not any(ref in snap for ref in gone)
+    query = Need(id="N", title="Scaphandrier plongeur offshore", skills=("plongée sous-marine",))
+    assert top(live, query, 1)[0][0] == diver.id
+    final = {p.id: p for p in [*base, *edited, *added, diver]}
+    for ref in gone:
+        del final[ref]
+    assert len(snap) == len(final)
+    rebuilt = LiveIndex(featurizer, needs=False, tag_names=("territory",))
+    rebuilt.build(docs(featurizer, list(final.values())))
+    live.compact()  # lexical norms refreshed with today's idf: the same numbers as a rebuild
+    for need in [*demo_needs[:15], query]:
+        got, want = top(live, need), top(rebuilt, need)
+        assert [r for r, _ in got] == [r for r, _ in want]
+        assert np.allclose([s for _, s in got], [s for _, s in want], atol=1e-3)
+    for item in demo_profiles[206:220]:  # tails freeze again: a new merge is queued
+        live.apply(docs(featurizer, [item]))
+    assert len(jobs) == 1
