@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine
 
+from api.core.db import session_factory
 from api.core.settings import Settings
 from api.engine.service import MatchingService
 from api.main import create_app
@@ -16,7 +17,7 @@ from api.main import create_app
 @pytest.mark.db
 def test_the_postman_stops_at_shutdown_and_starts_again_with_the_app(
     database_url: str,
-    connection: sessionmaker[Session],
+    engine: Engine,
     matching_service: MatchingService,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -31,7 +32,10 @@ def test_the_postman_stops_at_shutdown_and_starts_again_with_the_app(
         secret_key_file=tmp_path / "secret_key",
     )
     app = create_app(settings)
-    app.state.sessions = connection
+    # Sessions of their own: the postman's thread and the requests each take a pooled
+    # connection, as when serving (one shared test connection, used from two threads at
+    # once, broke its savepoints on PostgreSQL). Nothing here writes.
+    app.state.sessions = session_factory(engine)
     app.state.matching = matching_service
     for _ in range(2):  # the same app started twice gets a postman each time
         with TestClient(app) as client:
