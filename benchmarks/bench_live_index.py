@@ -132,55 +132,31 @@ def readers(
     stats: Latencies,
     stop: threading.Event,
     count: int,
+    rate: float | None = None,
 ) -> list[threading.Thread]:
-    """`count` clients, each alternating a student's recommendations and a need's candidates."""
+    """`count` clients, each alternating a student's recommendations and a need's candidates.
+
+    Without `rate`, each sends its next request as soon as the last one is answered. With
+    `rate`, they share `rate` reads per second (Poisson arrivals), and a request's latency runs
+    from the time it was due, whether or not its client was free then (no coordinated omission).
+    """
 
     def loop(n: int) -> None:
-        rng = random.Random(n)
+        rng = random.Random(n if rate is None else 1000 + n)
         with LightClient(base, headers, REQUEST_S) as client:  # httpx would take server CPU
-            i = 0
-            while not stop.is_set():
-                if i % 2 == 0:
-                    path = f"/api/v1/people/{rng.choice(region.students)}/recommendations"
-                    stats.timed("recommendations", partial(client.get, path))
-                else:
-                    path = f"/api/v1/needs/{rng.choice(region.needs)}/candidates"
-                    stats.timed("candidates", partial(client.get, path))
-                i += 1
-
-    threads = [threading.Thread(target=loop, args=(n,), daemon=True) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    return threads
-
-
-def paced_readers(
-    base: str,
-    headers: dict[str, str],
-    region: Region,
-    stats: Latencies,
-    stop: threading.Event,
-    count: int,
-    rate: float,
-) -> list[threading.Thread]:
-    """`count` clients sharing `rate` reads per second (Poisson arrivals), each alternating a
-    student's recommendations and a need's candidates; a request's latency runs from the time
-    it was due, whether or not its client was free then (no coordinated omission)."""
-
-    def loop(n: int) -> None:
-        rng = random.Random(1000 + n)
-        with LightClient(base, headers, REQUEST_S) as client:
             due, i = time.perf_counter(), 0
             while not stop.is_set():
-                due += rng.expovariate(rate / count)
-                if stop.wait(max(0.0, due - time.perf_counter())):
-                    break
+                if rate is not None:
+                    due += rng.expovariate(rate / count)
+                    if stop.wait(max(0.0, due - time.perf_counter())):
+                        break
+                since = None if rate is None else due
                 if i % 2 == 0:
                     path = f"/api/v1/people/{rng.choice(region.students)}/recommendations"
-                    stats.timed("recommendations", partial(client.get, path), due)
+                    stats.timed("recommendations", partial(client.get, path), since)
                 else:
                     path = f"/api/v1/needs/{rng.choice(region.needs)}/candidates"
-                    stats.timed("candidates", partial(client.get, path), due)
+                    stats.timed("candidates", partial(client.get, path), since)
                 i += 1
 
     threads = [threading.Thread(target=loop, args=(n,), daemon=True) for n in range(count)]
@@ -407,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
 
         for rate in rates:
             paced, stop = Latencies(), threading.Event()
-            threads = paced_readers(server.base, headers, region, paced, stop, args.readers, rate)
+            threads = readers(server.base, headers, region, paced, stop, args.readers, rate)
             threads.append(writer(server.base, headers, region, paced, stop, args.write_every))
             time.sleep(args.duration)
             stop.set()

@@ -1682,24 +1682,8 @@ class LiveIndex:
         frozen = self._frozen(snap)
         if len(frozen) < 2:
             return
-        parts = [
-            (seg, np.flatnonzero(alive).astype(np.int64))
-            for seg, alive in zip(frozen, snap.alive, strict=False)
-        ]
-        kept = [(seg, rows) for seg, rows in parts if len(rows)]
-        merged = (
-            _merge(
-                kept,
-                needs=self.needs,
-                table=snap.table,
-                idf=snap.idf(),
-                taxonomy=self.featurizer.taxonomy,
-                dim=self.featurizer.encoder.dim,
-                tag_names=self.tag_names,
-            )
-            if kept
-            else None
-        )
+        parts = _live_rows(frozen, snap.alive[: len(frozen)])
+        merged = self._merged(snap, parts)
         k = len(frozen)
         with self._write:
             now = self.snapshot
@@ -1724,15 +1708,18 @@ class LiveIndex:
             return self.snapshot
 
     def _compacted(self, snap: Snapshot) -> Snapshot:
-        parts = [
-            (seg, np.flatnonzero(alive).astype(np.int64))
-            for seg, alive in zip(snap.segments, snap.alive, strict=True)
-        ]
-        parts = [(seg, rows) for seg, rows in parts if len(rows)]
-        if not parts:
+        merged = self._merged(snap, _live_rows(snap.segments, snap.alive))
+        if merged is None:
             return replace(snap, segments=(), alive=())
-        merged = _merge(
-            parts,
+        return replace(snap, segments=(merged,), alive=(np.ones(len(merged), dtype=bool),))
+
+    def _merged(self, snap: Snapshot, parts: list[tuple[Segment, IntArray]]) -> Segment | None:
+        """One segment of these rows (None when there are none), with `snap`'s table and idf."""
+        kept = [(seg, rows) for seg, rows in parts if len(rows)]
+        if not kept:
+            return None
+        return _merge(
+            kept,
             needs=self.needs,
             table=snap.table,
             idf=snap.idf(),
@@ -1740,7 +1727,16 @@ class LiveIndex:
             dim=self.featurizer.encoder.dim,
             tag_names=self.tag_names,
         )
-        return replace(snap, segments=(merged,), alive=(np.ones(len(merged), dtype=bool),))
+
+
+def _live_rows(
+    segments: Sequence[Segment], alive: Sequence[BoolArray]
+) -> list[tuple[Segment, IntArray]]:
+    """Each segment with the rows of its live documents."""
+    return [
+        (seg, np.flatnonzero(mask).astype(np.int64))
+        for seg, mask in zip(segments, alive, strict=True)
+    ]
 
 
 def _tags_of(seg: Segment, row: int) -> dict[str, str]:
