@@ -203,6 +203,26 @@ def writer(
     return thread
 
 
+def mixed_load(
+    base: str,
+    headers: dict[str, str],
+    region: Region,
+    args: argparse.Namespace,
+    rate: float | None = None,
+) -> tuple[Latencies, float]:
+    """`args.readers` readers (at `rate`, or without pause) and the writer for `args.duration`
+    seconds: their latencies, and how long the last requests ran on after the stop."""
+    stats, stop = Latencies(), threading.Event()
+    threads = readers(base, headers, region, stats, stop, args.readers, rate)
+    threads.append(writer(base, headers, region, stats, stop, args.write_every))
+    time.sleep(args.duration)
+    stop.set()
+    ending = time.perf_counter()
+    for thread in threads:
+        thread.join(REQUEST_S)
+    return stats, time.perf_counter() - ending
+
+
 def until_listed(
     client: httpx.Client, url: str, ref: str, timeout_s: float, **kw: object
 ) -> tuple[float | None, int, float]:
@@ -363,18 +383,10 @@ def main(argv: list[str] | None = None) -> int:
                 line("profile edit → in the need's top 10", "skipped (no need with 11 candidates)")
 
         # Readers and one writer together.
-        stats, stop = Latencies(), threading.Event()
-        threads = readers(server.base, headers, region, stats, stop, args.readers)
-        threads.append(writer(server.base, headers, region, stats, stop, args.write_every))
-        time.sleep(args.duration)
-        stop.set()
-        ending = time.perf_counter()
-        for thread in threads:
-            thread.join(REQUEST_S)
+        stats, after_stop = mixed_load(server.base, headers, region, args)
         print(
             f"{args.readers} readers + 1 writer (every {args.write_every} s), "
-            f"{args.duration:.0f} s (last requests ended {time.perf_counter() - ending:.1f} s "
-            f"after the stop):"
+            f"{args.duration:.0f} s (last requests ended {after_stop:.1f} s after the stop):"
         )
         for row in stats.rows():
             print(row)
@@ -382,13 +394,7 @@ def main(argv: list[str] | None = None) -> int:
         line("server RSS after the load", f"{rss:.0f} MB ({processes} processes)")
 
         for rate in rates:
-            paced, stop = Latencies(), threading.Event()
-            threads = readers(server.base, headers, region, paced, stop, args.readers, rate)
-            threads.append(writer(server.base, headers, region, paced, stop, args.write_every))
-            time.sleep(args.duration)
-            stop.set()
-            for thread in threads:
-                thread.join(REQUEST_S)
+            paced, _ = mixed_load(server.base, headers, region, args, rate)
             reads = sum(len(v) for k, v in paced.ms.items() if "writer" not in k)
             print(
                 f"{args.readers} readers at {rate:g} reads/s in all (Poisson) + 1 writer, "

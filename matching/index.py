@@ -1619,10 +1619,7 @@ class LiveIndex:
             )
             if new_docs:
                 tail = segments[-1] if segments else None
-                frozen = self._compact_later is not None and (
-                    tail is not None and len(tail) >= self.tail_limit
-                )
-                if tail is not None and tail.features is not None and not frozen:
+                if tail is not None and tail.features is not None and self._open_tail(segments):
                     # The tail keeps its features: rebuild it with the new documents added.
                     keep = alive[-1]
                     carried = [
@@ -1660,12 +1657,16 @@ class LiveIndex:
             self._compact_later(self.compact_frozen)
         return snapshot
 
+    def _open_tail(self, segments: Sequence[Segment]) -> bool:
+        """Whether the last segment still takes documents (the next write rebuilds it). With
+        `compact_later`, a full one is frozen instead; without, `apply` merges it past the limit."""
+        if not segments or segments[-1].features is None:
+            return False
+        return self._compact_later is None or len(segments[-1]) < self.tail_limit
+
     def _frozen(self, snap: Snapshot) -> tuple[Segment, ...]:
         """The segments no write rebuilds any more: all but a tail that still takes documents."""
-        segments = snap.segments
-        if segments and segments[-1].features is not None and len(segments[-1]) < self.tail_limit:
-            return segments[:-1]
-        return segments
+        return snap.segments[:-1] if self._open_tail(snap.segments) else snap.segments
 
     def compact_frozen(self) -> None:
         """Merge the frozen segments' live rows into one, off the writers' and readers' way.
