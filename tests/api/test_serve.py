@@ -175,6 +175,10 @@ def test_connections_are_spread_over_the_workers_and_a_dead_worker_is_replaced(
         second = _serve(env, port, "--workers", "2")  # the port is taken: no sharing it
         assert second.wait(60) != 0
         os.kill(workers[0], signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while _listens(workers[0], port):  # its sockets stay listed until it has exited
+            assert time.monotonic() < deadline, "the killed worker did not exit"
+            time.sleep(0.05)
         replaced = _workers_answering(server, port, 2)
         assert workers[0] not in replaced and workers[1] in replaced
         for _ in range(16):  # some hash to the replaced worker's socket: all answered
