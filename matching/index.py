@@ -18,7 +18,7 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from typing import Any, Generic, TypeVar, cast
 
 import numpy as np
@@ -57,6 +57,13 @@ LARGE_CORPUS = 5000
 COMMON_SHARE = 0.1
 # A tail segment past this size is merged into the main one (rebuilding the tail costs its size).
 TAIL_LIMIT = 512
+# The service's tail (`LiveIndex(compact_later=...)`): each write rebuilds it, so it stays small
+# (22 ms a write at 500 documents, ~3 ms at 64); full tails are merged off the request path, into
+# a middle segment first and into the base when the middle reaches 1/MIDDLE_SHARE of it.
+SERVICE_TAIL = 64
+MIDDLE_SHARE = 8
+# Segments up to this size score n-grams from their own rows (no postings kept).
+SMALL_SEGMENT = 128
 # Candidates a learnt re-ranker may re-order: the head of the base ranking, where decisions are
 # taken (the rest keeps the base order).
 RERANK_POOL = 50
@@ -132,6 +139,12 @@ def fused(
         total = np.where(codes == 0, total, -np.inf)
     out: FloatArray = total.astype(np.float32, copy=False)
     return out
+
+
+def idf_of(df: NDArray[np.int32] | NDArray[np.float64], n_alive: int) -> FloatArray:
+    """Smoothed idf of n-grams found in `df` documents out of `n_alive`, as scikit-learn's."""
+    n = max(n_alive, 1)
+    return (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
 
 
 def standardise(scores: FloatArray, valid: BoolArray | None = None) -> FloatArray:
@@ -720,7 +733,8 @@ class Segment:
         tags: dict[str, NDArray[np.str_]],
         arrays: NeedArrays | PersonArrays,
         table_size: int,
-        idf: FloatArray,
+        df: NDArray[np.int32],
+        n_alive: int,
         taxonomy: EscoTaxonomy | None,
     ) -> None:
         self.needs = needs
@@ -739,9 +753,12 @@ class Segment:
         # Views of the rows explained (texts cleaned): a segment never changes, and the
         # documents at the head of rankings are explained again and again.
         self.views: Memo[int, MatchView] = Memo(SEGMENT_VIEWS)
-        # Rows of n-grams (postings): a query reads only its own n-grams' rows.
-        self.lexical_t = lexical.T.tocsr()
-        squares = (lexical.data * idf[lexical.indices]) ** 2
+        # Rows of n-grams (postings): a query reads only its own n-grams' rows. A small segment
+        # (a tail, rebuilt at each write) is scored from its own rows instead: transposing it
+        # costs the 2^20 rows of the hashed space whatever its size (1.7 ms a write).
+        self.lexical_t = lexical.T.tocsr() if len(items) > SMALL_SEGMENT else None
+        idf = idf_of(df[lexical.indices], n_alive)  # this segment's n-grams only
+        squares = (lexical.data * idf) ** 2
         weighted = sp.csr_matrix((squares, lexical.indices, lexical.indptr), shape=lexical.shape)
         norms = np.sqrt(np.asarray(weighted.sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
@@ -755,6 +772,19 @@ class Segment:
 
     def __len__(self) -> int:
         return len(self.items)
+
+    def lexical_scores(self, idx: IntArray, weights: FloatArray) -> FloatArray:
+        """Each document's n-gram counts dotted with a query's `weights` at its sorted n-gram
+        indices `idx`: from the postings, or, for a small segment, from its own rows."""
+        if self.lexical_t is not None:
+            return np.asarray(self.lexical_t[idx].T @ weights, dtype=np.float32).ravel()
+        lex = self.lexical
+        at = np.minimum(np.searchsorted(idx, lex.indices), len(idx) - 1)
+        hit = idx[at] == lex.indices
+        rows = np.repeat(np.arange(len(self.items)), np.diff(lex.indptr))
+        return np.bincount(
+            rows[hit], weights=lex.data[hit] * weights[at[hit]], minlength=len(self.items)
+        ).astype(np.float32)
 
     def _skill_incidence(self, table_size: int) -> None:
         """Documents x skills, required 1 and nice-to-have 0.5, rows summing to one."""
@@ -812,7 +842,8 @@ def _segment(
     *,
     needs: bool,
     table: SkillTable,
-    idf: FloatArray,
+    df: NDArray[np.int32],
+    n_alive: int,
     taxonomy: EscoTaxonomy | None,
     dim: int,
     keep_features: bool,
@@ -875,7 +906,8 @@ def _segment(
         },
         arrays=_arrays_of(items, needs),
         table_size=len(table.labels),
-        idf=idf,
+        df=df,
+        n_alive=n_alive,
         taxonomy=taxonomy,
     )
 
@@ -885,7 +917,8 @@ def _merge(
     *,
     needs: bool,
     table: SkillTable,
-    idf: FloatArray,
+    df: NDArray[np.int32],
+    n_alive: int,
     taxonomy: EscoTaxonomy | None,
     dim: int,
     tag_names: Sequence[str],
@@ -920,7 +953,8 @@ def _merge(
         },
         arrays=arrays,
         table_size=len(table.labels),
-        idf=idf,
+        df=df,
+        n_alive=n_alive,
         taxonomy=taxonomy,
     )
 
@@ -1043,11 +1077,6 @@ class Snapshot:
         return mask
 
     # ----------------------------------------------------------------- scoring
-    def idf(self) -> FloatArray:
-        n = max(self.n_alive, 1)
-        out: FloatArray = (np.log((1.0 + n) / (1.0 + self.df)) + 1.0).astype(np.float32)
-        return out
-
     def _lexical(self, lexical: sp.csr_matrix) -> FloatArray:
         out = np.zeros((lexical.shape[0], self.size), dtype=np.float32)
         n_docs = max(self.n_alive, 1)
@@ -1066,13 +1095,13 @@ class Snapshot:
             if norm == 0:
                 continue
             weights = (weights * idf / norm).astype(np.float32)
+            order = np.argsort(idx)
+            idx, weights = idx[order], weights[order]
             start = 0
             for seg in self.segments:
                 if len(seg):
-                    scores = seg.lexical_t[idx].T @ weights
-                    out[q, start : start + len(seg)] = np.asarray(scores).ravel() * (
-                        seg.lexical_inv_norms
-                    )
+                    scores = seg.lexical_scores(idx, weights)
+                    out[q, start : start + len(seg)] = scores * seg.lexical_inv_norms
                 start += len(seg)
         return out
 
@@ -1545,12 +1574,12 @@ class LiveIndex:
             for d in unique:
                 df[d.features.lexical_indices] += 1
             n = len(unique)
-            idf = (np.log((1.0 + max(n, 1)) / (1.0 + df)) + 1.0).astype(np.float32)
             segment = _segment(
                 unique,
                 needs=self.needs,
                 table=table,
-                idf=idf,
+                df=df,
+                n_alive=n,
                 taxonomy=self.featurizer.taxonomy,
                 dim=dim,
                 keep_features=n < self.tail_limit,
@@ -1606,15 +1635,17 @@ class LiveIndex:
                 np.add.at(df, d.features.lexical_indices, 1)
             n_alive += len(new_docs)
             table = self._table_for(old.table, new_docs)
-            idf = (np.log((1.0 + max(n_alive, 1)) / (1.0 + df)) + 1.0).astype(np.float32)
             segments = list(old.segments)
             dim = self.featurizer.encoder.dim
-            build = dict(
+            build = partial(
+                _segment,
                 needs=self.needs,
                 table=table,
-                idf=idf,
+                df=df,
+                n_alive=n_alive,
                 taxonomy=self.featurizer.taxonomy,
                 dim=dim,
+                keep_features=True,
                 tag_names=self.tag_names,
             )
             if new_docs:
@@ -1627,10 +1658,10 @@ class LiveIndex:
                         for r in np.flatnonzero(keep)
                     ]
                     merged = carried + new_docs
-                    segments[-1] = _segment(merged, keep_features=True, **build)
+                    segments[-1] = build(merged)
                     alive[-1] = np.ones(len(merged), dtype=bool)
                 else:
-                    segments.append(_segment(new_docs, keep_features=True, **build))
+                    segments.append(build(new_docs))
                     alive.append(np.ones(len(new_docs), dtype=bool))
             snapshot = Snapshot(
                 needs=self.needs,
@@ -1650,7 +1681,9 @@ class LiveIndex:
                     and len(segments[-1]) > self.tail_limit
                 ):
                     snapshot = self._compacted(snapshot)
-            elif len(self._frozen(snapshot)) > 1 and not self._compaction_queued:
+            elif not self._compaction_queued and (
+                _merge_from(snapshot.alive[: len(self._frozen(snapshot))]) is not None
+            ):
                 self._compaction_queued = schedule = True
             self.snapshot = snapshot
         if schedule and self._compact_later is not None:  # outside the lock: the job takes it
@@ -1669,11 +1702,16 @@ class LiveIndex:
         return snap.segments[:-1] if self._open_tail(snap.segments) else snap.segments
 
     def compact_frozen(self) -> None:
-        """Merge the frozen segments' live rows into one, off the writers' and readers' way.
+        """Merge frozen segments' live rows into one, off the writers' and readers' way.
+
+        Which ones (`_merge_from`): the small frozen tails into one middle segment, or, once
+        the middle holds 1/MIDDLE_SHARE of the base, everything into the base. So a merge costs
+        the size of what changed lately, except one in MIDDLE_SHARE, and a ranking reads at most
+        four segments (base, middle, one frozen tail, the tail).
 
         The merge works on the snapshot of the moment, without the lock; then, under the lock,
         it is swapped into the snapshot published meanwhile: the rows that died since are
-        marked dead in the merged segment, the segments added since are kept as they are.
+        marked dead in the merged segment, the other segments are kept as they are now.
         The documents and their order are unchanged; lexical norms take the idf of the
         moment, as `compact` does.
         """
@@ -1681,25 +1719,30 @@ class LiveIndex:
             self._compaction_queued = False
             snap = self.snapshot
         frozen = self._frozen(snap)
-        if len(frozen) < 2:
+        start = _merge_from(snap.alive[: len(frozen)])
+        if start is None:
             return
-        parts = _live_rows(frozen, snap.alive[: len(frozen)])
-        merged = self._merged(snap, parts)
         k = len(frozen)
+        parts = _live_rows(frozen[start:], snap.alive[start:k])
+        merged = self._merged(snap, parts)
         with self._write:
             now = self.snapshot
             if len(now.segments) < k or any(
                 a is not b for a, b in zip(now.segments[:k], frozen, strict=False)
             ):
                 return  # rebuilt meanwhile (a new load): nothing to swap into
-            if merged is None:  # every frozen row is dead
-                self.snapshot = replace(now, segments=now.segments[k:], alive=now.alive[k:])
-                return
-            alive = np.concatenate(
-                [now.alive[i][rows] for i, (_, rows) in enumerate(parts)]
-            ).astype(bool)
+            segments, alive = list(now.segments[:start]), list(now.alive[:start])
+            if merged is not None:  # else every merged row is dead: the segments just go
+                segments.append(merged)
+                alive.append(
+                    np.concatenate(
+                        [now.alive[start + i][rows] for i, (_, rows) in enumerate(parts)]
+                    ).astype(bool)
+                )
             self.snapshot = replace(
-                now, segments=(merged, *now.segments[k:]), alive=(alive, *now.alive[k:])
+                now,
+                segments=(*segments, *now.segments[k:]),
+                alive=(*alive, *now.alive[k:]),
             )
 
     def compact(self) -> Snapshot:
@@ -1723,11 +1766,24 @@ class LiveIndex:
             kept,
             needs=self.needs,
             table=snap.table,
-            idf=snap.idf(),
+            df=snap.df,
+            n_alive=snap.n_alive,
             taxonomy=self.featurizer.taxonomy,
             dim=self.featurizer.encoder.dim,
             tag_names=self.tag_names,
         )
+
+
+def _merge_from(alive: Sequence[BoolArray]) -> int | None:
+    """Where a merge of these frozen segments (their alive masks, base first) starts: 0 (all,
+    into the base) once the others hold 1/MIDDLE_SHARE of the base's live documents, 1 (the
+    others, into one middle segment) when there are at least two of them; None: nothing yet."""
+    if len(alive) < 2:
+        return None
+    live = [int(a.sum()) for a in alive]
+    if sum(live[1:]) * MIDDLE_SHARE >= live[0]:
+        return 0
+    return 1 if len(alive) >= 3 else None
 
 
 def _live_rows(

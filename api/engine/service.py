@@ -28,7 +28,16 @@ from api.engine.explanations import written
 from api.models import Embedding, IndexEntry, Need, Person
 from matching.calibration import FitModel, calibration_for
 from matching.encoders import CachedEncoder, Encoder, Vectors, load_encoder
-from matching.index import Document, Exclusions, Features, Featurizer, LiveIndex, Snapshot, Weights
+from matching.index import (
+    SERVICE_TAIL,
+    Document,
+    Exclusions,
+    Features,
+    Featurizer,
+    LiveIndex,
+    Snapshot,
+    Weights,
+)
 from matching.rerank import DecisionReranker, load_reranker
 from matching.skills import SkillVocabulary
 from matching.taxonomy import EscoFormatError, EscoTaxonomy
@@ -679,6 +688,7 @@ class MatchingService:
                 self.featurizer,
                 needs=side == "need",
                 tag_names=corpus.NEED_TAGS if side == "need" else corpus.PERSON_TAGS,
+                tail_limit=SERVICE_TAIL,  # rebuilt at each write: kept small
                 compact_later=self._submit,  # a full tail is merged on the index worker
             )
             rows = corpus.ready_entries(session, side, upto)

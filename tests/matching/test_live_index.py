@@ -313,3 +313,74 @@ def test_a_full_tail_is_merged_off_the_writers_way_and_no_write_made_meanwhile_i
     for item in demo_profiles[206:220]:  # tails freeze again: a new merge is queued
         live.apply(docs(featurizer, [item]))
     assert len(jobs) == 1
+
+
+def test_tails_merge_into_a_middle_segment_and_the_base_is_rewritten_only_when_it_has_grown(
+    featurizer: Featurizer, demo_profiles: list[Profile], demo_needs: list[Need]
+) -> None:
+    # The service's layout under a stream of writes: each write rebuilds a small tail; full
+    # tails are merged on the index worker (run here as soon as it is queued), into a middle
+    # segment, and into the base only once the middle holds 1/MIDDLE_SHARE of it. A ranking
+    # never reads more than four segments, and ranks as a rebuild of the same documents.
+    import matching.index as index_module
+
+    base = demo_profiles[:400]
+    jobs: list[object] = []
+    live = LiveIndex(featurizer, needs=False, tail_limit=4, compact_later=jobs.append)
+    live.build(docs(featurizer, base))
+    writes = [
+        *[replace(p, headline=f"{p.headline} soudure TIG") for p in base[:60]],
+        *demo_profiles[400:480],
+    ]
+    most, base_rewrites, middles = 0, 0, 0
+    for item in writes:
+        live.apply(docs(featurizer, [item]))
+        while jobs:
+            before = live.snapshot.segments
+            job = jobs.pop()
+            assert callable(job)
+            job()
+            after = live.snapshot.segments
+            base_rewrites += after[0] is not before[0]
+            middles += after[0] is before[0] and len(after) < len(before)
+        most = max(most, len(live.snapshot.segments))
+        live_base = int(live.snapshot.alive[0].sum())
+        others = len(live.snapshot) - live_base
+        # Outside a merge, what is not in the base stays under its share (+ the open tails).
+        assert others < live_base / index_module.MIDDLE_SHARE + 2 * live.tail_limit
+    assert most <= 4
+    assert middles > 5  # tails went into a middle segment many times...
+    assert 1 <= base_rewrites <= 2  # ...and into the base only once it had grown
+    final = {p.id: p for p in [*base, *writes]}
+    rebuilt = LiveIndex(featurizer, needs=False)
+    rebuilt.build(docs(featurizer, list(final.values())))
+    assert len(live.snapshot) == len(final)
+    live.compact()
+    for need in demo_needs[:15]:
+        got, want = top(live, need), top(rebuilt, need)
+        assert [r for r, _ in got] == [r for r, _ in want]
+        assert np.allclose([s for _, s in got], [s for _, s in want], atol=1e-3)
+
+
+def test_small_segments_score_ngrams_from_their_rows_as_large_ones_from_their_postings(
+    featurizer: Featurizer,
+    demo_profiles: list[Profile],
+    demo_needs: list[Need],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import matching.index as index_module
+
+    items = docs(featurizer, demo_profiles[:300])
+
+    def lexical(small: int) -> np.ndarray:
+        monkeypatch.setattr(index_module, "SMALL_SEGMENT", small)
+        live = LiveIndex(featurizer, needs=False, tail_limit=1000)
+        live.build(items[:250])
+        live.apply(items[250:])  # a second segment, after the first
+        assert (live.snapshot.segments[0].lexical_t is None) == (small >= 250)
+        snap = live.snapshot
+        return snap.components(snap.query_side(demo_needs[:30]))["lexical"]
+
+    rows, postings = lexical(1024), lexical(0)
+    assert (rows > 0).sum() > 1000  # the needs share n-grams with many profiles
+    assert np.allclose(rows, postings, atol=1e-6)
