@@ -57,6 +57,7 @@ from matching.explain import EXPERTISE, component_scores, explain_pair
 from matching.features import view
 from matching.geo import TERRITORIES, find_place, territory_of, towns_in
 from matching.index import (
+    SERVICE_TAIL,
     Document,
     Exclusions,
     Features,
@@ -115,6 +116,7 @@ from matching.types import (
 
 __all__ = [
     "EXPERTISE",
+    "SERVICE_TAIL",
     "Document",
     "EscoFormatError",
     "Exclusions",

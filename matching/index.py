@@ -58,10 +58,10 @@ COMMON_SHARE = 0.1
 # A tail segment past this size is merged into the main one (rebuilding the tail costs its size).
 TAIL_LIMIT = 512
 # The service's tail (`LiveIndex(compact_later=...)`): each write rebuilds it, so it stays small
-# (22 ms a write at 500 documents, ~3 ms at 64); full tails are merged off the request path, into
-# a middle segment first and into the base when the middle reaches 1/MIDDLE_SHARE of it.
+# (22 ms a write at 500 documents, ~3 ms at 64); full tails are merged off the request path, in
+# levels: a segment is merged with those after it once they hold 1/LEVEL_RATIO of it.
 SERVICE_TAIL = 64
-MIDDLE_SHARE = 8
+LEVEL_RATIO = 8
 # Segments up to this size score n-grams from their own rows (no postings kept).
 SMALL_SEGMENT = 128
 # Candidates a learnt re-ranker may re-order: the head of the base ranking, where decisions are
@@ -773,18 +773,13 @@ class Segment:
     def __len__(self) -> int:
         return len(self.items)
 
-    def lexical_scores(self, idx: IntArray, weights: FloatArray) -> FloatArray:
-        """Each document's n-gram counts dotted with a query's `weights` at its sorted n-gram
-        indices `idx`: from the postings, or, for a small segment, from its own rows."""
+    def lexical_scores(self, idx: IntArray, weights: FloatArray, spread: FloatArray) -> FloatArray:
+        """Each document's n-gram counts dotted with a query's `weights` at its n-grams `idx`
+        (`spread`: the same weights over the whole hashed space): from the postings, or, for a
+        small segment, from its own rows."""
         if self.lexical_t is not None:
             return np.asarray(self.lexical_t[idx].T @ weights, dtype=np.float32).ravel()
-        lex = self.lexical
-        at = np.minimum(np.searchsorted(idx, lex.indices), len(idx) - 1)
-        hit = idx[at] == lex.indices
-        rows = np.repeat(np.arange(len(self.items)), np.diff(lex.indptr))
-        return np.bincount(
-            rows[hit], weights=lex.data[hit] * weights[at[hit]], minlength=len(self.items)
-        ).astype(np.float32)
+        return np.asarray(self.lexical @ spread, dtype=np.float32).ravel()
 
     def _skill_incidence(self, table_size: int) -> None:
         """Documents x skills, required 1 and nice-to-have 0.5, rows summing to one."""
@@ -1077,10 +1072,18 @@ class Snapshot:
         return mask
 
     # ----------------------------------------------------------------- scoring
+    @cached_property
+    def _common(self) -> BoolArray | None:
+        """The n-grams queries skip on a large corpus (once per snapshot: 2^20 comparisons)."""
+        if self.n_alive < LARGE_CORPUS:
+            return None
+        common: BoolArray = self.df > COMMON_SHARE * self.n_alive
+        return common
+
     def _lexical(self, lexical: sp.csr_matrix) -> FloatArray:
         out = np.zeros((lexical.shape[0], self.size), dtype=np.float32)
         n_docs = max(self.n_alive, 1)
-        common = self.df > COMMON_SHARE * self.n_alive if self.n_alive >= LARGE_CORPUS else None
+        common = self._common
         for q in range(lexical.shape[0]):
             row = lexical[q]
             idx, tf = row.indices, row.data
@@ -1095,12 +1098,14 @@ class Snapshot:
             if norm == 0:
                 continue
             weights = (weights * idf / norm).astype(np.float32)
-            order = np.argsort(idx)
-            idx, weights = idx[order], weights[order]
+            # Small segments read the query as a vector of the hashed space (zero pages but
+            # for its n-grams: allocated lazily), the others their postings of its n-grams.
+            spread = np.zeros(HASH_FEATURES, dtype=np.float32)
+            spread[idx] = weights
             start = 0
             for seg in self.segments:
                 if len(seg):
-                    scores = seg.lexical_scores(idx, weights)
+                    scores = seg.lexical_scores(idx, weights, spread)
                     out[q, start : start + len(seg)] = scores * seg.lexical_inv_norms
                 start += len(seg)
         return out
@@ -1126,12 +1131,13 @@ class Snapshot:
             padded = np.ascontiguousarray(padded.T)
             n_req = side.n_required[i]
             weights = np.concatenate([np.ones(n_req), np.full(len(rows) - n_req, 0.5)])
+            closest = sims.max(axis=0)  # each table skill's best cosine with the query's
             start = 0
             for seg in self.segments:
                 n = len(seg)
                 if n:
                     width = seg.skill_weights.shape[1]
-                    d_fit[i, start : start + n] = seg.skill_weights @ sims[:, :width].max(axis=0)
+                    d_fit[i, start : start + n] = seg.skill_weights @ closest[:width]
                     columns = seg.skill_columns
                     if len(columns):
                         best = np.take(padded, columns[0], axis=0)  # documents x query skills
@@ -1704,10 +1710,10 @@ class LiveIndex:
     def compact_frozen(self) -> None:
         """Merge frozen segments' live rows into one, off the writers' and readers' way.
 
-        Which ones (`_merge_from`): the small frozen tails into one middle segment, or, once
-        the middle holds 1/MIDDLE_SHARE of the base, everything into the base. So a merge costs
-        the size of what changed lately, except one in MIDDLE_SHARE, and a ranking reads at most
-        four segments (base, middle, one frozen tail, the tail).
+        Which ones (`_merge_from`): a segment with those after it, once they hold
+        1/LEVEL_RATIO of it. Segments so form levels (at 14,000 documents and tails of 64: the
+        base and two or three more), a merge costs its level's size, not the corpus's, and the
+        base is rewritten once in LEVEL_RATIO of its size in writes.
 
         The merge works on the snapshot of the moment, without the lock; then, under the lock,
         it is swapped into the snapshot published meanwhile: the rows that died since are
@@ -1775,15 +1781,20 @@ class LiveIndex:
 
 
 def _merge_from(alive: Sequence[BoolArray]) -> int | None:
-    """Where a merge of these frozen segments (their alive masks, base first) starts: 0 (all,
-    into the base) once the others hold 1/MIDDLE_SHARE of the base's live documents, 1 (the
-    others, into one middle segment) when there are at least two of them; None: nothing yet."""
-    if len(alive) < 2:
-        return None
+    """Where a merge of these frozen segments (their alive masks, oldest first) starts: the
+    oldest segment whose successors together hold 1/LEVEL_RATIO of its live documents is merged
+    with them; None while no segment has such successors.
+
+    Segments so form levels about LEVEL_RATIO times larger each (a merge rewrites one level:
+    its cost grows with that level, not with the corpus), and the base is rewritten only once
+    what came after it holds 1/LEVEL_RATIO of it."""
     live = [int(a.sum()) for a in alive]
-    if sum(live[1:]) * MIDDLE_SHARE >= live[0]:
-        return 0
-    return 1 if len(alive) >= 3 else None
+    start, after = None, 0
+    for i in range(len(live) - 1, -1, -1):  # from the newest; the oldest that qualifies wins
+        if i < len(live) - 1 and after * LEVEL_RATIO >= live[i]:
+            start = i
+        after += live[i]
+    return start
 
 
 def _live_rows(

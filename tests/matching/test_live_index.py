@@ -315,15 +315,16 @@ def test_a_full_tail_is_merged_off_the_writers_way_and_no_write_made_meanwhile_i
     assert len(jobs) == 1
 
 
-def test_tails_merge_into_a_middle_segment_and_the_base_is_rewritten_only_when_it_has_grown(
+def test_tails_merge_in_levels_and_the_base_is_rewritten_only_once_what_follows_it_has_grown(
     featurizer: Featurizer, demo_profiles: list[Profile], demo_needs: list[Need]
 ) -> None:
     # The service's layout under a stream of writes: each write rebuilds a small tail; full
-    # tails are merged on the index worker (run here as soon as it is queued), into a middle
-    # segment, and into the base only once the middle holds 1/MIDDLE_SHARE of it. A ranking
-    # never reads more than four segments, and ranks as a rebuild of the same documents.
+    # tails are merged on the index worker (run here as soon as it is queued), a segment with
+    # those after it once they hold 1/LEVEL_RATIO of it. A ranking reads a few segments, a merge
+    # rewrites one level, and the result ranks as a rebuild of the same documents.
     import matching.index as index_module
 
+    ratio = index_module.LEVEL_RATIO
     base = demo_profiles[:400]
     jobs: list[object] = []
     live = LiveIndex(featurizer, needs=False, tail_limit=4, compact_later=jobs.append)
@@ -332,25 +333,31 @@ def test_tails_merge_into_a_middle_segment_and_the_base_is_rewritten_only_when_i
         *[replace(p, headline=f"{p.headline} soudure TIG") for p in base[:60]],
         *demo_profiles[400:480],
     ]
-    most, base_rewrites, middles = 0, 0, 0
+    most, base_rewrites, level_merges = 0, 0, 0
     for item in writes:
         live.apply(docs(featurizer, [item]))
         while jobs:
-            before = live.snapshot.segments
+            before = live.snapshot
             job = jobs.pop()
             assert callable(job)
             job()
-            after = live.snapshot.segments
-            base_rewrites += after[0] is not before[0]
-            middles += after[0] is before[0] and len(after) < len(before)
+            after = live.snapshot
+            if after.segments[0] is not before.segments[0]:
+                base_rewrites += 1
+            elif len(after.segments) < len(before.segments):
+                level_merges += 1
+                # A level merge rewrites less than 1/LEVEL_RATIO of the base (and a tail).
+                kept = sum(a is b for a, b in zip(after.segments, before.segments, strict=False))
+                rewritten = sum(len(seg) for seg in before.segments[kept:-1])
+                assert rewritten <= len(before.segments[0]) / ratio + 2 * live.tail_limit
         most = max(most, len(live.snapshot.segments))
         live_base = int(live.snapshot.alive[0].sum())
         others = len(live.snapshot) - live_base
         # Outside a merge, what is not in the base stays under its share (+ the open tails).
-        assert others < live_base / index_module.MIDDLE_SHARE + 2 * live.tail_limit
-    assert most <= 4
-    assert middles > 5  # tails went into a middle segment many times...
-    assert 1 <= base_rewrites <= 2  # ...and into the base only once it had grown
+        assert others < live_base / ratio + 2 * live.tail_limit
+    assert most <= 5  # the base, two levels, a frozen tail, the tail (log8 of 480 / 4 ~ 2.3)
+    assert level_merges > 5  # tails were merged into levels many times...
+    assert 1 <= base_rewrites <= 3  # ...and into the base only once what followed it had grown
     final = {p.id: p for p in [*base, *writes]}
     rebuilt = LiveIndex(featurizer, needs=False)
     rebuilt.build(docs(featurizer, list(final.values())))
@@ -360,6 +367,28 @@ def test_tails_merge_into_a_middle_segment_and_the_base_is_rewritten_only_when_i
         got, want = top(live, need), top(rebuilt, need)
         assert [r for r, _ in got] == [r for r, _ in want]
         assert np.allclose([s for _, s in got], [s for _, s in want], atol=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("sizes", "start"),
+    [
+        ([14000], None),  # the base alone
+        ([14000, 64], None),  # one frozen tail: nothing to merge with yet
+        ([14000, 64, 64], 1),  # two tails: one level
+        ([14000, 500, 64], 1),  # 64 x 8 >= 500: into the level
+        ([14000, 576, 64], None),  # 64 x 8 < 576: not yet
+        ([14000, 1500, 64], None),  # too small for a level of 1,500
+        ([14000, 1500, 64, 64], 2),  # ...but the two tails make one
+        ([14000, 1500, 200], 1),  # the level takes the last 200: they hold 1/8 of it
+        ([14000, 1600, 150], 0),  # 1,750 after a base of 14,000: everything into the base
+        ([14000, 0, 64], 1),  # a segment whose documents all died goes at the next merge
+    ],
+)
+def test_which_frozen_segments_a_merge_takes(sizes: list[int], start: int | None) -> None:
+    from matching.index import _merge_from
+
+    alive = [np.ones(n, dtype=bool) for n in sizes]
+    assert _merge_from(alive) == start
 
 
 def test_small_segments_score_ngrams_from_their_rows_as_large_ones_from_their_postings(
