@@ -88,30 +88,30 @@ PAGE_ROUTERS = (
 STATIC = Path(__file__).resolve().parent / "static"
 
 
-# Full collections after start-up: one for every FULL_EVERY collections of the middle
-# generation instead of CPython's 10.
-FULL_EVERY = 100
-
-
 def settle_heap() -> None:
-    """Hide what the process loaded from the cycle collector (`gc.freeze`), once the index is in,
-    and make its full collections rarer.
+    """Keep the cycle collector's full collections short in a serving process: what survives
+    one is hidden from the next (`gc.freeze`), starting with what the process loaded.
 
     The index and ESCO are hundreds of thousands of long-lived objects: every full collection
     walked them all (140 ms on the demo region, 160-210 ms at 14,000 students) while holding
-    the interpreter, a pause for every request of the worker. Frozen, they are no longer walked;
-    they are still freed by reference counting when a newer snapshot replaces them.
-
-    What serving keeps afterwards (rankings, explanations, views, each memo bounded) grows the
-    walk again: at 14,000 students, with readers at 10/s and a profile edited every 0.2 s, a
-    full collection came every ~7 s and took 29, 43, 56, 90, then 116 ms, the reads behind it
-    waiting. Ten times rarer, the cyclic garbage they free (~600 objects every 7 s there) waits
-    longer, a few megabytes at most.
+    the interpreter, a pause for every request of the worker. What serving keeps afterwards
+    (rankings and explanations remembered, views, skill outcomes: each memo bounded) grew the
+    walk again: at 14,000 students under load, 370,000-880,000 objects, full collections of
+    150-550 ms every 30 s (`gc.callbacks` probe in the workers). Now each full collection
+    freezes its survivors, so the next one walks only what was kept since (a few seconds'
+    worth). Frozen objects are still freed by reference counting (a replaced snapshot, an
+    evicted memo entry: acyclic, tested); only a cycle that outlives a full collection and
+    dies later would stay, and the index keeps none.
     """
     gc.collect()
     gc.freeze()
-    young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, FULL_EVERY)
+    if _freeze_survivors not in gc.callbacks:
+        gc.callbacks.append(_freeze_survivors)
+
+
+def _freeze_survivors(phase: str, info: dict[str, int]) -> None:
+    if phase == "stop" and info.get("generation") == 2:
+        gc.freeze()  # the collection is over: what it kept is alive
 
 
 @asynccontextmanager

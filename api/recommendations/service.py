@@ -41,7 +41,7 @@ from matching.types import Profile as EngineProfile
 
 # A remembered ranking hands back the same Explanation objects each time it is asked: their
 # response models are kept beside them (by identity, checked, so a recycled id never matches).
-_EXPLANATIONS: Memo[int, tuple[Explanation, ExplanationOut]] = Memo(8192)
+_EXPLANATIONS: Memo[int, tuple[Explanation, ExplanationOut]] = Memo(2048)
 
 
 def explanation_out(explanation: Explanation | None) -> ExplanationOut | None:

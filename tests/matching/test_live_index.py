@@ -413,3 +413,47 @@ def test_small_segments_score_ngrams_from_their_rows_as_large_ones_from_their_po
     rows, postings = lexical(1024), lexical(0)
     assert (rows > 0).sum() > 1000  # the needs share n-grams with many profiles
     assert np.allclose(rows, postings, atol=1e-6)
+
+
+def test_a_replaced_snapshot_and_its_segments_are_freed_by_reference_counting_alone(
+    featurizer: Featurizer, demo_profiles: list[Profile], demo_needs: list[Need]
+) -> None:
+    # A serving process hides what survives a full collection from the next ones
+    # (`api.main.settle_heap`): the index must hold no reference cycle, or every snapshot a
+    # write replaces would stay in memory. With the cycle collector off, a replaced snapshot
+    # (ranked on, explained, its memos filled) and the segments a write or a merge replaced
+    # must be gone as soon as nothing refers to them.
+    import gc
+    import weakref
+
+    jobs: list[object] = []
+    live = LiveIndex(
+        featurizer, needs=False, tag_names=("territory",), tail_limit=4, compact_later=jobs.append
+    )
+    live.build(docs(featurizer, people(demo_profiles)))
+    gc.collect()
+    gc.disable()
+    try:
+        for item in demo_profiles[200:212]:
+            snap = live.snapshot
+            for need in demo_needs[:3]:
+                ranked = snap.rank(need, WEIGHTS, 5, explain=5)
+                snap.rankings.put(need.id, tuple(ranked))
+            snap.mask_tags(territory="P")
+            old = weakref.ref(snap)
+            olds = [weakref.ref(seg) for seg in snap.segments]
+            del snap, ranked
+            live.apply(docs(featurizer, [item]))
+            while jobs:
+                job = jobs.pop()
+                assert callable(job)
+                job()
+                del job
+            assert old() is None
+            kept = {id(seg) for seg in live.snapshot.segments}
+            for ref in olds:
+                seg = ref()
+                assert seg is None or id(seg) in kept  # replaced ones are gone
+                del seg
+    finally:
+        gc.enable()
