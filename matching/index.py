@@ -141,10 +141,11 @@ def fused(
     return out
 
 
-def idf_of(df: NDArray[np.int32] | NDArray[np.float64], n_alive: int) -> FloatArray:
+def idf_of(df: NDArray[np.int32], n_alive: int) -> NDArray[np.float64]:
     """Smoothed idf of n-grams found in `df` documents out of `n_alive`, as scikit-learn's."""
     n = max(n_alive, 1)
-    return (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+    out: NDArray[np.float64] = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    return out
 
 
 def standardise(scores: FloatArray, valid: BoolArray | None = None) -> FloatArray:
@@ -757,7 +758,7 @@ class Segment:
         # (a tail, rebuilt at each write) is scored from its own rows instead: transposing it
         # costs the 2^20 rows of the hashed space whatever its size (1.7 ms a write).
         self.lexical_t = lexical.T.tocsr() if len(items) > SMALL_SEGMENT else None
-        idf = idf_of(df[lexical.indices], n_alive)  # this segment's n-grams only
+        idf = idf_of(df[lexical.indices], n_alive).astype(np.float32)  # its n-grams only
         squares = (lexical.data * idf) ** 2
         weighted = sp.csr_matrix((squares, lexical.indices, lexical.indptr), shape=lexical.shape)
         norms = np.sqrt(np.asarray(weighted.sum(axis=1)).ravel())
@@ -1082,7 +1083,6 @@ class Snapshot:
 
     def _lexical(self, lexical: sp.csr_matrix) -> FloatArray:
         out = np.zeros((lexical.shape[0], self.size), dtype=np.float32)
-        n_docs = max(self.n_alive, 1)
         common = self._common
         for q in range(lexical.shape[0]):
             row = lexical[q]
@@ -1092,7 +1092,7 @@ class Snapshot:
                 idx, tf = idx[keep], tf[keep]
             if not len(idx):
                 continue
-            idf = np.log((1.0 + n_docs) / (1.0 + self.df[idx])) + 1.0  # this query's n-grams only
+            idf = idf_of(self.df[idx], self.n_alive)  # this query's n-grams only
             weights = tf * idf
             norm = float(np.linalg.norm(weights))
             if norm == 0:
