@@ -1278,9 +1278,12 @@ class Snapshot:
         exclude_violations: bool = True,
         side: QuerySide | None = None,
         reranker: DecisionReranker | None = None,
+        constraints: bool = True,
     ) -> list[Suggestion]:
         """The k best live documents for one query, the first `explain` with an explanation.
 
+        `constraints=False` ranks as if the query set no hard constraint (a free-text search:
+        no document is ruled out, no explanation says one would be).
         With a `reranker` (learnt from the region's decisions), the first `RERANK_POOL` of the
         base ranking are shown in its order; each keeps its base score, and the explanation of
         one it moved says so.
@@ -1288,6 +1291,8 @@ class Snapshot:
         side = side or self.query_side([query])
         with _BLAS.limit(limits=1, user_api="blas"):
             fused, components, codes = self.score_matrix([query], weights, side)
+            if not constraints:
+                codes = np.zeros_like(codes)
             keep = self.valid if mask is None else (mask & self.valid)
             if exclude_violations:
                 keep = keep & (codes[0] == 0)

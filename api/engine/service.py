@@ -379,8 +379,11 @@ class Indexes:
         *,
         explain: int | None = None,
         mask: BoolArray | None = None,
+        constrained: bool = True,
     ) -> list[Suggestion]:
-        return self._rank(self.people, need, k, explain, mask)
+        """People ranked for `need`; `constrained=False` keeps those its hard constraints
+        would rule out (a free-text search is no need: it has no kind, place or dates)."""
+        return self._rank(self.people, need, k, explain, mask, constrained)
 
     def _rank(
         self,
@@ -389,6 +392,7 @@ class Indexes:
         k: int,
         explain: int | None,
         mask: BoolArray | None,
+        constrained: bool = True,
     ) -> list[Suggestion]:
         if len(snapshot) == 0:
             return []
@@ -400,6 +404,7 @@ class Indexes:
             query,
             k,
             explain,
+            constrained,
             _mask_key(mask),
             self.weights,
             self.reranker,
@@ -417,6 +422,7 @@ class Indexes:
                 k,
                 explain=explain,
                 mask=mask,
+                constraints=constrained,
                 reranker=self.reranker,
                 side=snapshot.query_side([query], mirror=mirror),
             )

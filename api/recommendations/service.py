@@ -86,6 +86,7 @@ def _rank(
     mask: Mask,
     limit: int,
     offset: int,
+    constrained: bool = True,
 ) -> list[Suggestion]:
     snapshot = indexes.needs if isinstance(query, EngineProfile) else indexes.people
     if offset >= len(snapshot):  # past the end: nothing to rank for
@@ -94,7 +95,7 @@ def _rank(
         if isinstance(query, EngineProfile):
             ranked = indexes.rank_needs(query, offset + limit, mask=mask)
         else:
-            ranked = indexes.rank_people(query, offset + limit, mask=mask)
+            ranked = indexes.rank_people(query, offset + limit, mask=mask, constrained=constrained)
     except ValueError as exc:
         raise Invalid("nothing_to_compare", field="q", cause=str(exc)) from None
     return ranked[offset:]
@@ -283,7 +284,10 @@ def search_people(
         raise Forbidden("people_search_restricted")
     indexes = matching.indexes(session)
     mask = _people_mask(session, indexes.people, user, territory, None)
-    ranked = _rank(indexes, EngineNeed(id="recherche", title=q), mask, limit, offset)
+    # Free text is not a need: the engine's need has a kind (a job by default), and ranking
+    # under its constraints left out everyone who does not seek a job (394 of the demo's 565).
+    query = EngineNeed(id="recherche", title=q)
+    ranked = _rank(indexes, query, mask, limit, offset, constrained=False)
     return RecommendationPage(items=_person_items(session, ranked), limit=limit, offset=offset)
 
 
