@@ -774,12 +774,15 @@ class Segment:
     def __len__(self) -> int:
         return len(self.items)
 
-    def lexical_scores(self, idx: IntArray, weights: FloatArray, spread: FloatArray) -> FloatArray:
+    def lexical_scores(
+        self, idx: IntArray, weights: FloatArray, spread: FloatArray | None
+    ) -> FloatArray:
         """Each document's n-gram counts dotted with a query's `weights` at its n-grams `idx`
-        (`spread`: the same weights over the whole hashed space): from the postings, or, for a
-        small segment, from its own rows."""
+        (`spread`: the same weights over the whole hashed space, given whenever a segment has
+        no postings): from the postings, or, for a small segment, from its own rows."""
         if self.lexical_t is not None:
             return np.asarray(self.lexical_t[idx].T @ weights, dtype=np.float32).ravel()
+        assert spread is not None, "a small segment reads the query over the hashed space"
         return np.asarray(self.lexical @ spread, dtype=np.float32).ravel()
 
     def _skill_incidence(self, table_size: int) -> None:
@@ -1084,6 +1087,7 @@ class Snapshot:
     def _lexical(self, lexical: sp.csr_matrix) -> FloatArray:
         out = np.zeros((lexical.shape[0], self.size), dtype=np.float32)
         common = self._common
+        small = any(seg.lexical_t is None for seg in self.segments if len(seg))
         for q in range(lexical.shape[0]):
             row = lexical[q]
             idx, tf = row.indices, row.data
@@ -1099,9 +1103,12 @@ class Snapshot:
                 continue
             weights = (weights * idf / norm).astype(np.float32)
             # Small segments read the query as a vector of the hashed space (zero pages but
-            # for its n-grams: allocated lazily), the others their postings of its n-grams.
-            spread = np.zeros(HASH_FEATURES, dtype=np.float32)
-            spread[idx] = weights
+            # for its n-grams: allocated lazily), the others their postings of its n-grams;
+            # built only when a segment has no postings (not for a base alone).
+            spread = None
+            if small:
+                spread = np.zeros(HASH_FEATURES, dtype=np.float32)
+                spread[idx] = weights
             start = 0
             for seg in self.segments:
                 if len(seg):

@@ -36,6 +36,13 @@ def people(demo_profiles: list[Profile]) -> list[Profile]:
     return demo_profiles[:200]
 
 
+def run_next(jobs: list[object]) -> None:
+    """Run the last job `compact_later` queued, as the service's index worker would."""
+    job = jobs.pop()
+    assert callable(job)
+    job()
+
+
 def top(index: LiveIndex, need: Need, k: int = 10) -> list[tuple[str, float]]:
     return [(s.doc_id, round(s.score, 4)) for s in index.snapshot.rank(need, WEIGHTS, k, explain=0)]
 
@@ -290,9 +297,7 @@ def test_a_full_tail_is_merged_off_the_writers_way_and_no_write_made_meanwhile_i
         return merge(*args, **kwargs)
 
     monkeypatch.setattr(index_module, "_merge", merge_while_a_writer_writes)
-    job = jobs.pop()
-    assert callable(job)
-    job()
+    run_next(jobs)
     monkeypatch.setattr(index_module, "_merge", merge)
     snap = live.snapshot
     assert len(snap.segments) < segments
@@ -338,9 +343,7 @@ def test_tails_merge_in_levels_and_the_base_is_rewritten_only_once_what_follows_
         live.apply(docs(featurizer, [item]))
         while jobs:
             before = live.snapshot
-            job = jobs.pop()
-            assert callable(job)
-            job()
+            run_next(jobs)
             after = live.snapshot
             if after.segments[0] is not before.segments[0]:
                 base_rewrites += 1
@@ -445,10 +448,7 @@ def test_a_replaced_snapshot_and_its_segments_are_freed_by_reference_counting_al
             del snap, ranked
             live.apply(docs(featurizer, [item]))
             while jobs:
-                job = jobs.pop()
-                assert callable(job)
-                job()
-                del job
+                run_next(jobs)
             assert old() is None
             kept = {id(seg) for seg in live.snapshot.segments}
             for ref in olds:
