@@ -27,7 +27,7 @@ from api.engine import corpus
 from api.engine.explanations import written
 from api.models import Embedding, IndexEntry, Need, Person
 from matching.calibration import FitModel, calibration_for
-from matching.encoders import CachedEncoder, Encoder, Vectors, load_encoder
+from matching.encoders import CachedEncoder, Encoder, Vectors, load_encoder, warm
 from matching.index import (
     SERVICE_TAIL,
     Document,
@@ -603,11 +603,10 @@ class MatchingService:
     # ------------------------------------------------------------------ lifecycle
     def start(self, then: Callable[[], None] | None = None) -> None:
         """Load the index in the background (the app's start): requests wait for it. `then`
-        runs in the same background thread once the load is over."""
+        runs in the same background thread once the index is built, before requests are
+        let in (what it costs is never a request's wait)."""
         if self.owns_sessions and not self._ready.is_set():
-            self._submit(self._load_logged)
-            if then is not None:
-                self._submit(then)
+            self._submit(lambda: self._load_logged(then))
 
     def close(self) -> None:
         self._closed = True
@@ -637,9 +636,9 @@ class MatchingService:
             except Exception:  # the worker must outlive one failed job; the log says why
                 log.exception("index job failed")
 
-    def _load_logged(self) -> None:
+    def _load_logged(self, then: Callable[[], None] | None = None) -> None:
         try:
-            self.load()
+            self.load(settle=then)
         except BaseException as exc:
             self._load_error = exc
             self._ready.set()
@@ -654,20 +653,31 @@ class MatchingService:
         """
         return self.sessions is not None and self.sessions.kw.get("bind") is not None
 
-    def load(self, progress: Progress | None = None, session: Session | None = None) -> None:
+    def load(
+        self,
+        progress: Progress | None = None,
+        session: Session | None = None,
+        settle: Callable[[], None] | None = None,
+    ) -> None:
         """Build both indexes from the stored entries (once).
 
         With its own sessions, the service first marks stale documents pending and indexes
         them, saving each batch, so a later start finds them ready; the index is published only
-        once complete: it never answers from a partial corpus. Given a `session` instead, it
-        computes what is missing in memory and saves nothing.
+        once complete: it never answers from a partial corpus. Meanwhile a second thread loads
+        the embedding model, which stored features do not need but the first new text would
+        (1.4 s for USE: a worker's first write waited for it). `settle` runs last, before the
+        index is published. Given a `session` instead, it computes what is missing in memory
+        and saves nothing.
         """
         with self._sync:
             if self._ready.is_set() and self._load_error is None:
                 return
             started = time.perf_counter()
             signature = self.featurizer.signature
+            warming: threading.Thread | None = None
             if session is None:
+                warming = threading.Thread(target=self._warm, name="passerelle-warm", daemon=True)
+                warming.start()
                 with write_session(self.sessions) as writer, writer.begin():
                     marked = corpus.reconcile(writer, signature)
                 if marked:
@@ -677,6 +687,11 @@ class MatchingService:
                     self._build(reader, {})
             else:
                 self._build(session, corpus.stale(session, signature))
+            if warming is not None:
+                warming.join()
+                self.featurizer.warm()  # ESCO occupations' vectors, read from the cache
+            if settle is not None:
+                settle()
             self._load_error = None
             self._ready.set()
             log.info(
@@ -685,6 +700,12 @@ class MatchingService:
                 len(self._live["person"].snapshot),
                 time.perf_counter() - started,
             )
+
+    def _warm(self) -> None:
+        try:
+            warm(self.encoder)
+        except Exception:  # serving stored features does not need it: a write will say why
+            log.exception("index: the embedding model did not load")
 
     def _build(self, session: Session, stale: dict[corpus.Side, list[str]]) -> None:
         upto = corpus.version(session)

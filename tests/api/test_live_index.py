@@ -255,3 +255,38 @@ def test_a_stream_of_edits_is_merged_in_the_background_and_none_is_lost(url: str
             first = answer.json()["items"][0]
             assert first["ref"] == students[i]
             assert first["explanation"]["violations"] == []
+
+
+class SlowToLoad(HashingEncoder):
+    """An encoder whose model takes a while to load, as USE's does (1.4 s on two cores)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded = False
+
+    def warm(self) -> None:
+        time.sleep(1.5)
+        self.loaded = True
+
+
+def test_the_model_is_loaded_and_the_heap_settled_before_the_first_request_is_let_in(
+    url: str,
+) -> None:
+    # A worker's first write used to load the model inside the request (1.9 s under load),
+    # and the collector's first full pass ran after the index was published.
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    slow = SlowToLoad()
+    service = MatchingService(sessions, "hashing", encoder=CachedEncoder(slow))
+    settled: list[tuple[bool, bool]] = []
+    try:
+        service.start(then=lambda: settled.append((service.ready(), slow.loaded)))
+        deadline = time.monotonic() + 120
+        while not service.ready() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert service.ready()
+        assert slow.loaded  # checked at once: the load waited for the model
+        assert settled == [(False, True)]  # `then` ran once, after the model, before readiness
+    finally:
+        service.close()
+        engine.dispose()
