@@ -101,9 +101,11 @@ def settle_heap() -> None:
     freezes its survivors, so the next one walks only what was kept since (a few seconds'
     worth). Frozen objects are still freed by reference counting (a replaced snapshot, an
     evicted memo entry: acyclic, tested); only a cycle that outlives a full collection and
-    dies later would stay, and the index keeps none.
+    dies later would stay, and the index keeps none. At start only the young generations are
+    collected first: a full pass over the loaded heap found nothing to free (0 unreachable
+    objects after loading 14,000 students) and cost 170 ms before the first request.
     """
-    gc.collect()
+    gc.collect(1)
     gc.freeze()
     if _freeze_survivors not in gc.callbacks:
         gc.callbacks.append(_freeze_survivors)
