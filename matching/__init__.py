@@ -34,6 +34,7 @@ from matching.encoders import (
     load_encoder,
     text_key,
     usable_cores,
+    warm_encoder,
 )
 from matching.errors import (
     AllocationCode,
@@ -171,6 +172,7 @@ __all__ = [
     "load_encoder",
     "text_key",
     "usable_cores",
+    "warm_encoder",
     # ranking and its evaluation
     "COMPONENTS",
     "CONSTRAINTS",

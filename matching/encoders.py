@@ -242,7 +242,7 @@ class CachedEncoder:
 
     def warm(self) -> None:
         """Load the wrapped model now (the cache would let it wait for the first new text)."""
-        warm(self.encoder)
+        warm_encoder(self.encoder)
 
     def _cached(
         self,
@@ -280,7 +280,7 @@ class CachedEncoder:
         return self._cached("d", texts, self.encoder.encode_documents, progress)
 
 
-def warm(encoder: Encoder) -> None:
+def warm_encoder(encoder: Encoder) -> None:
     """Make an encoder load what it loads lazily (a no-op for those with nothing to load)."""
     method = getattr(encoder, "warm", None)
     if callable(method):

@@ -15,11 +15,10 @@ import hashlib
 import json
 import threading
 import zlib
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cached_property, lru_cache, partial
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, cast
 
 import numpy as np
 import scipy.sparse as sp
@@ -32,6 +31,7 @@ from matching.constraints import CONSTRAINTS, NeedArrays, PersonArrays, violatio
 from matching.encoders import Encoder, Vectors, l2_normalise
 from matching.explain import SkillOutcome, explain_pair, skill_outcome
 from matching.features import MatchView, clean, view
+from matching.memo import Memo as Memo  # re-exported: the service memoises with it
 from matching.messages import phrase
 from matching.rerank import DecisionReranker, Pair, learnt_order
 from matching.retrieval import top_k
@@ -100,8 +100,6 @@ QUERY_SIDES = 2048  # single queries' sides remembered (a few kB each)
 SEGMENT_VIEWS = 2048  # explained documents' views remembered per segment
 SKILL_OUTCOMES = 16384  # explained pairs' skill outcomes remembered per featurizer (~1 kB each)
 RANKING_CACHE = 128  # rankings remembered per snapshot (tens of kB each, explanations included)
-K = TypeVar("K")
-V = TypeVar("V")
 TEXT_SHARE = 0.7  # text vs skill evidence of occupations, when an item has both
 OCCUPATION_TEXT = 2000  # characters of a text read for occupation inference (bounded cost)
 
@@ -369,32 +367,6 @@ class StoredRow:
     dense: FloatArray
     lexical: sp.csr_matrix  # 1 x HASH_FEATURES
     occupations: sp.csr_matrix | None  # 1 x occupations
-
-
-class Memo(Generic[K, V]):
-    """A bounded least-recently-used map shared by threads (every access under its lock)."""
-
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
-        self._items: OrderedDict[K, V] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: K) -> V | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
-
-    def put(self, key: K, value: V) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.capacity:
-                self._items.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._items)
 
 
 class Featurizer:

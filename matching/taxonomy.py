@@ -24,6 +24,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from matching.memo import Memo
 from matching.skills import Skill, SkillVocabulary, normalise, skill_key
 
 __all__ = [
@@ -259,15 +260,47 @@ class _TextIndex:
         self.sublinear = bool(vectorizer.sublinear_tf)
         self.count_unseen = count_unseen
 
+    @property
+    def idf(self) -> FloatArray:
+        # read from the fitted vectorizer: taxonomies pickled by earlier versions load as is
+        return np.asarray(self.vectorizer.idf_, dtype=np.float64)
+
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Unit-length TF-IDF rows, each text analysed once (the vectorizer's own transform
+        analysed it a second time for its unseen n-grams, and validated its own output: half
+        of an ESCO inference's cost)."""
         inputs: Sequence[Any] = (
             texts if self.tokenize is None else [self.tokenize(t) for t in texts]
         )
-        raw = sp.csr_matrix(self.vectorizer.transform(inputs), dtype=np.float64)
+        vocabulary = self.vocabulary
+        indptr = [0]
+        indices: list[int] = []
+        counts: list[int] = []
+        unseen: list[list[int]] = []
+        for doc in inputs:
+            grams = Counter(self.analyse(doc))
+            missed: list[int] = []
+            for gram, count in grams.items():
+                column = vocabulary.get(gram)
+                if column is None:
+                    missed.append(count)
+                else:
+                    indices.append(column)
+                    counts.append(count)
+            indptr.append(len(indices))
+            unseen.append(missed)
+        raw = sp.csr_matrix(
+            (np.asarray(counts, dtype=np.float64), np.asarray(indices, dtype=np.int32), indptr),
+            shape=(len(inputs), len(vocabulary)),
+        )
+        raw.sort_indices()
+        if self.sublinear:
+            np.log(raw.data, out=raw.data)
+            raw.data += 1.0
+        raw.data *= self.idf[raw.indices]
         squared = np.asarray(raw.multiply(raw).sum(axis=1), dtype=np.float64).ravel()
-        for row, text in enumerate(texts if self.count_unseen else ()):
-            unseen = Counter(g for g in self.analyse(text) if g not in self.vocabulary)
-            for count in unseen.values():
+        for row, missed in enumerate(unseen if self.count_unseen else ()):
+            for count in missed:
                 tf = 1.0 + math.log(count) if self.sublinear else float(count)
                 squared[row] += (tf * self.unseen_idf) ** 2
         norms = np.sqrt(squared)
@@ -393,6 +426,8 @@ class EscoTaxonomy:
     # a profile with no label known to ESCO to one whose labels all are.
     CONCEPT_WEIGHT_MIN = 0.4
     CONCEPT_WEIGHT_MAX = 0.9
+    # Free skill labels whose ESCO candidates are remembered (a few hundred bytes each).
+    LABEL_MEMO = 16384
 
     def __init__(
         self,
@@ -717,7 +752,33 @@ class EscoTaxonomy:
             for label, candidates in zip(labels, self._skill_candidates(labels, 1), strict=True)
         ]
 
+    @cached_property
+    def _candidate_memo(self) -> Memo[tuple[str, int], tuple[SkillMatch, ...]]:
+        return Memo(self.LABEL_MEMO)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state.pop("_candidate_memo", None)  # holds a lock; made again, empty, on first use
+        return state
+
     def _skill_candidates(self, labels: Sequence[str], fuzzy_top: int) -> list[list[SkillMatch]]:
+        """Each label's closest ESCO skills (a label's answer is remembered: a region's
+        profiles repeat the same few thousand labels, and the fuzzy lookup was 6 ms of every
+        profile write)."""
+        memo = self._candidate_memo
+        found = [memo.get((label, fuzzy_top)) for label in labels]
+        missing = list(
+            dict.fromkeys(label for label, f in zip(labels, found, strict=True) if f is None)
+        )
+        computed = dict(zip(missing, self._skill_candidates_of(missing, fuzzy_top), strict=True))
+        for label, matches in computed.items():
+            memo.put((label, fuzzy_top), tuple(matches))
+        return [
+            list(f) if f is not None else list(computed[label])
+            for label, f in zip(labels, found, strict=True)
+        ]
+
+    def _skill_candidates_of(self, labels: Sequence[str], fuzzy_top: int) -> list[list[SkillMatch]]:
         builtin = SkillVocabulary.builtin()
         keys = self._skill_keys
         found: list[list[SkillMatch]] = [[] for _ in labels]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import random
 import time
 from pathlib import Path
@@ -170,6 +171,33 @@ def test_cache_is_reused_and_invalidated(tiny: Path, tmp_path: Path) -> None:
     for path in cache.glob("*.pickle"):
         path.write_bytes(b"not a pickle")  # a corrupt cache is rebuilt, not fatal
     assert EscoTaxonomy.load(tiny, cache=cache).occupations == edited.occupations
+
+
+def test_a_label_is_matched_once_then_remembered_and_the_taxonomy_still_pickles(
+    tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    esco = EscoTaxonomy.load(tiny)
+    computed: list[str] = []
+    original = EscoTaxonomy._skill_candidates_of
+
+    def counted(self: EscoTaxonomy, labels: list[str], fuzzy_top: int) -> object:
+        computed.extend(labels)
+        return original(self, labels, fuzzy_top)
+
+    monkeypatch.setattr(EscoTaxonomy, "_skill_candidates_of", counted)
+    labels = ["pétrir la pâte", "petrissage de pate", "xqzw vbnm", "pétrir la pâte"]
+    first = esco.match_skills(labels)
+    assert computed == ["pétrir la pâte", "petrissage de pate", "xqzw vbnm"]  # once each
+    assert first[0] == first[3] and first[0].confidence == 1.0
+    assert first[1].uri == first[0].uri and first[1].confidence < 1.0  # fuzzy
+    assert first[2].uri is None
+    # Asked again, in another batch and order: the same answers, nothing computed again.
+    again = esco.match_skills(["xqzw vbnm", "cuire du pain", "petrissage de pate"])
+    assert computed == ["pétrir la pâte", "petrissage de pate", "xqzw vbnm", "cuire du pain"]
+    assert again[0] == first[2] and again[2] == first[1]
+    # A used taxonomy still pickles (the ESCO cache), and the copy answers alike.
+    copy = pickle.loads(pickle.dumps(esco))
+    assert copy.match_skills(labels) == first
 
 
 @pytest.mark.parametrize(

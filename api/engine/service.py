@@ -27,7 +27,7 @@ from api.engine import corpus
 from api.engine.explanations import written
 from api.models import Embedding, IndexEntry, Need, Person
 from matching.calibration import FitModel, calibration_for
-from matching.encoders import CachedEncoder, Encoder, Vectors, load_encoder, warm
+from matching.encoders import CachedEncoder, Encoder, Vectors, load_encoder, warm_encoder
 from matching.index import (
     SERVICE_TAIL,
     Document,
@@ -703,7 +703,7 @@ class MatchingService:
 
     def _warm(self) -> None:
         try:
-            warm(self.encoder)
+            warm_encoder(self.encoder)
         except Exception:  # serving stored features does not need it: a write will say why
             log.exception("index: the embedding model did not load")
 
