@@ -734,7 +734,10 @@ class Segment:
         # (a tail, rebuilt at each write) is scored from its own rows instead: transposing it
         # costs the 2^20 rows of the hashed space whatever its size (1.7 ms a write).
         self.lexical_t = lexical.T.tocsr() if len(items) > SMALL_SEGMENT else None
-        idf = idf_of(df[lexical.indices], n_alive).astype(np.float32)  # its n-grams only
+        if lexical.nnz > len(df):  # a large segment: one log per bucket, then gathered
+            idf = idf_of(df, n_alive).astype(np.float32)[lexical.indices]  # (0.3 s less at 14k)
+        else:  # a tail: a log per n-gram it holds, not per bucket of the hashed space
+            idf = idf_of(df[lexical.indices], n_alive).astype(np.float32)
         squares = (lexical.data * idf) ** 2
         weighted = sp.csr_matrix((squares, lexical.indices, lexical.indptr), shape=lexical.shape)
         norms = np.sqrt(np.asarray(weighted.sum(axis=1)).ravel())
