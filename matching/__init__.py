@@ -64,7 +64,6 @@ from matching.index import (
     Features,
     Featurizer,
     LiveIndex,
-    Memo,
     Snapshot,
 )
 from matching.jobdating import (
@@ -83,6 +82,7 @@ from matching.jobdating import (
     student_agenda,
     swap,
 )
+from matching.memo import Memo
 from matching.messages import Listing, Phrase, Term, Value
 from matching.ranker import COMPONENTS, HybridRanker, Weights
 from matching.records import need_from_record, profile_from_record

@@ -31,7 +31,7 @@ from matching.constraints import CONSTRAINTS, NeedArrays, PersonArrays, violatio
 from matching.encoders import Encoder, Vectors, l2_normalise
 from matching.explain import SkillOutcome, explain_pair, skill_outcome
 from matching.features import MatchView, clean, view
-from matching.memo import Memo as Memo  # re-exported: the service memoises with it
+from matching.memo import Memo
 from matching.messages import phrase
 from matching.rerank import DecisionReranker, Pair, learnt_order
 from matching.retrieval import top_k
