@@ -238,8 +238,8 @@ def test_a_stream_of_edits_is_merged_in_the_background_and_none_is_lost(url: str
         # Tails froze and were merged (here, into the base: what followed it held 1/8 of it).
         assert live.snapshot.segments[0] is not base
         for i in (0, 37, 64, 65, 128, 149):  # in merged levels and in the open tail
-            # Found by its made-up word (the search endpoint also applies the hard
-            # constraints, which some of these students fail against a free-text need).
+            # Found by its made-up word, in the index itself (the engine's need has a kind, a
+            # job by default, whose hard constraints some of these students fail)...
             ranked = live.snapshot.rank(
                 Need(id="q", title=words[i]),
                 matching.weights,
