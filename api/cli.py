@@ -161,7 +161,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         and not os.environ.get("PASSERELLE_SHARED_SOCKET")
     ):
         # Each worker on a socket of its own (`api.supervisor`): connections spread evenly.
-        config = uvicorn.Config("api.main:app_from_env", **options)
+        config = uvicorn.Config("api.worker:app_from_env", **options)
         try:
             sockets = port_sockets(args.host, args.port, args.workers, config.backlog)
         except OSError as exc:  # taken by another server, or a port this user may not open
@@ -173,7 +173,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             for sock in sockets:
                 sock.close()
         return 0
-    uvicorn.run("api.main:app_from_env", **options)
+    uvicorn.run("api.worker:app_from_env", **options)
     return 0
 
 

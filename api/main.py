@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -30,6 +29,7 @@ from api.dashboard import pages as dashboard_pages
 from api.engine.service import MatchingService
 from api.hackathons import api as hackathons_api
 from api.hackathons import pages as hackathons_pages
+from api.heap import settle_heap
 from api.imports import api as imports_api
 from api.imports import pages as imports_pages
 from api.jobdating import api as jobdating_api
@@ -86,34 +86,6 @@ PAGE_ROUTERS = (
 
 
 STATIC = Path(__file__).resolve().parent / "static"
-
-
-def settle_heap() -> None:
-    """Keep the cycle collector's full collections short in a serving process: what survives
-    one is hidden from the next (`gc.freeze`), starting with what the process loaded.
-
-    The index and ESCO are hundreds of thousands of long-lived objects: every full collection
-    walked them all (140 ms on the demo region, 160-210 ms at 14,000 students) while holding
-    the interpreter, a pause for every request of the worker. What serving keeps afterwards
-    (rankings and explanations remembered, views, skill outcomes: each memo bounded) grew the
-    walk again: at 14,000 students under load, 370,000-880,000 objects, full collections of
-    150-550 ms every 30 s (`gc.callbacks` probe in the workers). Now each full collection
-    freezes its survivors, so the next one walks only what was kept since (a few seconds'
-    worth). Frozen objects are still freed by reference counting (a replaced snapshot, an
-    evicted memo entry: acyclic, tested); only a cycle that outlives a full collection and
-    dies later would stay, and the index keeps none. At start only the young generations are
-    collected first: a full pass over the loaded heap found nothing to free (0 unreachable
-    objects after loading 14,000 students) and cost 170 ms before the first request.
-    """
-    gc.collect(1)
-    gc.freeze()
-    if _freeze_survivors not in gc.callbacks:
-        gc.callbacks.append(_freeze_survivors)
-
-
-def _freeze_survivors(phase: str, info: dict[str, int]) -> None:
-    if phase == "stop" and info.get("generation") == 2:
-        gc.freeze()  # the collection is over: what it kept is alive
 
 
 @asynccontextmanager

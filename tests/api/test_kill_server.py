@@ -56,7 +56,7 @@ class Server:
                 sys.executable,
                 "-m",
                 "uvicorn",
-                "api.main:app_from_env",
+                "api.worker:app_from_env",
                 "--factory",
                 "--host",
                 "127.0.0.1",

@@ -422,7 +422,7 @@ def test_a_replaced_snapshot_and_its_segments_are_freed_by_reference_counting_al
     featurizer: Featurizer, demo_profiles: list[Profile], demo_needs: list[Need]
 ) -> None:
     # A serving process hides what survives a full collection from the next ones
-    # (`api.main.settle_heap`): the index must hold no reference cycle, or every snapshot a
+    # (`api.heap.settle_heap`): the index must hold no reference cycle, or every snapshot a
     # write replaces would stay in memory. With the cycle collector off, a replaced snapshot
     # (ranked on, explained, its memos filled) and the segments a write or a merge replaced
     # must be gone as soon as nothing refers to them.

@@ -59,7 +59,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             sys.executable,
             "-m",
             "uvicorn",
-            "api.main:app_from_env",
+            "api.worker:app_from_env",
             "--factory",
             "--host",
             "127.0.0.1",

@@ -71,7 +71,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
             sys.executable,
             "-m",
             "uvicorn",
-            "api.main:app_from_env",
+            "api.worker:app_from_env",
             "--factory",
             "--host",
             "127.0.0.1",
