@@ -48,7 +48,14 @@ def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def create_account(env: dict[str, str], role: str = "coordinator") -> None:
-    cli(env, "create-user", "--email", BENCH_EMAIL, "--password", BENCH_PASSWORD, "--role", role)
+    """The benchmark's account; one already there (a region kept by `--keep`) is used as is."""
+    try:
+        cli(
+            env, "create-user", "--email", BENCH_EMAIL, "--password", BENCH_PASSWORD, "--role", role
+        )
+    except RuntimeError as exc:
+        if "account exists" not in str(exc):
+            raise
 
 
 def sign_in(client: httpx.Client) -> dict[str, str]:
