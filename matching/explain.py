@@ -108,9 +108,9 @@ _OwnWords = tuple[frozenset[str], str]
 @lru_cache(maxsize=16384)
 def _own_words(headline: str, summary: str, vocabulary: SkillVocabulary) -> _OwnWords:
     """Skill ids a person's headline and summary name, and their comparison key (padded)."""
-    text = clean(f"{headline}. {summary}")
-    ids = frozenset(skill.id for skill in vocabulary.extract(text))
-    return ids, f" {skill_key(text)} "
+    tokens = skill_key(clean(f"{headline}. {summary}")).split()  # the text read once
+    ids = frozenset(skill.id for skill in vocabulary.extract_tokens(tokens))
+    return ids, f" {' '.join(tokens)} "
 
 
 @lru_cache(maxsize=65536)

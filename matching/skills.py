@@ -6,7 +6,7 @@ import csv
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -354,7 +354,10 @@ class SkillVocabulary:
         Matching is on whole tokens of the normalised text, so "Java" is not found in
         "JavaScript" and "SQL Server" wins over "SQL". Linear in the text length.
         """
-        tokens = _key_tokens(text)
+        return self.extract_tokens(_key_tokens(text))
+
+    def extract_tokens(self, tokens: Sequence[str]) -> list[Skill]:
+        """`extract` of a text already split into its keys' tokens (`skill_key(text).split()`)."""
         found: list[Skill] = []
         seen: set[int] = set()
         position, count = 0, len(tokens)
