@@ -322,24 +322,36 @@ def install_error_handlers(app: FastAPI) -> None:
 
 # How long a caller turned away as busy is told to wait before trying again, in seconds.
 BUSY_RETRY_AFTER = 2
+# The same while the matching index loads (seconds: ~10 at a start, minutes for a re-index).
+LOADING_RETRY_AFTER = 5
 
 
-def busy_response(request: Request) -> Any:
-    """503 with Retry-After: the database had no connection or lock free in time.
+def busy_response(request: Request, index: Mapping[str, Any] | None = None) -> Any:
+    """503 with Retry-After: the database had no connection or lock free in time, or (with
+    `index`, where `MatchingService.status` stands) the matching index is still loading.
 
-    A page reader gets the error page; an API caller a problem document with code `busy`.
+    A page reader gets the error page; an API caller a problem document with code `busy`, or
+    `index_loading` with the index's progress (`index`: state, and while it computes features,
+    how many of how many documents are done).
     """
-    headers = {"Retry-After": str(BUSY_RETRY_AFTER)}
     page = getattr(request.app.state, "error_page", None)
     wants_page = not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
         "accept", ""
     )
+    retry = BUSY_RETRY_AFTER if index is None else LOADING_RETRY_AFTER
     if wants_page and page is not None:
-        response = page(request, 503, "error.busy")
-    else:
+        response = page(request, 503, "error.busy" if index is None else "error.index_loading")
+    elif index is None:
         lang = request_language(request)
         response = problem(503, "busy", translator(lang)(message_key("busy")), request)
-    response.headers.update(headers)
+    else:
+        t = translator(request_language(request))
+        if index.get("state") == "indexing":
+            detail = t(message_key("index_indexing"), done=index["done"], total=index["total"])
+        else:
+            detail = t(message_key("index_loading"))
+        response = problem(503, "index_loading", detail, request, extra={"index": dict(index)})
+    response.headers.update({"Retry-After": str(retry)})
     return response
 
 
@@ -352,8 +364,9 @@ def install_busy_handlers(app: FastAPI) -> None:
     from api.core.unit_of_work import ConnectionGate, RetryBusy, attempt_of
 
     @app.exception_handler(DatabaseBusy)
-    async def _busy(request: Request, _exc: DatabaseBusy) -> Any:
-        return busy_response(request)
+    async def _busy(request: Request, exc: DatabaseBusy) -> Any:
+        # The matching index's "still loading" (api.engine.IndexNotReady) says how far it is.
+        return busy_response(request, getattr(exc, "progress", None))
 
     @app.exception_handler(PoolTimeout)
     async def _pool_exhausted(request: Request, _exc: PoolTimeout) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 from sqlalchemy import text
 
@@ -12,13 +12,29 @@ from api.core.deps import SessionDep
 router = APIRouter(prefix="/api/v1", tags=["santé / health"])
 
 
+class IndexStatus(BaseModel):
+    """Where the matching index stands: rankings answer 503 `index_loading` until `ready`."""
+
+    ready: bool
+    state: str  # loading, indexing (features computed: `done` of `total`), idle, failed
+    side: str | None = None  # what is being indexed: need or person
+    done: int | None = None
+    total: int | None = None
+
+
 class Health(BaseModel):
     status: str
     database: str
     version: str
+    index: IndexStatus | None = None
 
 
 @router.get("/health", response_model=Health)
-def health(session: SessionDep) -> Health:
+def health(request: Request, session: SessionDep) -> Health:
+    """Santé du service, de la base et de l'index / service, database and index health."""
     session.execute(text("SELECT 1"))
-    return Health(status="ok", database=session.get_bind().dialect.name, version=__version__)
+    matching = getattr(request.app.state, "matching", None)
+    index = IndexStatus(**matching.status()) if matching is not None else None
+    return Health(
+        status="ok", database=session.get_bind().dialect.name, version=__version__, index=index
+    )

@@ -9,7 +9,7 @@ import queue
 import threading
 import time
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -214,7 +214,15 @@ class DatabaseStore:
 
 
 class IndexNotReady(DatabaseBusy):
-    """The index is still loading after the wait a request may afford (503, Retry-After)."""
+    """The index is still loading after the wait a request may afford (503, Retry-After).
+
+    `progress` is where the load stands (`MatchingService.status`): a caller turned away
+    during a long re-index (a new engine version re-indexes every stored document) is told how
+    far it is, not only "busy"."""
+
+    def __init__(self, message: str, progress: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.progress: dict[str, Any] = dict(progress or {})
 
 
 _TAXONOMIES: dict[str, EscoTaxonomy | None] = {}
@@ -673,6 +681,7 @@ class MatchingService:
             if self._ready.is_set() and self._load_error is None:
                 return
             started = time.perf_counter()
+            self.progress = {"state": "loading"}
             signature = self.featurizer.signature
             warming: threading.Thread | None = None
             if session is None:
@@ -683,6 +692,7 @@ class MatchingService:
                 if marked:
                     log.info("index: %d documents to index before serving", marked)
                 self.index_pending(progress)
+                self.progress = {"state": "loading"}
                 with self.sessions() as reader:
                     self._build(reader, {})
             else:
@@ -693,6 +703,7 @@ class MatchingService:
             if settle is not None:
                 settle()
             self._load_error = None
+            self.progress = {"state": "idle"}
             self._ready.set()
             log.info(
                 "index loaded: %d needs, %d people in %.1f s",
@@ -806,6 +817,15 @@ class MatchingService:
     def ready(self) -> bool:
         return self._ready.is_set() and self._load_error is None
 
+    def status(self) -> dict[str, Any]:
+        """Where the index stands, for the health check and the callers kept waiting:
+        `ready`, and `state` - `loading` (reading stored features), `indexing` (computing the
+        features of `total` documents of one `side`, `done` so far), `idle`, or `failed`."""
+        progress = dict(self.progress)  # replaced whole by the indexer: read once
+        if self._load_error is not None:
+            progress = {"state": "failed"}
+        return {"ready": self.ready(), **progress}
+
     def load_ended(self) -> bool:
         """Whether the load at start is over, whether it loaded the index or failed."""
         return self._ready.is_set()
@@ -817,11 +837,12 @@ class MatchingService:
                 return
             self.start()
             if not self._ready.wait(self.ready_timeout):
-                raise IndexNotReady("the matching index is still loading")
+                raise IndexNotReady("the matching index is still loading", self.status())
         if self._load_error is not None:
+            status = self.status()
             error, self._load_error = self._load_error, None
             self._ready.clear()
-            raise IndexNotReady(f"the matching index failed to load: {error}") from error
+            raise IndexNotReady(f"the matching index failed to load: {error}", status) from error
 
     # ------------------------------------------------------------------ writing
     def prepare(self, session: Session) -> None:
