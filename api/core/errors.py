@@ -345,9 +345,14 @@ def busy_response(request: Request, index: Mapping[str, Any] | None = None) -> A
         lang = request_language(request)
         response = problem(503, "busy", translator(lang)(message_key("busy")), request)
     else:
-        t = translator(request_language(request))
+        from api.core.rendering import formatters  # numbers as the reader writes them
+
+        lang = request_language(request)
+        t, num = translator(lang), formatters(lang)["num"]
         if index.get("state") == "indexing":
-            detail = t(message_key("index_indexing"), done=index["done"], total=index["total"])
+            detail = t(
+                message_key("index_indexing"), done=num(index["done"]), total=num(index["total"])
+            )
         else:
             detail = t(message_key("index_loading"))
         response = problem(503, "index_loading", detail, request, extra={"index": dict(index)})
