@@ -24,13 +24,18 @@ class VectorIndex(Protocol):
     def __len__(self) -> int: ...
 
 
+def _nothing(rows: int) -> tuple[Ids, Scores]:
+    """No result for each of `rows` queries (k = 0, or an empty corpus)."""
+    empty = np.zeros((rows, 0))
+    return empty.astype(np.int64), empty.astype(np.float32)
+
+
 def top_k(scores: NDArray[np.float32], k: int) -> tuple[Ids, Scores]:
     """Indices and values of the k largest entries of each row, best first."""
     n = scores.shape[1]
     k = min(k, n)
     if k <= 0:
-        empty = np.zeros((scores.shape[0], 0))
-        return empty.astype(np.int64), empty.astype(np.float32)
+        return _nothing(scores.shape[0])
     if k < n:
         part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
     else:
@@ -121,8 +126,7 @@ class HnswIndex:
         n = len(self)
         k = min(k, n)
         if k <= 0:
-            empty = np.zeros((queries.shape[0], 0))
-            return empty.astype(np.int64), empty.astype(np.float32)
+            return _nothing(queries.shape[0])
         params = self._faiss.SearchParametersHNSW()
         params.efSearch = max(self.ef_search, k)
         if mask is not None:  # `bits` and the selector are read by the search: kept till it returns
