@@ -349,10 +349,13 @@ def busy_response(request: Request, index: Mapping[str, Any] | None = None) -> A
 
         lang = request_language(request)
         t, num = translator(lang), formatters(lang)["num"]
-        if index.get("state") == "indexing":
-            detail = t(
-                message_key("index_indexing"), done=num(index["done"]), total=num(index["total"])
-            )
+        counted = {
+            "indexing": message_key("index_indexing_count"),
+            "loading": message_key("index_loading_count"),
+        }
+        key = counted.get(str(index.get("state")))
+        if key is not None and index.get("done") is not None and index.get("total") is not None:
+            detail = t(key, done=num(index["done"]), total=num(index["total"]))
         else:
             detail = t(message_key("index_loading"))
         response = problem(503, "index_loading", detail, request, extra={"index": dict(index)})

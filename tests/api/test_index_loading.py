@@ -18,6 +18,7 @@ from api.engine.service import MatchingService
 from api.main import create_app
 from api.models import Need
 from matching.encoders import CachedEncoder, HashingEncoder, Progress
+from matching.index import Features
 from tests.api.test_database_load import ADMIN, PASSWORD, demo_database, sign_in
 from tests.conftest import TEST_SECRET
 from tests.web.test_pages import sign_in as sign_in_page
@@ -99,3 +100,50 @@ def test_a_caller_kept_waiting_by_a_re_index_is_told_how_far_it_is(url: str) -> 
         answer = client.get(f"/api/v1/needs/{need}/candidates", headers=headers)
         assert answer.status_code == 200, answer.text
         assert answer.json()["items"]
+
+
+def test_a_start_reading_stored_features_says_how_many_it_has_read(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = make_engine(url)
+    with session_factory(engine)() as session:
+        need = session.scalars(select(Need.ref).order_by(Need.ref)).first()
+    first = MatchingService(
+        session_factory(engine), "hashing", encoder=CachedEncoder(HashingEncoder())
+    )
+    first.load()  # the region indexed and saved: the next start only reads it
+    first.close()
+    engine.dispose()
+    read = Features.from_bytes
+
+    def slowly(blob: bytes) -> Features:
+        time.sleep(0.004)  # reading 100,000 stored entries takes ~20 s
+        return read(blob)
+
+    monkeypatch.setattr(Features, "from_bytes", staticmethod(slowly))
+    monkeypatch.setattr("api.engine.service.LOAD_REPORT_EVERY", 50)
+    app = create_app(Settings(database_url=url, environment="test", secret_key=TEST_SECRET))
+    app.state.matching = MatchingService(
+        app.state.sessions, "hashing", encoder=CachedEncoder(HashingEncoder()), ready_timeout=0.1
+    )
+    with TestClient(app) as client:
+        headers = sign_in(client)
+        deadline = time.monotonic() + 60
+        status = index_status(client)
+        while not (status["state"] == "loading" and status.get("done")):
+            assert time.monotonic() < deadline, status
+            time.sleep(0.02)
+            status = index_status(client)
+        assert status["ready"] is False
+        assert 0 < status["done"] <= status["total"]
+        answer = client.get(f"/api/v1/needs/{need}/candidates", headers=headers)
+        assert answer.status_code == 503
+        told = answer.json()
+        index = told["index"]  # still reading (or building from what it read): counted
+        assert index["state"] == "loading"
+        assert f"{index['done']} documents lus sur {index['total']}" in told["detail"]
+        while not status["ready"]:
+            assert time.monotonic() < deadline, status
+            time.sleep(0.1)
+            status = index_status(client)
+        assert client.get(f"/api/v1/needs/{need}/candidates", headers=headers).status_code == 200
