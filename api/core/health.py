@@ -16,8 +16,8 @@ class IndexStatus(BaseModel):
     """Where the matching index stands: rankings answer 503 `index_loading` until `ready`."""
 
     ready: bool
-    state: str  # loading, indexing (features computed: `done` of `total`), idle, failed
-    side: str | None = None  # what is being indexed: need or person
+    state: str  # loading (stored features read), indexing (features computed), idle, failed
+    side: str | None = None  # what is being read or indexed: need or person (`done` of `total`)
     done: int | None = None
     total: int | None = None
 

@@ -836,8 +836,9 @@ class MatchingService:
 
     def status(self) -> dict[str, Any]:
         """Where the index stands, for the health check and the callers kept waiting:
-        `ready`, and `state` - `loading` (reading stored features), `indexing` (computing the
-        features of `total` documents of one `side`, `done` so far), `idle`, or `failed`."""
+        `ready`, and `state` - `loading` (reading the stored features of `total` documents of
+        one `side`, `done` so far, then building), `indexing` (computing features, counted the
+        same way), `idle`, or `failed`."""
         progress = dict(self.progress)  # replaced whole by the indexer: read once
         if self._load_error is not None:
             progress = {"state": "failed"}
