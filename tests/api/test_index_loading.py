@@ -4,7 +4,7 @@ document: 95 s at 14,000 students), a caller is told how far it is, not only "bu
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,23 +47,42 @@ def index_status(client: TestClient) -> dict[str, Any]:
     return status
 
 
-def test_a_caller_kept_waiting_by_a_re_index_is_told_how_far_it_is(url: str) -> None:
+def index_once(
+    client: TestClient, seen: Callable[[dict[str, Any]], bool], deadline: float
+) -> dict[str, Any]:
+    """The index's status once `seen` holds (polled; fails at `deadline` with the last one)."""
+    status = index_status(client)
+    while not seen(status):
+        assert time.monotonic() < deadline, status
+        time.sleep(0.02)
+        status = index_status(client)
+    return status
+
+
+def first_need(url: str) -> str:
     engine = make_engine(url)
     with session_factory(engine)() as session:
         need = session.scalars(select(Need.ref).order_by(Need.ref)).first()
     engine.dispose()
+    assert need is not None
+    return need
+
+
+def waiting_app(url: str, encoder: HashingEncoder) -> TestClient:
+    """A server whose rankings wait 0.1 s for the index, then answer 503."""
     app = create_app(Settings(database_url=url, environment="test", secret_key=TEST_SECRET))
     app.state.matching = MatchingService(
-        app.state.sessions, "hashing", encoder=CachedEncoder(SlowToEncode()), ready_timeout=0.1
+        app.state.sessions, "hashing", encoder=CachedEncoder(encoder), ready_timeout=0.1
     )
-    with TestClient(app) as client:
+    return TestClient(app)
+
+
+def test_a_caller_kept_waiting_by_a_re_index_is_told_how_far_it_is(url: str) -> None:
+    need = first_need(url)
+    with waiting_app(url, SlowToEncode()) as client:
         headers = sign_in(client)
         deadline = time.monotonic() + 60
-        status = index_status(client)
-        while not (status["state"] == "indexing" and status["done"]):
-            assert time.monotonic() < deadline, status
-            time.sleep(0.05)
-            status = index_status(client)
+        status = index_once(client, lambda s: s["state"] == "indexing" and s["done"], deadline)
         assert status["ready"] is False
         assert status["side"] in ("need", "person")
         assert 0 < status["done"] <= status["total"]
@@ -92,10 +111,7 @@ def test_a_caller_kept_waiting_by_a_re_index_is_told_how_far_it_is(url: str) -> 
         assert "Le moteur de correspondance se prépare" in page.text
         assert page.headers["Retry-After"] == "5"
 
-        while not status["ready"]:
-            assert time.monotonic() < deadline, status
-            time.sleep(0.1)
-            status = index_status(client)
+        status = index_once(client, lambda s: s["ready"], deadline)
         assert status["state"] == "idle"
         answer = client.get(f"/api/v1/needs/{need}/candidates", headers=headers)
         assert answer.status_code == 200, answer.text
@@ -105,9 +121,8 @@ def test_a_caller_kept_waiting_by_a_re_index_is_told_how_far_it_is(url: str) -> 
 def test_a_start_reading_stored_features_says_how_many_it_has_read(
     url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    need = first_need(url)
     engine = make_engine(url)
-    with session_factory(engine)() as session:
-        need = session.scalars(select(Need.ref).order_by(Need.ref)).first()
     first = MatchingService(
         session_factory(engine), "hashing", encoder=CachedEncoder(HashingEncoder())
     )
@@ -122,18 +137,12 @@ def test_a_start_reading_stored_features_says_how_many_it_has_read(
 
     monkeypatch.setattr(Features, "from_bytes", staticmethod(slowly))
     monkeypatch.setattr("api.engine.service.LOAD_REPORT_EVERY", 50)
-    app = create_app(Settings(database_url=url, environment="test", secret_key=TEST_SECRET))
-    app.state.matching = MatchingService(
-        app.state.sessions, "hashing", encoder=CachedEncoder(HashingEncoder()), ready_timeout=0.1
-    )
-    with TestClient(app) as client:
+    with waiting_app(url, HashingEncoder()) as client:
         headers = sign_in(client)
         deadline = time.monotonic() + 60
-        status = index_status(client)
-        while not (status["state"] == "loading" and status.get("done")):
-            assert time.monotonic() < deadline, status
-            time.sleep(0.02)
-            status = index_status(client)
+        status = index_once(
+            client, lambda s: s["state"] == "loading" and bool(s.get("done")), deadline
+        )
         assert status["ready"] is False
         assert 0 < status["done"] <= status["total"]
         answer = client.get(f"/api/v1/needs/{need}/candidates", headers=headers)
@@ -142,8 +151,5 @@ def test_a_start_reading_stored_features_says_how_many_it_has_read(
         index = told["index"]  # still reading (or building from what it read): counted
         assert index["state"] == "loading"
         assert f"{index['done']} documents lus sur {index['total']}" in told["detail"]
-        while not status["ready"]:
-            assert time.monotonic() < deadline, status
-            time.sleep(0.1)
-            status = index_status(client)
+        index_once(client, lambda s: s["ready"], deadline)
         assert client.get(f"/api/v1/needs/{need}/candidates", headers=headers).status_code == 200
