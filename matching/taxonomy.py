@@ -386,6 +386,13 @@ def _softmax(scores: FloatArray, temperature: float) -> FloatArray:
     return out
 
 
+def _norms(columns: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.floating[Any]]:
+    """L2 norm of each column, 1 for an empty one."""
+    norms: npt.NDArray[np.floating[Any]] = np.sqrt((columns * columns).sum(axis=0))
+    norms[norms == 0] = 1.0
+    return norms
+
+
 def _row_normalise(matrix: sp.csr_matrix) -> sp.csr_matrix:
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
@@ -981,6 +988,25 @@ class EscoTaxonomy:
         groups, membership = self._isco_membership(digits)
         summed = sp.csr_matrix(occupation_vectors) @ membership
         return _row_normalise(sp.csr_matrix(summed)) if len(groups) else summed
+
+    def isco_columns(
+        self, occupation_vectors: sp.spmatrix, digits: int = 4
+    ) -> npt.NDArray[np.float32]:
+        """``isco_vectors`` of a few rows as float32 columns (groups x rows), each normalised
+        again in float32 as the documents' rows are: what a ranking multiplies the documents'
+        groups with. Summed with numpy rather than sparse products (0.45 ms -> 0.03 ms a query:
+        a recommendations read builds one)."""
+        groups, membership = self._isco_membership(digits)
+        group_of = membership.indices  # one entry per occupation: its group
+        rows = sp.csr_matrix(occupation_vectors)
+        out = np.zeros((len(groups), rows.shape[0]), dtype=np.float64)
+        for r in range(rows.shape[0]):
+            lo, hi = rows.indptr[r], rows.indptr[r + 1]
+            out[:, r] = np.bincount(
+                group_of[rows.indices[lo:hi]], weights=rows.data[lo:hi], minlength=len(groups)
+            )
+        single = out.astype(np.float32) / _norms(out)
+        return np.asarray(single / _norms(single), dtype=np.float32)
 
     def _isco_membership(self, digits: int) -> tuple[list[str], sp.csr_matrix]:
         # Kept per taxonomy: every ranking asks for it (rebuilt, 1.5 ms of a 20 ms ranking).

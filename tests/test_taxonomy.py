@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from matching.index import row_normalise
 from matching.skills import SkillVocabulary, normalise
 from matching.taxonomy import (
     EscoFormatError,
@@ -354,6 +355,18 @@ def test_occupation_vectors_rank_matching_profiles_first(esco: EscoTaxonomy) -> 
     groups = esco.isco_vectors(needs)
     assert groups.shape == (2, len(esco.isco_groups()))
     assert esco.occupation_vectors_from_texts([]).shape == (0, n_occupations)
+
+
+def test_isco_columns_are_the_groups_of_isco_vectors_normalised(esco: EscoTaxonomy) -> None:
+    """The ranking's numpy shortcut agrees with the sparse definition, empty rows included."""
+    texts = ["Soudeur TIG H/F", "", "Boulanger, pâtissier", "Développeuse web en alternance"]
+    occupations = esco.occupation_vectors_from_texts(texts, k=20)
+    assert occupations[1].nnz == 0
+    expected = row_normalise(esco.isco_vectors(occupations)).T.toarray()
+    columns = esco.isco_columns(occupations)
+    assert columns.dtype == np.float32 and columns.shape == expected.shape
+    assert np.allclose(columns, expected, atol=1e-6) and not columns[:, 1].any()
+    assert np.allclose(np.linalg.norm(columns[:, [0, 2, 3]], axis=0), 1.0, atol=1e-6)
 
 
 @pytest.mark.skipif(not BENCHMARK.is_dir(), reason="esco-occupations benchmark not found")
