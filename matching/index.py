@@ -1452,17 +1452,38 @@ class Snapshot:
         for label, vector in zip((*view.skills, *view.nice), side.skill_vectors[q], strict=True):
             mine[SkillTable.key(label)] = vector
         table = self.table
+        stacked: dict[tuple[str, ...], FloatArray] = {}  # each list of labels, stacked once
 
-        def vectors(keys: Sequence[str], labels: Sequence[str]) -> FloatArray:
-            if not keys:
-                return np.zeros((0, table.vectors.shape[1]), dtype=np.float32)
-            unknown = [x for x, key in zip(labels, keys, strict=True) if key not in mine]
-            found = self.featurizer.skill_vectors(unknown, table) if unknown else {}
-            return np.array([mine.get(key, found.get(key)) for key in keys], dtype=np.float32)
+        def vectors(keys: tuple[str, ...], labels: Sequence[str]) -> FloatArray:
+            found = stacked.get(keys)
+            if found is not None:
+                return found
+            out = np.zeros((len(keys), table.vectors.shape[1]), dtype=np.float32)
+            at: list[int] = []
+            rows: list[int] = []
+            unknown: list[int] = []
+            for i, key in enumerate(keys):
+                vector = mine.get(key)
+                row = table.keys.get(key) if vector is None else None
+                if vector is not None:
+                    out[i] = vector
+                elif row is not None:
+                    at.append(i)
+                    rows.append(row)
+                else:
+                    unknown.append(i)
+            if rows:
+                out[at] = table.vectors[rows]
+            if unknown:
+                fresh = self.featurizer.skill_vectors([labels[i] for i in unknown], table)
+                for i in unknown:
+                    out[i] = fresh[keys[i]]
+            stacked[keys] = out
+            return out
 
         def similarity(a: Sequence[str], b: Sequence[str]) -> FloatArray:
-            keys_a = [SkillTable.key(x) for x in a]
-            keys_b = [SkillTable.key(y) for y in b]
+            keys_a = tuple(SkillTable.key(x) for x in a)
+            keys_b = tuple(SkillTable.key(y) for y in b)
             sims = vectors(keys_a, a) @ vectors(keys_b, b).T
             same = np.array([[x == y for y in keys_b] for x in keys_a], dtype=bool)
             return np.where(same.reshape(len(a), len(b)), 1.0, sims).astype(np.float32)
