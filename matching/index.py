@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import weakref
 import zlib
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
@@ -102,6 +103,12 @@ QUERY_SIDES = 2048  # single queries' sides remembered (a few kB each)
 SEGMENT_VIEWS = 2048  # explained documents' views remembered per segment
 SKILL_OUTCOMES = 16384  # explained pairs' skill outcomes remembered per featurizer (~1 kB each)
 RANKING_CACHE = 128  # rankings remembered per snapshot (tens of kB each, explanations included)
+# A segment of at least CACHED_SEGMENT documents keeps, for the single queries ranked against it
+# lately, their scores that the rest of the corpus does not change (21 bytes a document each),
+# within SEGMENT_SCORES_BYTES: 14,000 people keep 340 needs' (a region's 300 open needs: 87 MB),
+# 100,000 people keep 47.
+CACHED_SEGMENT = 1024
+SEGMENT_SCORES_BYTES = 96 << 20
 TEXT_SHARE = 0.7  # text vs skill evidence of occupations, when an item has both
 OCCUPATION_TEXT = 2000  # characters of a text read for occupation inference (bounded cost)
 
@@ -695,6 +702,39 @@ def _take_arrays(arrays: NeedArrays | PersonArrays, rows: IntArray) -> NeedArray
     return kind(**{f.name: getattr(arrays, f.name)[rows] for f in fields(kind)})
 
 
+@dataclass(frozen=True)
+class _SkillQuery:
+    """One query's skills as coverage reads them against any segment."""
+
+    sims: FloatArray  # query skills x skill table (1 where the label is the same)
+    padded: FloatArray  # skill table rows (+ a last row at -inf) x query skills
+    weights: NDArray[np.float64]  # required skills 1, nice-to-have 0.5
+    closest: FloatArray  # each table skill's best cosine with the query's
+
+
+class SegmentScores:
+    """A large segment's fixed scores (`Snapshot._fixed_scores`) for the single queries ranked
+    against it lately, by query side: the side's identity, checked through a weak reference
+    (a side is remembered per query while the skill table stays the same; a changed query or
+    table makes a new side, whose scores are computed again). Bounded to
+    `SEGMENT_SCORES_BYTES`; they go with the segment when a compaction replaces it."""
+
+    def __init__(self, rows: int) -> None:
+        self._memo: Memo[int, tuple[weakref.ref[QuerySide], dict[str, FloatArray]]] = Memo(
+            max(1, SEGMENT_SCORES_BYTES // max(1, 21 * rows))
+        )
+
+    def get(self, side: QuerySide) -> dict[str, FloatArray] | None:
+        found = self._memo.get(id(side))
+        return found[1] if found is not None and found[0]() is side else None
+
+    def put(self, side: QuerySide, block: dict[str, FloatArray]) -> None:
+        self._memo.put(id(side), (weakref.ref(side), block))
+
+    def __len__(self) -> int:
+        return len(self._memo)
+
+
 class Segment:
     """An immutable block of documents with everything scoring reads, stacked."""
 
@@ -733,6 +773,7 @@ class Segment:
         # Views of the rows explained (texts cleaned): a segment never changes, and the
         # documents at the head of rankings are explained again and again.
         self.views: Memo[int, MatchView] = Memo(SEGMENT_VIEWS)
+        self.scores = SegmentScores(len(items))
         # Rows of n-grams (postings): a query reads only its own n-grams' rows. A small segment
         # (a tail, rebuilt at each write) is scored from its own rows instead: transposing it
         # costs the 2^20 rows of the hashed space whatever its size (1.7 ms a write).
@@ -1106,17 +1147,13 @@ class Snapshot:
                 start += len(seg)
         return out
 
-    def _skill_fits(self, side: QuerySide) -> tuple[FloatArray, FloatArray]:
-        """(query skills covered by each document, document skills covered by the query).
-
-        Coverage of a skill is its best cosine with the other side's skills (1 when identical).
-        """
-        size = self.size
-        q_fit = np.zeros((len(side.views), size), dtype=np.float32)
-        d_fit = np.zeros((len(side.views), size), dtype=np.float32)
+    def _skill_query(self, side: QuerySide) -> list[_SkillQuery | None]:
+        """What each query's skills need for coverage against any segment (None: no skill)."""
+        out: list[_SkillQuery | None] = []
         table = self.table.vectors
         for i, (vectors, rows) in enumerate(zip(side.skill_vectors, side.skill_rows, strict=True)):
             if not len(rows):
+                out.append(None)
                 continue
             sims = vectors @ table.T  # query skills x skill table
             known = rows >= 0
@@ -1124,70 +1161,119 @@ class Snapshot:
             # Skill-table rows x query skills; the padding of the segments' skill columns (-1)
             # reads the last row, -inf. Gathering whole rows is twice as fast as columns.
             padded = np.concatenate([sims, np.full((len(rows), 1), -np.inf, np.float32)], axis=1)
-            padded = np.ascontiguousarray(padded.T)
             n_req = side.n_required[i]
             weights = np.concatenate([np.ones(n_req), np.full(len(rows) - n_req, 0.5)])
             closest = sims.max(axis=0)  # each table skill's best cosine with the query's
-            start = 0
-            for seg in self.segments:
-                n = len(seg)
-                if n:
-                    width = seg.skill_weights.shape[1]
-                    d_fit[i, start : start + n] = seg.skill_weights @ closest[:width]
-                    columns = seg.skill_columns
-                    if len(columns):
-                        best = np.take(padded, columns[0], axis=0)  # documents x query skills
-                        gathered = np.empty_like(best)
-                        for column in columns[1:]:
-                            np.take(padded, column, axis=0, out=gathered)
-                            np.maximum(best, gathered, out=best)
-                        long, flat, offsets = seg.skill_overflow
-                        if len(long):
-                            more = np.maximum.reduceat(sims[:, flat], offsets, axis=1)
-                            best[long] = np.maximum(best[long], more.T)
-                        best[seg.skill_empty] = 0.0
-                        q_fit[i, start : start + n] = best @ weights / weights.sum()
-                start += n
+            out.append(_SkillQuery(sims, np.ascontiguousarray(padded.T), weights, closest))
+        return out
+
+    @staticmethod
+    def _segment_skill_fits(
+        seg: Segment, queries: Sequence[_SkillQuery | None]
+    ) -> tuple[FloatArray, FloatArray]:
+        """(query skills covered by each document, document skills covered by the query).
+
+        Coverage of a skill is its best cosine with the other side's skills (1 when identical).
+        """
+        n = len(seg)
+        q_fit = np.zeros((len(queries), n), dtype=np.float32)
+        d_fit = np.zeros((len(queries), n), dtype=np.float32)
+        for i, query in enumerate(queries):
+            if query is None:
+                continue
+            width = seg.skill_weights.shape[1]
+            d_fit[i] = seg.skill_weights @ query.closest[:width]
+            columns = seg.skill_columns
+            if len(columns):
+                best = np.take(query.padded, columns[0], axis=0)  # documents x query skills
+                gathered = np.empty_like(best)
+                for column in columns[1:]:
+                    np.take(query.padded, column, axis=0, out=gathered)
+                    np.maximum(best, gathered, out=best)
+                long, flat, offsets = seg.skill_overflow
+                if len(long):
+                    more = np.maximum.reduceat(query.sims[:, flat], offsets, axis=1)
+                    best[long] = np.maximum(best[long], more.T)
+                best[seg.skill_empty] = 0.0
+                q_fit[i] = best @ query.weights / query.weights.sum()
         return q_fit, d_fit
 
-    def components(self, side: QuerySide) -> dict[str, FloatArray]:
-        out: dict[str, FloatArray] = {}
-        out["semantic"] = self._per_segment(lambda seg: side.dense @ seg.dense.T, len(side.views))
-        out["lexical"] = self._lexical(side.lexical)
-        q_fit, d_fit = self._skill_fits(side)
+    def _fixed_scores(
+        self,
+        side: QuerySide,
+        seg: Segment,
+        skills: Callable[[], list[_SkillQuery | None]],
+        keep: bool = True,
+    ) -> dict[str, FloatArray]:
+        """The components of the queries against one segment that the rest of the corpus does
+        not change (all but the lexical one, whose weights follow the live document
+        frequencies), with the segment's violation codes under "codes".
+
+        Kept with a large segment for a single query's side (`SegmentScores`): a write
+        rebuilds only the tail, so a need ranked again after other people's edits rescores
+        the few documents written since, not the 14,000 of the base.
+        """
+        kept = seg.scores if keep and len(side.views) == 1 and len(seg) >= CACHED_SEGMENT else None
+        if kept is not None:
+            found = kept.get(side)
+            if found is not None:
+                return found
+        block: dict[str, FloatArray] = {}
+        block["semantic"] = np.asarray(side.dense @ seg.dense.T, dtype=np.float32)
+        q_fit, d_fit = self._segment_skill_fits(seg, skills())
         # "skills": the need's skills covered by the person; "reciprocal": the other way.
-        if self.needs:
-            out["skills"], out["reciprocal"] = d_fit, q_fit
-        else:
-            out["skills"], out["reciprocal"] = q_fit, d_fit
+        block["skills"], block["reciprocal"] = (d_fit, q_fit) if self.needs else (q_fit, d_fit)
         taxonomy = self.featurizer.taxonomy
-        occupations = [seg.occupations for seg in self.segments]
-        if (
-            side.occupations is not None
-            and taxonomy is not None
-            and all(o is not None for o in occupations)
-        ):
+        if side.occupations is not None and taxonomy is not None and seg.occupations is not None:
             # Documents' sparse rows times the queries as dense columns: `q @ seg.x.T` would
             # convert the documents' whole matrix (CSC to CSR) on every ranking (8 ms at 14,000).
             q_occ, q_isco = side.occupation_columns(taxonomy)
-            out["occupation"] = self._per_segment(
-                lambda seg: (cast(sp.csr_matrix, seg.occupations) @ q_occ).T,
-                len(side.views),
-            )
-            out["occupation_group"] = self._per_segment(
-                lambda seg: (cast(sp.csr_matrix, seg.isco) @ q_isco).T,
-                len(side.views),
-            )
-        return out
+            occupations = cast(sp.csr_matrix, seg.occupations) @ q_occ
+            block["occupation"] = np.asarray(occupations.T, dtype=np.float32)
+            isco = cast(sp.csr_matrix, seg.isco) @ q_isco
+            block["occupation_group"] = np.asarray(isco.T, dtype=np.float32)
+        block["codes"] = self._segment_codes(seg, side.items).astype(np.uint8)
+        if kept is not None:
+            kept.put(side, block)
+        return block
 
-    def _per_segment(self, score: Callable[[Segment], Any], n_queries: int) -> FloatArray:
-        """Scores of every segment side by side (no copy of the documents' arrays)."""
-        out = np.zeros((n_queries, self.size), dtype=np.float32)
-        start = 0
-        for seg in self.segments:
-            if len(seg):
-                out[:, start : start + len(seg)] = np.asarray(score(seg), dtype=np.float32)
-            start += len(seg)
+    def _segment_codes(self, seg: Segment, queries: Sequence[Item]) -> IntArray:
+        if self.needs:
+            return violations(seg.arrays, PersonArrays.of(queries)).T  # type: ignore[arg-type]
+        return violations(NeedArrays.of(queries), seg.arrays)  # type: ignore[arg-type]
+
+    def _blocks(self, side: QuerySide, keep: bool = True) -> list[dict[str, FloatArray]]:
+        """`_fixed_scores` of every non-empty segment; `keep=False` computes them all afresh."""
+        prepared: list[list[_SkillQuery | None]] = []
+
+        def skills() -> list[_SkillQuery | None]:  # once, and only if a segment needs it
+            if not prepared:
+                prepared.append(self._skill_query(side))
+            return prepared[0]
+
+        return [self._fixed_scores(side, seg, skills, keep) for seg in self.segments if len(seg)]
+
+    def components(self, side: QuerySide) -> dict[str, FloatArray]:
+        return self._components(side, self._blocks(side))
+
+    def _components(
+        self, side: QuerySide, blocks: Sequence[Mapping[str, FloatArray]]
+    ) -> dict[str, FloatArray]:
+        n_queries = len(side.views)
+
+        def gathered(name: str) -> FloatArray:
+            if not blocks:
+                return np.zeros((n_queries, self.size), dtype=np.float32)
+            return np.concatenate([block[name] for block in blocks], axis=1)
+
+        out: dict[str, FloatArray] = {}
+        out["semantic"] = gathered("semantic")
+        out["lexical"] = self._lexical(side.lexical)
+        out["skills"] = gathered("skills")
+        out["reciprocal"] = gathered("reciprocal")
+        if blocks and all("occupation" in block for block in blocks):
+            out["occupation"] = gathered("occupation")
+            out["occupation_group"] = gathered("occupation_group")
         return out
 
     def constraint_codes(self, queries: Sequence[Item]) -> IntArray:
@@ -1259,8 +1345,12 @@ class Snapshot:
     ) -> tuple[FloatArray, dict[str, FloatArray], IntArray]:
         """Fused scores, raw components and violation codes: each (queries x positions)."""
         side = side or self.query_side(queries)
-        components = self.components(side)
-        codes = self.constraint_codes(queries)
+        blocks = self._blocks(side)
+        components = self._components(side, blocks)
+        if blocks:
+            codes = np.concatenate([b["codes"] for b in blocks], axis=1).astype(np.int64)
+        else:
+            codes = np.zeros((len(queries), 0), dtype=np.int64)
         return self.fuse(components, weights), components, codes
 
     def rank(

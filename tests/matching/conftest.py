@@ -13,6 +13,7 @@ from matching.encoders import (
     HashingEncoder,
     UniversalSentenceEncoder,
 )
+from matching.index import Featurizer
 from matching.ranker import HybridRanker
 from matching.records import need_from_record, profile_from_record
 from matching.skills import SkillVocabulary
@@ -55,3 +56,9 @@ def profiles_ranker(use_encoder: CachedEncoder, demo_profiles: list[Profile]) ->
 def needs_ranker(use_encoder: CachedEncoder, demo_needs: list[Need]) -> HybridRanker:
     """Ranks the demo's needs for a person (real model)."""
     return HybridRanker(use_encoder, vocabulary=SkillVocabulary.builtin()).fit(demo_needs)
+
+
+@pytest.fixture(scope="module")
+def featurizer() -> Featurizer:
+    """A featurizer without a model (hashed vectors) and with the built-in vocabulary."""
+    return Featurizer(CachedEncoder(HashingEncoder()), vocabulary=SkillVocabulary.builtin())

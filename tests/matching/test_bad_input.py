@@ -10,7 +10,6 @@ from matching.encoders import CachedEncoder, HashingEncoder, MemoryStore, encoda
 from matching.geo import find_place
 from matching.index import Document, Featurizer, LiveIndex, Snapshot, Weights
 from matching.rerank import DecisionReranker, Pair, feature_matrix, learnt_order
-from matching.skills import SkillVocabulary
 from matching.types import Need, Profile
 
 WEIGHTS = Weights()
@@ -52,11 +51,6 @@ PROFILES = {
     "lone surrogates": Profile(id="P-surr", headline="dev \ud800", skills=("a\udc00",)),
     "unknown skills": Profile(id="P-unknown", headline="Étudiant", skills=("zzqx-blorf",)),
 }
-
-
-@pytest.fixture(scope="module")
-def featurizer() -> Featurizer:
-    return Featurizer(CachedEncoder(HashingEncoder()), vocabulary=SkillVocabulary.builtin())
 
 
 @pytest.fixture(scope="module")

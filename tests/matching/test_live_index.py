@@ -17,11 +17,6 @@ from matching.types import Need, Profile
 WEIGHTS = Weights()
 
 
-@pytest.fixture(scope="module")
-def featurizer() -> Featurizer:
-    return Featurizer(CachedEncoder(HashingEncoder()), vocabulary=SkillVocabulary.builtin())
-
-
 _FEATURES: dict[Profile, Features] = {}
 
 
@@ -241,7 +236,7 @@ def test_skill_coverage_is_each_documents_best_cosine(
     assert len(many.skills) > 20 and len(snap.segments) > 1
     for need in [*demo_needs[:10], replace(demo_needs[0], skills=("soudure TIG", "anglais"))]:
         side = snap.query_side([need])
-        q_fit, _ = snap._skill_fits(side)
+        q_fit = snap.components(side)["skills"]  # the need's skills covered by each person
         vectors, rows = side.skill_vectors[0], side.skill_rows[0]
         if not len(rows):
             continue
