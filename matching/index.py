@@ -104,7 +104,7 @@ SEGMENT_VIEWS = 2048  # explained documents' views remembered per segment
 SKILL_OUTCOMES = 16384  # explained pairs' skill outcomes remembered per featurizer (~1 kB each)
 RANKING_CACHE = 128  # rankings remembered per snapshot (tens of kB each, explanations included)
 # A segment of at least CACHED_SEGMENT documents keeps, for the single queries ranked against it
-# lately, their scores that the rest of the corpus does not change (21 bytes a document each),
+# lately, their scores that the rest of the corpus does not change (`_KEPT_BYTES` a document),
 # within SEGMENT_SCORES_BYTES: 14,000 people keep 340 needs' (a region's 300 open needs: 87 MB),
 # 100,000 people keep 47.
 CACHED_SEGMENT = 1024
@@ -712,6 +712,17 @@ class _SkillQuery:
     closest: FloatArray  # each table skill's best cosine with the query's
 
 
+@dataclass(frozen=True)
+class _Fixed:
+    """What `Snapshot._fixed_scores` gives for one segment: components and violation codes."""
+
+    scores: dict[str, FloatArray]  # queries x the segment's documents
+    codes: NDArray[np.uint8]
+
+
+_KEPT_BYTES = 5 * 4 + 1  # a document's kept scores: five float32 components and its codes
+
+
 class SegmentScores:
     """A large segment's fixed scores (`Snapshot._fixed_scores`) for the single queries ranked
     against it lately, by query side: the side's identity, checked through a weak reference
@@ -720,15 +731,15 @@ class SegmentScores:
     `SEGMENT_SCORES_BYTES`; they go with the segment when a compaction replaces it."""
 
     def __init__(self, rows: int) -> None:
-        self._memo: Memo[int, tuple[weakref.ref[QuerySide], dict[str, FloatArray]]] = Memo(
-            max(1, SEGMENT_SCORES_BYTES // max(1, 21 * rows))
+        self._memo: Memo[int, tuple[weakref.ref[QuerySide], _Fixed]] = Memo(
+            max(1, SEGMENT_SCORES_BYTES // max(1, _KEPT_BYTES * rows))
         )
 
-    def get(self, side: QuerySide) -> dict[str, FloatArray] | None:
+    def get(self, side: QuerySide) -> _Fixed | None:
         found = self._memo.get(id(side))
         return found[1] if found is not None and found[0]() is side else None
 
-    def put(self, side: QuerySide, block: dict[str, FloatArray]) -> None:
+    def put(self, side: QuerySide, block: _Fixed) -> None:
         self._memo.put(id(side), (weakref.ref(side), block))
 
     def __len__(self) -> int:
@@ -1204,10 +1215,10 @@ class Snapshot:
         seg: Segment,
         skills: Callable[[], list[_SkillQuery | None]],
         keep: bool = True,
-    ) -> dict[str, FloatArray]:
+    ) -> _Fixed:
         """The components of the queries against one segment that the rest of the corpus does
         not change (all but the lexical one, whose weights follow the live document
-        frequencies), with the segment's violation codes under "codes".
+        frequencies), and the segment's violation codes.
 
         Kept with a large segment for a single query's side (`SegmentScores`): a write
         rebuilds only the tail, so a need ranked again after other people's edits rescores
@@ -1232,17 +1243,12 @@ class Snapshot:
             block["occupation"] = np.asarray(occupations.T, dtype=np.float32)
             isco = cast(sp.csr_matrix, seg.isco) @ q_isco
             block["occupation_group"] = np.asarray(isco.T, dtype=np.float32)
-        block["codes"] = self._segment_codes(seg, side.items).astype(np.uint8)
+        fixed = _Fixed(block, self._codes(seg.arrays, side.items).astype(np.uint8))
         if kept is not None:
-            kept.put(side, block)
-        return block
+            kept.put(side, fixed)
+        return fixed
 
-    def _segment_codes(self, seg: Segment, queries: Sequence[Item]) -> IntArray:
-        if self.needs:
-            return violations(seg.arrays, PersonArrays.of(queries)).T  # type: ignore[arg-type]
-        return violations(NeedArrays.of(queries), seg.arrays)  # type: ignore[arg-type]
-
-    def _blocks(self, side: QuerySide, keep: bool = True) -> list[dict[str, FloatArray]]:
+    def _blocks(self, side: QuerySide, keep: bool = True) -> list[_Fixed]:
         """`_fixed_scores` of every non-empty segment; `keep=False` computes them all afresh."""
         prepared: list[list[_SkillQuery | None]] = []
 
@@ -1256,22 +1262,20 @@ class Snapshot:
     def components(self, side: QuerySide) -> dict[str, FloatArray]:
         return self._components(side, self._blocks(side))
 
-    def _components(
-        self, side: QuerySide, blocks: Sequence[Mapping[str, FloatArray]]
-    ) -> dict[str, FloatArray]:
+    def _components(self, side: QuerySide, blocks: Sequence[_Fixed]) -> dict[str, FloatArray]:
         n_queries = len(side.views)
 
         def gathered(name: str) -> FloatArray:
             if not blocks:
                 return np.zeros((n_queries, self.size), dtype=np.float32)
-            return np.concatenate([block[name] for block in blocks], axis=1)
+            return np.concatenate([block.scores[name] for block in blocks], axis=1)
 
         out: dict[str, FloatArray] = {}
         out["semantic"] = gathered("semantic")
         out["lexical"] = self._lexical(side.lexical)
         out["skills"] = gathered("skills")
         out["reciprocal"] = gathered("reciprocal")
-        if blocks and all("occupation" in block for block in blocks):
+        if blocks and all("occupation" in block.scores for block in blocks):
             out["occupation"] = gathered("occupation")
             out["occupation_group"] = gathered("occupation_group")
         return out
@@ -1280,7 +1284,10 @@ class Snapshot:
         """Violation codes, queries x positions."""
         if not self.segments:
             return np.zeros((len(queries), 0), dtype=np.int64)
-        arrays = self._arrays
+        return self._codes(self._arrays, queries)
+
+    def _codes(self, arrays: NeedArrays | PersonArrays, queries: Sequence[Item]) -> IntArray:
+        """Violation codes of the queries against these documents' arrays."""
         if self.needs:
             return violations(arrays, PersonArrays.of(queries)).T  # type: ignore[arg-type]
         return violations(NeedArrays.of(queries), arrays)  # type: ignore[arg-type]
@@ -1348,7 +1355,7 @@ class Snapshot:
         blocks = self._blocks(side)
         components = self._components(side, blocks)
         if blocks:
-            codes = np.concatenate([b["codes"] for b in blocks], axis=1).astype(np.int64)
+            codes = np.concatenate([b.codes for b in blocks], axis=1).astype(np.int64)
         else:
             codes = np.zeros((len(queries), 0), dtype=np.int64)
         return self.fuse(components, weights), components, codes

@@ -31,7 +31,7 @@ def same_as_fresh(snap: Snapshot, need: Need) -> None:
     for name, values in fresh.items():
         assert np.array_equal(components[name], values), name
     assert np.array_equal(fused, snap.fuse(fresh, WEIGHTS))
-    want = np.concatenate([b["codes"] for b in blocks], axis=1) if blocks else codes
+    want = np.concatenate([b.codes for b in blocks], axis=1) if blocks else codes
     assert np.array_equal(codes, want) and codes.dtype == np.int64
 
 
