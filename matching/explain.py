@@ -33,6 +33,9 @@ EXPERTISE: frozenset[str] = frozenset(
     {"explain.covered.expertise", "explain.covered_list.expertise", EXPERTISE_MISSING}
 )
 
+# Cosines between two lists of skill labels (1 where a label is the same), as explanations ask.
+LabelSimilarity = Callable[[Sequence[str], Sequence[str]], NDArray[np.float32]]
+
 MATCHED = 0.80  # cosine from which two skill labels are taken as the same skill
 CLOSE = 0.60  # ...and from which they are related enough to say so
 STRONG_POINTS = 2  # components named as strong points, at most
@@ -80,7 +83,7 @@ def _violations(code: int, need: Need, person: Profile) -> list[Phrase]:
 def _pairs(
     wanted: Sequence[str],
     held: Sequence[str],
-    similarity: Callable[[Sequence[str], Sequence[str]], NDArray[np.float32]],
+    similarity: LabelSimilarity,
     vocabulary: SkillVocabulary,
 ) -> list[tuple[str, str | None, float]]:
     """For each wanted skill, the closest held skill it may be related to, and their similarity."""
@@ -187,7 +190,7 @@ def skill_outcome(
     need_view: MatchView,
     person_view: MatchView,
     person: Profile,
-    similarity: Callable[[Sequence[str], Sequence[str]], NDArray[np.float32]],
+    similarity: LabelSimilarity,
     vocabulary: SkillVocabulary | None = None,
 ) -> SkillOutcome:
     vocabulary = vocabulary if vocabulary is not None else SkillVocabulary.builtin()
@@ -213,7 +216,7 @@ def explain_pair(
     *,
     need_view: MatchView,
     person_view: MatchView,
-    similarity: Callable[[Sequence[str], Sequence[str]], NDArray[np.float32]],
+    similarity: LabelSimilarity,
     components: Sequence[ComponentScore],
     code: int,
     vocabulary: SkillVocabulary | None = None,

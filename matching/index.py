@@ -30,7 +30,7 @@ from threadpoolctl import ThreadpoolController
 from matching.calibration import FitModel, calibration_for, fit_level
 from matching.constraints import CONSTRAINTS, NeedArrays, PersonArrays, violations
 from matching.encoders import Encoder, Vectors, l2_normalise
-from matching.explain import SkillOutcome, explain_pair, skill_outcome
+from matching.explain import LabelSimilarity, SkillOutcome, explain_pair, skill_outcome
 from matching.features import MatchView, clean, view
 from matching.memo import Memo
 from matching.messages import phrase
@@ -46,8 +46,6 @@ BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
 Item = Need | Profile
 Progress = Callable[[str, int, int], None]
-# Cosines between two lists of skill labels (1 where a label is the same), as explanations ask.
-LabelSimilarity = Callable[[Sequence[str], Sequence[str]], FloatArray]
 
 _BLAS = ThreadpoolController()  # inspecting the BLAS libraries once (~1.5 ms), not per request
 
