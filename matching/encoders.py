@@ -77,8 +77,9 @@ class UniversalSentenceEncoder:
 
         # The package asks BLAS for 4 threads by default: on a 2-core machine the extra
         # threads spin against each other and encoding runs 13x slower (21 texts/s
-        # against 277 for ESCO descriptions). Never ask for more threads than cores.
-        self._model = USE(threads=usable_cores())
+        # against 277 for ESCO descriptions). Never ask for more threads than cores, nor
+        # than the process gave BLAS (a serving process gives it one: `api.worker`).
+        self._model = USE(threads=blas_threads())
         self._lock = threading.Lock()
         self.batch_size = batch_size
 
@@ -175,6 +176,15 @@ def usable_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def blas_threads() -> int:
+    """The BLAS threads a model may ask for: the cores this process may run on, or fewer
+    when the process limited BLAS to fewer (a serving process runs on one: `api.worker`)."""
+    from threadpoolctl import threadpool_info
+
+    counts = [int(lib["num_threads"]) for lib in threadpool_info() if lib["user_api"] == "blas"]
+    return max(1, min([usable_cores(), *counts]))
 
 
 def text_key(text: str) -> str:
