@@ -1,7 +1,7 @@
 """The live index's figures (issue 12) on a region of any size, through the real server.
 
     python benchmarks/bench_live_index.py [--students 14000] [--workers 1] [--duration 30]
-                                          [--model use-multilingual] [--quick]
+                                          [--model use-multilingual] [--quick] [--floor]
 
 Builds a fresh SQLite database in a temporary folder with the command line (`migrate`,
 `load-demo --students N`, `create-user`), starts `passerelle serve` in a subprocess and, over
@@ -15,6 +15,9 @@ HTTP only, measures:
   1 writer editing a profile every 0.2 s, for `--duration` seconds: p50/p95/p99 per endpoint.
   These readers send their next request as soon as the last one is answered: the server is
   saturated and the figures measure its queue as much as its work;
+- with `--floor`, the same readers and writer on records alone (a student's and a need's own
+  page, no ranking): the same HTTP, sign-in and SQL, so what this machine gives any read
+  under that load;
 - with `--rates 10,20,40`, the same 8 readers at a set pace instead (reads per second in all,
   Poisson arrivals), the writer still editing: the latency a user sees at that traffic,
   counted from the moment each request was due, so a reader held up by a slow answer does not
@@ -133,8 +136,11 @@ def readers(
     stop: threading.Event,
     count: int,
     rate: float | None = None,
+    ranked: bool = True,
 ) -> list[threading.Thread]:
-    """`count` clients, each alternating a student's recommendations and a need's candidates.
+    """`count` clients, each alternating a student's recommendations and a need's candidates
+    (with `ranked=False`, the student's and the need's own records: the same HTTP, sign-in
+    and SQL, no ranking).
 
     Without `rate`, each sends its next request as soon as the last one is answered. With
     `rate`, they share `rate` reads per second (Poisson arrivals), and a request's latency runs
@@ -152,11 +158,14 @@ def readers(
                         break
                 since = None if rate is None else due
                 if i % 2 == 0:
-                    path = f"/api/v1/people/{rng.choice(region.students)}/recommendations"
-                    stats.timed("recommendations", partial(client.get, path), since)
+                    path = f"/api/v1/people/{rng.choice(region.students)}"
+                    name = "recommendations" if ranked else "person (no ranking)"
+                    path += "/recommendations" if ranked else ""
                 else:
-                    path = f"/api/v1/needs/{rng.choice(region.needs)}/candidates"
-                    stats.timed("candidates", partial(client.get, path), since)
+                    path = f"/api/v1/needs/{rng.choice(region.needs)}"
+                    name = "candidates" if ranked else "need (no ranking)"
+                    path += "/candidates" if ranked else ""
+                stats.timed(name, partial(client.get, path), since)
                 i += 1
 
     threads = [threading.Thread(target=loop, args=(n,), daemon=True) for n in range(count)]
@@ -209,11 +218,12 @@ def mixed_load(
     region: Region,
     args: argparse.Namespace,
     rate: float | None = None,
+    ranked: bool = True,
 ) -> tuple[Latencies, float]:
     """`args.readers` readers (at `rate`, or without pause) and the writer for `args.duration`
     seconds: their latencies, and how long the last requests ran on after the stop."""
     stats, stop = Latencies(), threading.Event()
-    threads = readers(base, headers, region, stats, stop, args.readers, rate)
+    threads = readers(base, headers, region, stats, stop, args.readers, rate, ranked)
     threads.append(writer(base, headers, region, stats, stop, args.write_every))
     time.sleep(args.duration)
     stop.set()
@@ -264,6 +274,12 @@ def main(argv: list[str] | None = None) -> int:
         help="also run the readers at these paces, reads per second in all (e.g. 10,20,40)",
     )
     parser.add_argument("--no-batch", action="store_true", help="skip the suggestion batch")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also the same readers without pause on records alone (no ranking): what HTTP, "
+        "sign-in and SQL cost on this machine under that load",
+    )
     parser.add_argument("--keep", type=Path, help="build the database in this folder, kept")
     parser.add_argument("--quick", action="store_true", help="smoke run: 3 s of load, 2 readers")
     args = parser.parse_args(argv)
@@ -383,13 +399,17 @@ def main(argv: list[str] | None = None) -> int:
                 line("profile edit → in the need's top 10", "skipped (no need with 11 candidates)")
 
         # Readers and one writer together.
-        stats, after_stop = mixed_load(server.base, headers, region, args)
-        print(
-            f"{args.readers} readers + 1 writer (every {args.write_every} s), "
-            f"{args.duration:.0f} s (last requests ended {after_stop:.1f} s after the stop):"
-        )
-        for row in stats.rows():
-            print(row)
+        for ranked in (True, False) if args.floor else (True,):
+            cpu, began = server.cpu_s(), time.perf_counter()
+            stats, after_stop = mixed_load(server.base, headers, region, args, ranked=ranked)
+            cores = (server.cpu_s() - cpu) / (time.perf_counter() - began)
+            print(
+                f"{args.readers} readers{'' if ranked else ' of records alone (no ranking)'} "
+                f"+ 1 writer (every {args.write_every} s), {args.duration:.0f} s (last requests "
+                f"ended {after_stop:.1f} s after the stop; server CPU {cores:.2f} cores):"
+            )
+            for row in stats.rows():
+                print(row)
         rss, processes = server.rss_mb()
         line("server RSS after the load", f"{rss:.0f} MB ({processes} processes)")
 

@@ -25,6 +25,7 @@ def test_the_quick_benchmark_prints_every_figure() -> None:
             "hashing",  # no model to load: the benchmark's plumbing is what is tested
             "--rates",
             "5",
+            "--floor",
         ],
         cwd=ROOT,
         env={**os.environ, "HF_HUB_OFFLINE": "1"},
@@ -43,6 +44,9 @@ def test_the_quick_benchmark_prints_every_figure() -> None:
         "recommendations",
         "candidates",
         "profile edits (writer)",
+        "2 readers of records alone (no ranking) + 1 writer",
+        "person (no ranking)",
+        "need (no ranking)",
         "2 readers at 5 reads/s in all (Poisson) + 1 writer",
         "batch of suggestions (review/run)",
         "readers during the batch",
