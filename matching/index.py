@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-import weakref
 import zlib
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
@@ -723,25 +722,30 @@ _KEPT_BYTES = 5 * 4 + 1  # a document's kept scores: five float32 components and
 
 class SegmentScores:
     """A large segment's fixed scores (`Snapshot._fixed_scores`) for the single queries ranked
-    against it lately, by query side: the side's identity, checked through a weak reference
-    (a side is remembered per query while the skill table stays the same; a changed query or
-    table makes a new side, whose scores are computed again). Bounded to
-    `SEGMENT_SCORES_BYTES`; they go with the segment when a compaction replaces it."""
+    against it lately, by query: its content, so an edited need is another query. They hold
+    while the skill table grows: it is append-only, and the segment's documents read only the
+    labels it was built with, whose columns a grown table keeps (a person adding a label
+    never seen no longer makes every need start over). Bounded to `SEGMENT_SCORES_BYTES`;
+    they go with the segment when a compaction replaces it."""
 
     def __init__(self, rows: int) -> None:
-        self._memo: Memo[int, tuple[weakref.ref[QuerySide], _Fixed]] = Memo(
+        self._memo: Memo[Item, _Fixed] = Memo(
             max(1, SEGMENT_SCORES_BYTES // max(1, _KEPT_BYTES * rows))
         )
 
-    def get(self, side: QuerySide) -> _Fixed | None:
-        found = self._memo.get(id(side))
-        return found[1] if found is not None and found[0]() is side else None
+    def get(self, query: Item) -> _Fixed | None:
+        return self._memo.get(query)
 
-    def put(self, side: QuerySide, block: _Fixed) -> None:
-        self._memo.put(id(side), (weakref.ref(side), block))
+    def put(self, query: Item, block: _Fixed) -> None:
+        self._memo.put(query, block)
 
     def __len__(self) -> int:
         return len(self._memo)
+
+    @property
+    def capacity(self) -> int:
+        """How many query sides' scores it keeps at most."""
+        return self._memo.capacity
 
 
 class Segment:
@@ -1218,13 +1222,13 @@ class Snapshot:
         not change (all but the lexical one, whose weights follow the live document
         frequencies), and the segment's violation codes.
 
-        Kept with a large segment for a single query's side (`SegmentScores`): a write
-        rebuilds only the tail, so a need ranked again after other people's edits rescores
-        the few documents written since, not the 14,000 of the base.
+        Kept with a large segment for a single query (`SegmentScores`): a write rebuilds only
+        the tail, so a need ranked again after other people's edits rescores the few
+        documents written since, not the 14,000 of the base.
         """
         kept = seg.scores if keep and len(side.views) == 1 and len(seg) >= CACHED_SEGMENT else None
         if kept is not None:
-            found = kept.get(side)
+            found = kept.get(side.items[0])
             if found is not None:
                 return found
         block: dict[str, FloatArray] = {}
@@ -1243,7 +1247,7 @@ class Snapshot:
             block["occupation_group"] = np.asarray(isco.T, dtype=np.float32)
         fixed = _Fixed(block, self._codes(seg.arrays, side.items).astype(np.uint8))
         if kept is not None:
-            kept.put(side, fixed)
+            kept.put(side.items[0], fixed)
         return fixed
 
     def _blocks(self, side: QuerySide, keep: bool = True) -> list[_Fixed]:
@@ -1259,6 +1263,29 @@ class Snapshot:
 
     def components(self, side: QuerySide) -> dict[str, FloatArray]:
         return self._components(side, self._blocks(side))
+
+    def kept_room(self) -> int:
+        """How many single queries' scores every large segment here can keep at once (0 when
+        none is large enough to keep any)."""
+        rooms = [seg.scores.capacity for seg in self.segments if len(seg) >= CACHED_SEGMENT]
+        return min(rooms, default=0)
+
+    def keep_scores(self, side: QuerySide) -> int:
+        """Compute now what the large segments keep for a single query's side, where they do
+        not hold it yet (what its next ranking would compute first); how many did not."""
+        if len(side.views) != 1:
+            raise ValueError("only a single query's scores are kept")
+        missing = [
+            seg
+            for seg in self.segments
+            if len(seg) >= CACHED_SEGMENT and seg.scores.get(side.items[0]) is None
+        ]
+        if missing:
+            prepared = self._skill_query(side)
+            with _BLAS.limit(limits=1, user_api="blas"):
+                for seg in missing:
+                    self._fixed_scores(side, seg, lambda: prepared)
+        return len(missing)
 
     def _components(self, side: QuerySide, blocks: Sequence[_Fixed]) -> dict[str, FloatArray]:
         n_queries = len(side.views)

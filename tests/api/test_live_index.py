@@ -7,20 +7,23 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+import matching.index as index
 from api.core.db import make_engine, session_factory
 from api.core.settings import Settings
-from api.engine.service import DatabaseStore, MatchingService
+from api.engine.service import RANKING_SLOTS, DatabaseStore, MatchingService, to_need
 from api.main import create_app
 from api.models import IndexEntry, Person
+from api.models import Need as NeedRow
 from matching.encoders import CachedEncoder, HashingEncoder
-from matching.index import Snapshot
+from matching.index import Segment, Snapshot, _SkillQuery
 from matching.types import Need
 from tests.api.test_database_load import demo_database, sign_in
 from tests.conftest import TEST_SECRET
@@ -287,6 +290,52 @@ def test_the_model_is_loaded_and_the_heap_settled_before_the_first_request_is_le
         assert service.ready()
         assert slow.loaded  # checked at once: the load waited for the model
         assert settled == [(False, True)]  # `then` ran once, after the model, before readiness
+    finally:
+        service.close()
+        engine.dispose()
+
+
+def test_open_needs_scores_are_kept_after_the_start_without_holding_up_a_ranking(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Large segments keep each need's fixed scores; the service computes them for the open
+    # needs once loaded, on its index worker, and only while no ranking is under way. The
+    # demo region's people make one large segment once "large" means 64 documents.
+    monkeypatch.setattr(index, "CACHED_SEGMENT", 64)
+    computed: Counter[int] = Counter()  # skill coverages computed, by segment size
+    real = Snapshot._segment_skill_fits
+
+    def spy(seg: Segment, queries: Sequence[_SkillQuery | None]) -> tuple[object, object]:
+        computed[len(seg)] += 1
+        return real(seg, queries)
+
+    monkeypatch.setattr(Snapshot, "_segment_skill_fits", staticmethod(spy))
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    service = MatchingService(sessions, "hashing", encoder=CachedEncoder(HashingEncoder()))
+    try:
+        with RANKING_SLOTS:  # a ranking under way: the index worker waits for it
+            service.start()
+            deadline = time.monotonic() + 120
+            while not service.ready() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert service.ready()
+            base = max(len(seg) for seg in service._live["person"].snapshot.segments)
+            time.sleep(0.3)
+            assert computed[base] == 0
+        with sessions() as session:
+            needs = [to_need(n) for n in session.scalars(select(NeedRow).where(NeedRow.is_open))]
+        assert len(needs) > 5
+        deadline = time.monotonic() + 60
+        while computed[base] < len(needs) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert computed[base] == len(needs)  # once per open need, no more
+        computed.clear()
+        with sessions() as session:
+            indexes = service.indexes(session)
+            for need in needs:
+                assert indexes.rank_people(need, 10)
+        assert computed[base] == 0  # each need's first ranking found its scores kept
     finally:
         service.close()
         engine.dispose()

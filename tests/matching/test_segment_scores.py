@@ -76,15 +76,15 @@ def test_kept_scores_equal_fresh_ones_through_edits_removals_new_labels_and_comp
     for need in needs:
         same_as_fresh(live.snapshot, need)
 
-    # A removal, then a profile with a skill label never seen: the skill table grows, so each
-    # query gets a new side and its kept scores are not used.
+    # A removal, then a profile with a skill label never seen: the skill table grows (a label
+    # appended), which the base's documents do not read: its kept scores still hold.
     live.apply(removed=[base[10].id])
     new_label = replace(base[20], skills=(*base[20].skills, "pilotage de drone sous-marin"))
     live.apply(docs(featurizer, [new_label]))
     counted.clear()
     for need in needs:
         same_as_fresh(live.snapshot, need)
-    assert counted[200] >= len(needs)
+    assert counted[200] == len(needs)  # the fresh computations only, not the rankings
 
     # An edited need is a new query: its old side's scores are not read.
     changed = replace(needs[0], skills=("soudure", "lecture de plans"))
@@ -133,3 +133,30 @@ def test_readers_get_fresh_scores_while_writes_go_on(
     assert not failures, failures[0]
     # the base kept each need's scores (two readers may each build a need's side once)
     assert len(live.snapshot.segments[0].scores) >= len(needs)
+
+
+def test_scores_kept_ahead_of_a_ranking_are_the_ones_it_reads(
+    featurizer: index.Featurizer,
+    demo_profiles: list[Profile],
+    demo_needs: list[Need],
+    counted: Counter[int],
+) -> None:
+    live = LiveIndex(featurizer, needs=False, tag_names=("territory",), tail_limit=64)
+    live.build(docs(featurizer, demo_profiles[:200]))
+    live.apply(docs(featurizer, [replace(demo_profiles[0], headline="Soudeur TIG")]))  # a tail
+    snap = live.snapshot
+    assert snap.kept_room() == snap.segments[0].scores.capacity > 0
+    needs = demo_needs[:5]
+    sides = [snap.query_side([need]) for need in needs]
+    assert [snap.keep_scores(side) for side in sides] == [1] * len(needs)  # the base only
+    assert counted[200] == len(needs) and counted[1] == 0  # the tail keeps nothing
+    assert [snap.keep_scores(side) for side in sides] == [0] * len(needs)  # already kept
+    counted.clear()
+    for need in needs:
+        same_as_fresh(snap, need)  # what a ranking reads equals a fresh computation
+    assert counted[200] == len(needs)  # ... and only that fresh computation scored the base
+    with pytest.raises(ValueError):
+        snap.keep_scores(snap.query_side(needs[:2]))
+    small = LiveIndex(featurizer, needs=False, tag_names=("territory",), tail_limit=64)
+    small.build(docs(featurizer, demo_profiles[:50]))
+    assert small.snapshot.kept_room() == 0  # no segment large enough to keep anything
