@@ -1270,22 +1270,30 @@ class Snapshot:
         rooms = [seg.scores.capacity for seg in self.segments if len(seg) >= CACHED_SEGMENT]
         return min(rooms, default=0)
 
+    def keeps(self, side: QuerySide) -> bool:
+        """Whether every large segment here holds a single query's kept scores."""
+        return not self._unkept(side)
+
     def keep_scores(self, side: QuerySide) -> int:
         """Compute now what the large segments keep for a single query's side, where they do
         not hold it yet (what its next ranking would compute first); how many did not."""
-        if len(side.views) != 1:
-            raise ValueError("only a single query's scores are kept")
-        missing = [
-            seg
-            for seg in self.segments
-            if len(seg) >= CACHED_SEGMENT and seg.scores.get(side.items[0]) is None
-        ]
+        missing = self._unkept(side)
         if missing:
             prepared = self._skill_query(side)
             with _BLAS.limit(limits=1, user_api="blas"):
                 for seg in missing:
                     self._fixed_scores(side, seg, lambda: prepared)
         return len(missing)
+
+    def _unkept(self, side: QuerySide) -> list[Segment]:
+        if len(side.views) != 1:
+            raise ValueError("only a single query's scores are kept")
+        query = side.items[0]
+        return [
+            seg
+            for seg in self.segments
+            if len(seg) >= CACHED_SEGMENT and seg.scores.get(query) is None
+        ]
 
     def _components(self, side: QuerySide, blocks: Sequence[_Fixed]) -> dict[str, FloatArray]:
         n_queries = len(side.views)

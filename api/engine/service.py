@@ -359,6 +359,7 @@ class FairSlots:
 # together served 37 rankings/s where one at a time served 77 (demo region, 2 cores).
 RANKING_SLOTS = FairSlots(cores_per_process())
 KEEP_PAUSE_S = 0.005  # how often the index worker looks for a moment with no ranking
+KEEP_PATIENCE_S = 0.1  # ... and how long before it takes its turn among the rankings
 
 
 def _mask_key(mask: BoolArray | None) -> tuple[int, bytes] | None:
@@ -690,11 +691,12 @@ class MatchingService:
         its first ranking (`Snapshot.keep_scores`); how many needs had something computed.
 
         Run on the index worker once the index is loaded and after each merge (a merged
-        segment keeps nothing yet), one need at a time, each only while no ranking is under
-        way: a request never waits behind more than one need's scores (~6 ms at 14,000
-        people). Without it, the first candidates read of each need after a start paid them:
-        27 ms against 15 for the next ones (one process, 14,000 people, over HTTP; README).
-        Only as many needs as the segments have room for: more would push out each other.
+        segment keeps nothing yet). Each need missing its scores waits for a moment with no
+        ranking under way (at most `KEEP_PATIENCE_S`, then it takes its turn among them, so a
+        busy service does not hold back the merges queued behind it): a request waits behind
+        one need's scores at most (~6 ms at 14,000 people). Without it, the first candidates
+        read of each need after a start paid them (README). Only as many needs as the
+        segments have room for: more would push out each other.
         """
         self._keep_queued = False
         done = 0
@@ -703,15 +705,16 @@ class MatchingService:
         needs = self._live["need"].snapshot
         room = self._live["person"].snapshot.kept_room()
         for item in needs.items()[:room]:
-            while not RANKING_SLOTS.idle():
-                if self._closed:
-                    return done
-                time.sleep(KEEP_PAUSE_S)
             if self._closed:
-                return done
+                break
+            people = self._live["person"].snapshot  # the latest: writes go on meanwhile
+            side = people.query_side([item], mirror=self._live["need"].snapshot)
+            if people.keeps(side):
+                continue
+            patience = time.monotonic() + KEEP_PATIENCE_S
+            while not RANKING_SLOTS.idle() and time.monotonic() < patience:
+                time.sleep(KEEP_PAUSE_S)
             with RANKING_SLOTS:
-                people = self._live["person"].snapshot  # the latest: writes go on meanwhile
-                side = people.query_side([item], mirror=self._live["need"].snapshot)
                 done += people.keep_scores(side) > 0
         return done
 

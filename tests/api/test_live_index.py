@@ -4,6 +4,7 @@ computing them; a corrupt entry is rebuilt with a warning, never a 500."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import time
@@ -18,7 +19,14 @@ from sqlalchemy import select, update
 import matching.index as index
 from api.core.db import make_engine, session_factory
 from api.core.settings import Settings
-from api.engine.service import RANKING_SLOTS, DatabaseStore, MatchingService, to_need
+from api.core.unit_of_work import cores_per_process
+from api.engine.service import (
+    KEEP_PATIENCE_S,
+    RANKING_SLOTS,
+    DatabaseStore,
+    MatchingService,
+    to_need,
+)
 from api.main import create_app
 from api.models import IndexEntry, Person
 from api.models import Need as NeedRow
@@ -299,8 +307,9 @@ def test_open_needs_scores_are_kept_after_the_start_without_holding_up_a_ranking
     url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Large segments keep each need's fixed scores; the service computes them for the open
-    # needs once loaded, on its index worker, and only while no ranking is under way. The
-    # demo region's people make one large segment once "large" means 64 documents.
+    # needs once loaded, on its index worker, never beside rankings that hold every slot
+    # (it waits for a free moment, then for its turn). The demo region's people make one
+    # large segment once "large" means 64 documents.
     monkeypatch.setattr(index, "CACHED_SEGMENT", 64)
     computed: Counter[int] = Counter()  # skill coverages computed, by segment size
     real = Snapshot._segment_skill_fits
@@ -314,14 +323,16 @@ def test_open_needs_scores_are_kept_after_the_start_without_holding_up_a_ranking
     sessions = session_factory(engine)
     service = MatchingService(sessions, "hashing", encoder=CachedEncoder(HashingEncoder()))
     try:
-        with RANKING_SLOTS:  # a ranking under way: the index worker waits for it
+        with contextlib.ExitStack() as rankings:  # every slot taken: the index worker waits
+            for _ in range(cores_per_process()):
+                rankings.enter_context(RANKING_SLOTS)
             service.start()
             deadline = time.monotonic() + 120
             while not service.ready() and time.monotonic() < deadline:
                 time.sleep(0.01)
             assert service.ready()
             base = max(len(seg) for seg in service._live["person"].snapshot.segments)
-            time.sleep(0.3)
+            time.sleep(3 * KEEP_PATIENCE_S)  # past its patience, it waits for its turn
             assert computed[base] == 0
         with sessions() as session:
             needs = [to_need(n) for n in session.scalars(select(NeedRow).where(NeedRow.is_open))]
