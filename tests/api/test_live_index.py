@@ -350,3 +350,24 @@ def test_open_needs_scores_are_kept_after_the_start_without_holding_up_a_ranking
     finally:
         service.close()
         engine.dispose()
+
+
+def test_no_scores_are_kept_ahead_when_the_segments_cannot_hold_every_open_need(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With room for fewer needs than are open, a pass would push out what rankings kept.
+    monkeypatch.setattr(index, "CACHED_SEGMENT", 64)
+    monkeypatch.setattr(index, "SEGMENT_SCORES_BYTES", 1)  # room for one need
+    engine = make_engine(url)
+    service = MatchingService(
+        session_factory(engine), "hashing", encoder=CachedEncoder(HashingEncoder())
+    )
+    try:
+        service.load()
+        people = service._live["person"].snapshot
+        assert people.kept_room() == 1 < len(service._live["need"].snapshot)
+        assert service.keep_open_needs() == 0
+        assert all(len(seg.scores) == 0 for seg in people.segments)
+    finally:
+        service.close()
+        engine.dispose()
