@@ -280,27 +280,39 @@ class SlowToLoad(HashingEncoder):
         self.loaded = True
 
 
+@contextlib.contextmanager
+def standalone(url: str, encoder: HashingEncoder | None = None) -> Iterator[MatchingService]:
+    """A matching service of its own on `url` (its own engine and sessions), closed after."""
+    engine = make_engine(url)
+    service = MatchingService(
+        session_factory(engine), "hashing", encoder=CachedEncoder(encoder or HashingEncoder())
+    )
+    try:
+        yield service
+    finally:
+        service.close()
+        engine.dispose()
+
+
+def wait_ready(service: MatchingService) -> None:
+    deadline = time.monotonic() + 120
+    while not service.ready() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert service.ready()
+
+
 def test_the_model_is_loaded_and_the_heap_settled_before_the_first_request_is_let_in(
     url: str,
 ) -> None:
     # A worker's first write used to load the model inside the request (1.9 s under load),
     # and the collector's first full pass ran after the index was published.
-    engine = make_engine(url)
-    sessions = session_factory(engine)
     slow = SlowToLoad()
-    service = MatchingService(sessions, "hashing", encoder=CachedEncoder(slow))
     settled: list[tuple[bool, bool]] = []
-    try:
+    with standalone(url, slow) as service:
         service.start(then=lambda: settled.append((service.ready(), slow.loaded)))
-        deadline = time.monotonic() + 120
-        while not service.ready() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert service.ready()
+        wait_ready(service)
         assert slow.loaded  # checked at once: the load waited for the model
         assert settled == [(False, True)]  # `then` ran once, after the model, before readiness
-    finally:
-        service.close()
-        engine.dispose()
 
 
 def test_open_needs_scores_are_kept_after_the_start_without_holding_up_a_ranking(
@@ -319,22 +331,16 @@ def test_open_needs_scores_are_kept_after_the_start_without_holding_up_a_ranking
         return real(seg, queries)
 
     monkeypatch.setattr(Snapshot, "_segment_skill_fits", staticmethod(spy))
-    engine = make_engine(url)
-    sessions = session_factory(engine)
-    service = MatchingService(sessions, "hashing", encoder=CachedEncoder(HashingEncoder()))
-    try:
+    with standalone(url) as service:
         with contextlib.ExitStack() as rankings:  # every slot taken: the index worker waits
             for _ in range(cores_per_process()):
                 rankings.enter_context(RANKING_SLOTS)
             service.start()
-            deadline = time.monotonic() + 120
-            while not service.ready() and time.monotonic() < deadline:
-                time.sleep(0.01)
-            assert service.ready()
+            wait_ready(service)
             base = max(len(seg) for seg in service._live["person"].snapshot.segments)
             time.sleep(3 * KEEP_PATIENCE_S)  # past its patience, it waits for its turn
             assert computed[base] == 0
-        with sessions() as session:
+        with service.sessions() as session:
             needs = [to_need(n) for n in session.scalars(select(NeedRow).where(NeedRow.is_open))]
         assert len(needs) > 5
         deadline = time.monotonic() + 60
@@ -342,14 +348,11 @@ def test_open_needs_scores_are_kept_after_the_start_without_holding_up_a_ranking
             time.sleep(0.01)
         assert computed[base] == len(needs)  # once per open need, no more
         computed.clear()
-        with sessions() as session:
+        with service.sessions() as session:
             indexes = service.indexes(session)
             for need in needs:
                 assert indexes.rank_people(need, 10)
         assert computed[base] == 0  # each need's first ranking found its scores kept
-    finally:
-        service.close()
-        engine.dispose()
 
 
 def test_no_scores_are_kept_ahead_when_the_segments_cannot_hold_every_open_need(
@@ -358,16 +361,9 @@ def test_no_scores_are_kept_ahead_when_the_segments_cannot_hold_every_open_need(
     # With room for fewer needs than are open, a pass would push out what rankings kept.
     monkeypatch.setattr(index, "CACHED_SEGMENT", 64)
     monkeypatch.setattr(index, "SEGMENT_SCORES_BYTES", 1)  # room for one need
-    engine = make_engine(url)
-    service = MatchingService(
-        session_factory(engine), "hashing", encoder=CachedEncoder(HashingEncoder())
-    )
-    try:
+    with standalone(url) as service:
         service.load()
         people = service._live["person"].snapshot
         assert people.kept_room() == 1 < len(service._live["need"].snapshot)
         assert service.keep_open_needs() == 0
         assert all(len(seg.scores) == 0 for seg in people.segments)
-    finally:
-        service.close()
-        engine.dispose()
