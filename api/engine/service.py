@@ -556,7 +556,8 @@ class MatchingService:
         self._worker: threading.Thread | None = None
         self._closed = False
         self._queued_pending: set[tuple[str, str]] = set()
-        self._keep_queued = False
+        self._keep_queued = False  # a `keep_open_needs` pass is queued on the index worker
+        self._keep_lock = threading.Lock()
         self._touched: set[tuple[corpus.Side, str]] = set()
         self._rewind = False
         self.loaded_version = -1
@@ -670,7 +671,7 @@ class MatchingService:
 
     def _keep_later(self) -> None:
         """Queue `keep_open_needs` on the index worker (once at a time)."""
-        with self._loading:
+        with self._keep_lock:
             if self._keep_queued:
                 return
             self._keep_queued = True

@@ -35,6 +35,14 @@ def same_as_fresh(snap: Snapshot, need: Need) -> None:
     assert np.array_equal(codes, want) and codes.dtype == np.int64
 
 
+def people(featurizer: index.Featurizer, profiles: list[Profile]) -> LiveIndex:
+    """A people index built on `profiles` (one frozen segment), writes going to tails of up
+    to 64."""
+    live = LiveIndex(featurizer, needs=False, tag_names=("territory",), tail_limit=64)
+    live.build(docs(featurizer, profiles))
+    return live
+
+
 @pytest.fixture()
 def counted(monkeypatch: pytest.MonkeyPatch) -> Counter[int]:
     """Segments of 64 documents or more keep scores; counts skill coverages computed, by
@@ -60,8 +68,7 @@ def test_kept_scores_equal_fresh_ones_through_edits_removals_new_labels_and_comp
     base = demo_profiles[:200]
     needs = demo_needs[:6]
     # A base of 200 frozen documents; writes go to tails of up to 64.
-    live = LiveIndex(featurizer, needs=False, tag_names=("territory",), tail_limit=64)
-    live.build(docs(featurizer, base))
+    live = people(featurizer, base)
     for need in needs:
         same_as_fresh(live.snapshot, need)
 
@@ -103,8 +110,7 @@ def test_readers_get_fresh_scores_while_writes_go_on(
     demo_needs: list[Need],
     counted: Counter[int],
 ) -> None:
-    live = LiveIndex(featurizer, needs=False, tag_names=("territory",), tail_limit=64)
-    live.build(docs(featurizer, demo_profiles[:200]))
+    live = people(featurizer, demo_profiles[:200])
     needs = demo_needs[:4]
     failures: list[BaseException] = []
     stop = threading.Event()
@@ -141,8 +147,7 @@ def test_scores_kept_ahead_of_a_ranking_are_the_ones_it_reads(
     demo_needs: list[Need],
     counted: Counter[int],
 ) -> None:
-    live = LiveIndex(featurizer, needs=False, tag_names=("territory",), tail_limit=64)
-    live.build(docs(featurizer, demo_profiles[:200]))
+    live = people(featurizer, demo_profiles[:200])
     live.apply(docs(featurizer, [replace(demo_profiles[0], headline="Soudeur TIG")]))  # a tail
     snap = live.snapshot
     assert snap.kept_room() == snap.segments[0].scores.capacity > 0
@@ -157,6 +162,5 @@ def test_scores_kept_ahead_of_a_ranking_are_the_ones_it_reads(
     assert counted[200] == len(needs)  # ... and only that fresh computation scored the base
     with pytest.raises(ValueError):
         snap.keep_scores(snap.query_side(needs[:2]))
-    small = LiveIndex(featurizer, needs=False, tag_names=("territory",), tail_limit=64)
-    small.build(docs(featurizer, demo_profiles[:50]))
-    assert small.snapshot.kept_room() == 0  # no segment large enough to keep anything
+    # no segment large enough to keep anything
+    assert people(featurizer, demo_profiles[:50]).snapshot.kept_room() == 0
