@@ -744,7 +744,7 @@ class SegmentScores:
 
     @property
     def capacity(self) -> int:
-        """How many query sides' scores it keeps at most."""
+        """How many queries' scores it keeps at most."""
         return self._memo.capacity
 
 
@@ -809,6 +809,11 @@ class Segment:
 
     def __len__(self) -> int:
         return len(self.items)
+
+    @property
+    def keeps_scores(self) -> bool:
+        """Whether it keeps single queries' fixed scores (`SegmentScores`): large enough."""
+        return len(self.items) >= CACHED_SEGMENT
 
     def lexical_scores(
         self, idx: IntArray, weights: FloatArray, spread: FloatArray | None
@@ -1226,7 +1231,7 @@ class Snapshot:
         the tail, so a need ranked again after other people's edits rescores the few
         documents written since, not the 14,000 of the base.
         """
-        kept = seg.scores if keep and len(side.views) == 1 and len(seg) >= CACHED_SEGMENT else None
+        kept = seg.scores if keep and len(side.views) == 1 and seg.keeps_scores else None
         if kept is not None:
             found = kept.get(side.items[0])
             if found is not None:
@@ -1267,7 +1272,7 @@ class Snapshot:
     def kept_room(self) -> int:
         """How many single queries' scores every large segment here can keep at once (0 when
         none is large enough to keep any)."""
-        rooms = [seg.scores.capacity for seg in self.segments if len(seg) >= CACHED_SEGMENT]
+        rooms = [seg.scores.capacity for seg in self.segments if seg.keeps_scores]
         return min(rooms, default=0)
 
     def keeps(self, side: QuerySide) -> bool:
@@ -1289,11 +1294,7 @@ class Snapshot:
         if len(side.views) != 1:
             raise ValueError("only a single query's scores are kept")
         query = side.items[0]
-        return [
-            seg
-            for seg in self.segments
-            if len(seg) >= CACHED_SEGMENT and seg.scores.get(query) is None
-        ]
+        return [seg for seg in self.segments if seg.keeps_scores and seg.scores.get(query) is None]
 
     def _components(self, side: QuerySide, blocks: Sequence[_Fixed]) -> dict[str, FloatArray]:
         n_queries = len(side.views)
