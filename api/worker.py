@@ -13,10 +13,7 @@ from __future__ import annotations
 import os
 
 from api.heap import freeze_survivors
-
-# Libraries that read their thread count once, when they load: set before numpy loads in a
-# worker spawned by `passerelle serve --workers N`, unless whoever started it chose one.
-BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
+from api.threads import one_thread_unless_set
 
 
 def serve_blas_threads() -> int:
@@ -30,8 +27,7 @@ def serve_blas_threads() -> int:
     102 of them in that spinning thread; 30 ms with one thread (14,000 students, one worker,
     80 edits 0.2 s apart, per-thread CPU from /proc; README).
     """
-    for variable in BLAS_VARIABLES:
-        os.environ.setdefault(variable, "1")
+    one_thread_unless_set()  # before numpy loads in a worker spawned by `serve --workers N`
     try:
         threads = max(1, int(os.environ["OPENBLAS_NUM_THREADS"]))
     except ValueError:

@@ -7,11 +7,12 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from api.threads import one_thread_unless_set
+
 if os.environ.get("PYTEST_XDIST_WORKER"):
     # The workers already fill the cores: one BLAS/OpenMP thread each, set before numpy loads,
     # rather than threads spinning for a core another worker holds.
-    for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(_variable, "1")
+    one_thread_unless_set()
 
 import pytest
 from fastapi.testclient import TestClient

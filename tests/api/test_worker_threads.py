@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from api.worker import BLAS_VARIABLES
+from api.threads import BLAS_VARIABLES  # not api.worker: importing it sets this process
 from matching.encoders import usable_cores
 
 ROOT = Path(__file__).resolve().parents[2]
