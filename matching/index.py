@@ -67,7 +67,7 @@ SMALL_SEGMENT = 128
 # Candidates a learnt re-ranker may re-order: the head of the base ranking, where decisions are
 # taken (the rest keeps the base order).
 RERANK_POOL = 50
-FEATURES_VERSION = 7  # bump when what a Features holds, or how it is computed, changes
+FEATURES_VERSION = 8  # bump when what a Features holds, or how it is computed, changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -466,7 +466,8 @@ class Featurizer:
 
     def warm(self, progress: Progress | None = None) -> None:
         """Compute what every batch shares before the first one: the ESCO occupations'
-        embeddings (3,007 descriptions, ~12 s on two cores the first time, then cached)."""
+        embeddings (3,007 descriptions, ~12 s on two cores the first time, then cached) and
+        the whitened space they are compared in."""
         if self.taxonomy is not None:
             self.taxonomy.occupation_embeddings(
                 self.encoder,
@@ -474,6 +475,7 @@ class Featurizer:
                 if progress is None
                 else lambda done, total: progress("métiers ESCO / ESCO occupations", done, total),
             )
+            self.taxonomy.occupation_space(self.encoder)
 
     def _occupations(self, views: list[MatchView], dense: FloatArray) -> sp.csr_matrix | None:
         """Each item's likeliest ESCO occupations, a distribution over the k best.

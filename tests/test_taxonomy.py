@@ -119,6 +119,50 @@ def test_tiny_folder_infers_occupations(tiny: Path) -> None:
     assert esco.infer_from_text("   ") == [] and esco.infer_from_skills([]) == []
 
 
+class _PlacedEncoder:
+    """Embeds each tiny occupation where a test puts it (by the first word of its label)."""
+
+    name = "placed"
+
+    def __init__(self, places: dict[str, list[float]]) -> None:
+        self.places = places
+
+    def encode_documents(self, texts: list[str], progress: object = None) -> np.ndarray:
+        return np.array([self.places[text.split("/")[0]] for text in texts])
+
+
+def test_a_text_is_compared_with_occupations_where_what_sets_them_apart_counts(
+    tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The welder and the baker lie far apart along one direction (x); the web developer stands
+    # out from both only a little, along another (z). A text a little towards the welder on x
+    # and as far towards the developer on z as the developer itself is read as the developer:
+    # in the whitened space a step along z (where occupations rarely differ) counts more than
+    # the same step along x (where they always do). Plain cosines read it as the welder.
+    x, z = 1, 2
+    base = [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+
+    def at(**steps: float) -> list[float]:
+        out = list(base)
+        out[x] += steps.get("x", 0.0)
+        out[z] += steps.get("z", 0.0)
+        return out
+
+    encoder = _PlacedEncoder(
+        {"soudeur": at(x=1.0), "boulanger": at(x=-1.0), "développeur web": at(z=0.15)}
+    )
+    text = np.array([at(x=0.15, z=0.15)])
+
+    def first(esco: EscoTaxonomy) -> str:
+        # "zzz" shares no word with any occupation: the vectors alone decide
+        scores = esco.occupation_scores_from_texts(["zzz"], vectors=text, encoder=encoder)
+        return esco.occupations[int(np.argmax(scores[0]))].uri
+
+    assert first(EscoTaxonomy.load(tiny)) == "occ:devweb"
+    monkeypatch.setattr(EscoTaxonomy, "WHITENING_SHRINK", 1e9)  # no evening out: cosines
+    assert first(EscoTaxonomy.load(tiny)) == "occ:soudeur"
+
+
 def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(EscoFormatError, match="folder not found") as error:
         EscoTaxonomy.load(tmp_path / "nowhere")
