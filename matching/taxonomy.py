@@ -24,6 +24,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from matching.encoders import Vectors, l2_normalise
 from matching.memo import Memo
 from matching.skills import Skill, SkillVocabulary, normalise, skill_key
 
@@ -381,13 +382,9 @@ def _zscores(scores: FloatArray) -> FloatArray:
 
 def _whiten(
     vectors: npt.NDArray[np.floating[Any]], mean: FloatArray, transform: FloatArray
-) -> FloatArray:
+) -> Vectors:
     """Rows moved into a whitened space (`EscoTaxonomy.occupation_space`), unit length."""
-    moved: FloatArray = (np.asarray(vectors, dtype=np.float64) - mean) @ transform
-    norms = np.linalg.norm(moved, axis=1, keepdims=True)
-    norms[norms < 1e-12] = 1.0
-    out: FloatArray = moved / norms
-    return out
+    return l2_normalise((np.asarray(vectors, dtype=np.float64) - mean) @ transform)
 
 
 def _softmax(scores: FloatArray, temperature: float) -> FloatArray:
@@ -914,7 +911,7 @@ class EscoTaxonomy:
             if vectors is not None and encoder is not None:
                 mean, transform, occupations = self.occupation_space(encoder)
                 moved = _whiten(vectors[begin : begin + chunk], mean, transform)
-                similar = np.asarray(moved.astype(np.float32) @ occupations.T, dtype=np.float64)
+                similar = np.asarray(moved @ occupations.T, dtype=np.float64)
                 block = _zscores(block) + self.DENSE_WEIGHT * _zscores(similar)
             scores[begin : begin + len(batch)] = block
         return scores
@@ -937,16 +934,14 @@ class EscoTaxonomy:
             cache[name] = found  # computed whole, then published: readers never see a part
         return found
 
-    def occupation_space(
-        self, encoder: Any
-    ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.float32]]:
+    def occupation_space(self, encoder: Any) -> tuple[FloatArray, FloatArray, Vectors]:
         """(mean, transform, occupations) of the whitened space texts are compared in.
 
         ``occupations`` are the occupations' embeddings moved there (unit rows, float32 like
         the embeddings: 6 MB); a text's vector goes there by ``_whiten(vector, mean,
         transform)``. See WHITENING_SHRINK.
         """
-        cache: dict[str, tuple[FloatArray, FloatArray, npt.NDArray[np.float32]]]
+        cache: dict[str, tuple[FloatArray, FloatArray, Vectors]]
         cache = self.__dict__.setdefault("_whitened", {})
         name = str(getattr(encoder, "name", id(encoder)))
         found = cache.get(name)
@@ -960,8 +955,7 @@ class EscoTaxonomy:
                 transform = directions / np.sqrt(variances + shrink)
             else:  # one occupation: no spread to even out
                 transform = np.eye(embedded.shape[1])
-            moved = _whiten(embedded, mean, transform).astype(np.float32)
-            found = (mean, transform, moved)
+            found = (mean, transform, _whiten(embedded, mean, transform))
             cache[name] = found  # computed whole, then published
         return found
 
