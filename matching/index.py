@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from sklearn.feature_extraction.text import HashingVectorizer
 from threadpoolctl import ThreadpoolController
 
-from matching.calibration import FitModel, calibration_for, fit_level
+from matching.calibration import FitModel, along_ranking, calibration_for, fit_level
 from matching.constraints import CONSTRAINTS, NeedArrays, PersonArrays, violations
 from matching.encoders import Encoder, Vectors, l2_normalise
 from matching.explain import LabelSimilarity, SkillOutcome, explain_pair, skill_outcome
@@ -67,6 +67,9 @@ SMALL_SEGMENT = 128
 # Candidates a learnt re-ranker may re-order: the head of the base ranking, where decisions are
 # taken (the rest keeps the base order).
 RERANK_POOL = 50
+# The fits shown never rise down a query's ranking of every live document, smoothed over its
+# first FIT_WINDOW (`Snapshot.shown_fits`, `matching.calibration.along_ranking`).
+FIT_WINDOW = 100
 FEATURES_VERSION = 8  # bump when what a Features holds, or how it is computed, changes
 
 
@@ -1352,6 +1355,40 @@ class Snapshot:
         cols = np.asarray(positions, dtype=np.int64)
         return model.predict({c: components[c][row, cols] for c in model.components})
 
+    def shown_fits(
+        self,
+        components: Mapping[str, FloatArray],
+        fused: FloatArray,
+        row: int,
+        positions: Sequence[int],
+    ) -> NDArray[np.float64] | None:
+        """The fits shown for query `row` with the documents at `positions`, or None without a
+        fit model: each pair's own fit (`fits`) made never to rise down the query's ranking of
+        every live document (`matching.calibration.along_ranking`: smoothed over its first
+        FIT_WINDOW, capped by the fits above further down).
+
+        A pair thus shows one value in every list of this query, whatever its mask, hard
+        constraints, page or size, and any such list (a part of that ranking, in its order)
+        never shows a better fit below a worse one.
+        """
+        cols = np.asarray(positions, dtype=np.int64)
+        everyone = np.where(self.valid, fused[row], -np.inf).astype(np.float32)
+        wanted = everyone[cols]
+        wanted = wanted[np.isfinite(wanted)]
+        depth = int((everyone >= wanted.min()).sum()) if wanted.size else 0
+        ids, values = top_k(everyone[None, :], max(FIT_WINDOW, depth))
+        order = ids[0][np.isfinite(values[0])]
+        own = self.fits(components, row, order.tolist())
+        if own is None:
+            return None
+        place = {j: i for i, j in enumerate(order.tolist())}
+        smoothed = along_ranking(own, FIT_WINDOW)
+        out = np.array([smoothed[place[j]] if j in place else np.nan for j in cols.tolist()])
+        rest = np.isnan(out)
+        if rest.any():  # a document no ranking shows (not live): its own fit
+            out[rest] = self.fits(components, row, cols[rest].tolist())
+        return out
+
     def query_side(self, queries: Sequence[Item], mirror: Snapshot | None = None) -> QuerySide:
         """The queries' side; `mirror` (the index of the queries' own kind) lends the stored
         occupations of a query it holds unchanged, so an indexed person or need is not
@@ -1442,7 +1479,8 @@ class Snapshot:
             out: list[Suggestion] = []
             stats = self.standings(components) if explain else None
             similarity = self._label_similarity(side) if explain else None
-            fits = self.fits(components, 0, [j for j, _ in found[:k]]) if found else None
+            shown = [j for j, _ in found[:k]]
+            fits = self.shown_fits(components, fused, 0, shown) if found else None
             for rank, (j, value) in enumerate(found[:k], start=1):
                 explanation = None
                 if rank <= explain:

@@ -472,7 +472,8 @@ class Indexes:
         return PairScores(person_side[:, cols], need_side[:, rows].T, codes[:, cols])
 
     def pair_fits(self, pairs: Sequence[tuple[str, EngineNeed]]) -> list[float | None]:
-        """Calibrated fits of (person ref, need) pairs, from today's profile and need.
+        """Calibrated fits of (person ref, need) pairs, from today's profile and need: the
+        value the need's ranking of people shows for the pair (`Snapshot.shown_fits`).
 
         The need is read as a query against the indexed people, so a closed need has a fit too;
         None for a person not indexed or without a fit model for this engine.
@@ -486,11 +487,11 @@ class Indexes:
         groups = list(by_need.values())
         for start in range(0, len(groups), 128):
             batch = groups[start : start + 128]
-            components = self.people.components(self.people.query_side([n for n, _ in batch]))
+            fused, components, _ = self.people.score_matrix([n for n, _ in batch], self.weights)
             for row, (_, slots) in enumerate(batch):
                 found = [(i, self.people.position(pairs[i][0])) for i in slots]
                 known = [(i, p) for i, p in found if p is not None]
-                fits = self.people.fits(components, row, [p for _, p in known])
+                fits = self.people.shown_fits(components, fused, row, [p for _, p in known])
                 for (i, _), fit in zip(known, fits if fits is not None else [], strict=False):
                     out[i] = round(float(fit), 4)
         return out

@@ -315,11 +315,14 @@ def enqueue_pair(
     if row is not None:
         return row
     fit = pair_fit(session, matching, person, need)
+    # The queue shows each pair as its need's ranking of people does (`pair_fits`, as the next
+    # batch refreshes it), not as the person's ranking of needs on the offer page.
+    (queued,) = matching.indexes(session).pair_fits([(person.ref, to_need(need))])
     row = Suggestion(
         person_id=person.id,
         need_id=need.id,
         score=fit.score,
-        fit=fit.fit,
+        fit=queued,
         explanation=fit.explanation.model_dump() if fit.explanation is not None else {},
     )
     row.events = [

@@ -163,7 +163,13 @@ def test_interest_reaches_the_queue_and_can_be_withdrawn(
     queue = client.get(
         "/api/v1/review/queue", params={"status": "proposed", "limit": 200}, headers=coordinator
     ).json()
-    assert next(i for i in queue["items"] if i["id"] == suggestion.id)["person_interested"]
+    queued = next(i for i in queue["items"] if i["id"] == suggestion.id)
+    assert queued["person_interested"] and queued["fit"] is not None
+    # Its fit is the one the need's ranking of people shows, as every batch refreshes it: the
+    # next batch leaves it as it is.
+    assert client.post("/api/v1/review/run", headers=coordinator).status_code == 200
+    session.refresh(suggestion)
+    assert suggestion.fit == pytest.approx(queued["fit"], abs=1e-4)
     assert (
         client.delete(f"/api/v1/needs/{need.ref}/interest", headers=researcher).status_code == 204
     )

@@ -21,6 +21,7 @@ from matching.calibration import (
     EngineCalibration,
     FitModel,
     StaleCalibration,
+    along_ranking,
     calibration_for,
     checked,
     default_calibration,
@@ -30,7 +31,7 @@ from matching.calibration import (
     reliability,
 )
 from matching.encoders import DEFAULT_MODEL, CachedEncoder
-from matching.index import FEATURES_VERSION
+from matching.index import FEATURES_VERSION, FIT_WINDOW
 from matching.ranker import HybridRanker
 from matching.skills import SkillVocabulary
 from matching.types import Need, Profile, Suggestion
@@ -201,21 +202,97 @@ def test_a_calibration_of_other_features_warns_and_gives_no_fit(
     assert calibration_for(False, "hashing-64") is None  # another encoder: other cosines
 
 
-def test_rankings_carry_a_fit_that_does_not_depend_on_the_fusion_weights(
+def _smoothed_by_hand(ranker: HybridRanker, query: Need | Profile) -> dict[str, float]:
+    """Every live document's own fit, made non-increasing down the whole fused order."""
+    snapshot = ranker.snapshot_
+    fused, components, _ = snapshot.score_matrix([query], ranker.weights)
+    scores = np.where(snapshot.valid, fused[0], -np.inf)
+    order = np.argsort(-scores, kind="stable")
+    order = order[np.isfinite(scores[order])]
+    own = snapshot.fits(components, 0, order.tolist())
+    assert own is not None
+    shown = along_ranking(own, FIT_WINDOW)
+    return {snapshot.item_at(int(j)).id: float(f) for j, f in zip(order, shown, strict=True)}
+
+
+def test_rankings_carry_a_fit_read_by_one_model_whatever_the_fusion_weights(
     needs_ranker: HybridRanker, demo_profiles: list[Profile]
 ) -> None:
-    ranked = needs_ranker.rank(demo_profiles[0], k=20, explain=0)
-    fits = {s.doc_id: s.fit for s in ranked}
-    assert all(f is not None and 0 <= f <= 1 for f in fits.values())
-    assert [s.level for s in ranked] == [fit_level(s.fit) for s in ranked]
-    # Other weights rank otherwise; each pair keeps its fit (no refit when they change).
-    tuned = needs_ranker.with_weights(semantic=3.0, skills=0.0).rank(
-        demo_profiles[0], k=20, explain=0
-    )
-    assert tuned and all(s.fit is not None for s in tuned)
-    for s in tuned:
-        if s.doc_id in fits:
-            assert s.fit == pytest.approx(fits[s.doc_id], abs=1e-6)
+    """Weights only choose the order: the fits come from the same pairs' own fits (no refit
+    when they change), made never to rise down whichever order the weights give."""
+    orders = []
+    for ranker in (needs_ranker, needs_ranker.with_weights(semantic=3.0, skills=0.0)):
+        ranked = ranker.rank(demo_profiles[0], k=20, explain=0)
+        fits = [s.fit for s in ranked]
+        assert all(f is not None and 0 <= f <= 1 for f in fits)
+        assert [s.level for s in ranked] == [fit_level(s.fit) for s in ranked]
+        assert all(b <= a for a, b in zip(fits, fits[1:], strict=False))  # type: ignore[operator]
+        expected = _smoothed_by_hand(ranker, demo_profiles[0])
+        assert fits == pytest.approx([expected[s.doc_id] for s in ranked], abs=1e-9)
+        orders.append([s.doc_id for s in ranked])
+    assert orders[0] != orders[1]
+
+
+def test_a_list_never_shows_a_better_fit_below_a_worse_one_and_a_pair_shows_one_fit(
+    needs_ranker: HybridRanker,
+    profiles_ranker: HybridRanker,
+    demo_profiles: list[Profile],
+    demo_needs: list[Need],
+) -> None:
+    """A pair's own fit reads its raw components, the ranking reads them against the query's
+    other documents: on the demo, own fits rise somewhere down most rankings. What is shown
+    never does, and a pair shows the same fit on every page and in every filtered list."""
+    rising = 0
+    for ranker, queries in ((needs_ranker, demo_profiles[:15]), (profiles_ranker, demo_needs[:15])):
+        snapshot = ranker.snapshot_
+        for query in queries:
+            ranked = ranker.rank(query, k=30, explain=0)
+            _, components, _ = snapshot.score_matrix([query], ranker.weights)
+            own = snapshot.fits(components, 0, [snapshot.position(s.doc_id) for s in ranked])  # type: ignore[misc]
+            assert own is not None
+            rising += bool(np.any(np.diff(own) > 0.01))
+            fits = [s.fit for s in ranked]
+            assert all(b <= a for a, b in zip(fits, fits[1:], strict=False))  # type: ignore[operator]
+            order = {level: i for i, level in enumerate(FIT_LEVELS)}
+            assert all(
+                order[b.level] >= order[a.level] for a, b in zip(ranked, ranked[1:], strict=False)
+            )  # type: ignore[index]
+            # a page of 5 shows what the first 5 of a page of 30 show
+            assert [s.fit for s in ranker.rank(query, k=5, explain=0)] == fits[:5]
+            # a list keeping every other document shows each of them with the same fit
+            mask = np.zeros(len(snapshot), dtype=bool)
+            kept = [snapshot.position(s.doc_id) for s in ranked[1::2]]
+            mask[kept] = True  # type: ignore[index]
+            filtered = {s.doc_id: s.fit for s in ranker.rank(query, k=30, explain=0, mask=mask)}
+            assert filtered == {s.doc_id: s.fit for s in ranked[1::2]}
+    assert rising >= 10  # of 30 rankings: what the smoothing is for
+
+
+def test_fits_along_a_ranking_are_the_closest_that_never_rise() -> None:
+    from sklearn.isotonic import IsotonicRegression
+
+    rng = np.random.default_rng(0)
+    for n in (1, 2, 7, 60):
+        raw = rng.random(n)
+        shown = along_ranking(raw, 100)
+        assert np.all(np.diff(shown) <= 1e-12)
+        assert shown.sum() == pytest.approx(raw.sum())  # each pooled run keeps its mean
+        expected = IsotonicRegression(increasing=False).fit_transform(np.arange(n), raw)
+        assert shown == pytest.approx(expected)
+    falling = [0.9, 0.5, 0.5, 0.1]
+    assert along_ranking(falling, 100).tolist() == falling
+    assert along_ranking([0.15, 0.71, 0.2], 100) == pytest.approx([0.43, 0.43, 0.2])
+    assert along_ranking([], 100).size == 0
+
+
+def test_beyond_the_window_a_fit_is_capped_by_those_above_and_every_page_agrees() -> None:
+    raw = np.random.default_rng(1).random(250)
+    whole = along_ranking(raw, 100)
+    assert np.all(np.diff(whole) <= 1e-12)
+    assert whole[:100] == pytest.approx(along_ranking(raw[:100], 100))
+    assert np.all(whole[100:] <= raw[100:]) and np.all(whole[100:] <= whole[99])
+    for n in (100, 101, 130, 250):
+        assert along_ranking(raw[:n], 100) == pytest.approx(whole[:n])
 
 
 def _pair(ranked: list[Suggestion], doc_id: str) -> Suggestion:

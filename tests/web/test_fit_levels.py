@@ -60,11 +60,12 @@ def bearer(token: str) -> dict[str, str]:
 
 
 def check_scale(items: list[dict]) -> None:  # type: ignore[type-arg]
-    """Fit in [0, 1] and its level. The fit reads the pair's raw components, the ranking the
-    fused score: a pair lower in a ranking may fit better, so no order is asserted."""
+    """Fit in [0, 1] and its level, never higher down the list: a pair's own fit reads its raw
+    components and the ranking the fused score, but what a list shows is made not to rise."""
     fits = [i["fit"] for i in items]
     assert all(f is not None and 0 <= f <= 1 for f in fits)
     assert [i["level"] for i in items] == [fit_level(f) for f in fits]
+    assert all(b <= a for a, b in zip(fits, fits[1:], strict=False))
 
 
 def test_a_first_offer_matching_none_of_the_required_skills_is_not_shown_as_excellent(
