@@ -11,8 +11,10 @@ decision value (`matching.calibration.FitModel`), are fitted on all pairs pooled
 that each set counts alike and each query alike within its set. How well it holds on data it
 did not see is measured by cross-fitting, the whole model refitted each time: leave one set out
 (fit on four, expected calibration error on the fifth) and 5 folds of queries (each set's
-queries split in five). The table is printed and stored in the file for the notebook, with the
-levels the demo region's users would see.
+queries split in five). The same is measured on each query's first 20 pairs, the fits as
+predicted and as a ranking shows them (`matching.calibration.along_ranking`: never rising down
+the list). The table is printed and stored in the file for the notebook, with the levels the
+demo region's users would see.
 
 Two models are written: with ESCO occupations ("esco", when a taxonomy is given) and without
 ("noesco"). The fusion weights only choose which pairs are each query's top 100: the models
@@ -50,6 +52,7 @@ from matching.calibration import (  # noqa: E402
     Calibration,
     EngineCalibration,
     FitModel,
+    along_ranking,
     as_dict,
     expected_calibration_error,
     fit_level,
@@ -65,6 +68,7 @@ from matching.encoders import (  # noqa: E402
 from matching.evaluation import Benchmark, load_benchmark, load_qrels  # noqa: E402
 from matching.index import (  # noqa: E402
     FEATURES_VERSION,
+    FIT_WINDOW,
     Item,  # noqa: E402
     Weights,
 )
@@ -87,6 +91,7 @@ REVERSE = {"dev/esco-to-rome": "dev/rome-to-esco", "dev/rncp-to-rome": "dev/rome
 FOLDS = 5
 BINS = 10
 GOAL = 0.05
+SHOWN = 20  # a page: the pairs users see first
 
 
 @dataclass
@@ -268,6 +273,34 @@ def errors(sets: Sequence[Pairs], predicted: Sequence[NDArray[np.float64]]) -> d
     return {k: round(v, 4) for k, v in out.items()}
 
 
+def as_shown(sets: Sequence[Pairs], predicted: Sequence[NDArray[np.float64]]) -> dict[str, Any]:
+    """ECE of each query's first SHOWN pairs, their fits as predicted ("own") and as a ranking
+    shows them ("shown": made non-increasing down the query's pairs, `along_ranking`), and
+    the share of neighbouring pairs whose fit rises down the list. The pairs of a query are
+    in ranking order (esco-to-rome and rncp-to-rome: its judged pairs only)."""
+    own: list[Pairs] = []
+    own_fits: list[NDArray[np.float64]] = []
+    shown_fits: list[NDArray[np.float64]] = []
+    rising = pairs = 0
+    for p, pred in zip(sets, predicted, strict=True):
+        smoothed = np.empty_like(pred)
+        first = np.zeros(len(pred), dtype=bool)
+        for q in np.unique(p.query):
+            at = np.flatnonzero(p.query == q)
+            smoothed[at] = along_ranking(pred[at], FIT_WINDOW)
+            first[at[:SHOWN]] = True
+            rising += int(np.sum(np.diff(pred[at[:SHOWN]]) > 0))
+            pairs += max(len(at[:SHOWN]) - 1, 0)
+        own.append(p.subset(first))
+        own_fits.append(pred[first])
+        shown_fits.append(smoothed[first])
+    return {
+        "own": errors(own, own_fits),
+        "shown": errors(own, shown_fits),
+        "rising_neighbours": round(rising / max(pairs, 1), 4),
+    }
+
+
 def calibrate(sets: Sequence[Pairs], signature: str) -> EngineCalibration:
     components, relevant, weights = pooled(sets)
     model = FitModel.fit(components, relevant, weights)
@@ -290,6 +323,9 @@ def calibrate(sets: Sequence[Pairs], signature: str) -> EngineCalibration:
         "ece_in_sample": round(expected_calibration_error(predicted, relevant, BINS, weights), 4),
         "ece_leave_one_set_out": loso,
         "ece_5fold_queries": folds,
+        # The first SHOWN pairs of each query, as predicted and as a ranking shows them.
+        f"ece_top{SHOWN}_leave_one_set_out": as_shown(sets, out_of_set),
+        f"ece_top{SHOWN}_5fold_queries": as_shown(sets, out_of_fold),
         "bins": BINS,
         # Reliability of probabilities each pair got from a fit that did not see it.
         "reliability_5fold": as_dict(
@@ -326,10 +362,12 @@ def demo_levels(ranker: HybridRanker, model: FitModel) -> dict[str, dict[str, in
     )
     for side, documents, queries in sides:
         ranker.fit(documents)
-        firsts = [top[0][1] for top in ranked_pairs(ranker, queries, 1) if top]
-        names = model.components
-        fits = model.predict({c: [raw[c] for raw in firsts] for c in names})
-        levels = [fit_level(float(p)) for p in fits]
+        # as the first of a list shows it: smoothed down the query's ranking (`along_ranking`)
+        levels = []
+        for top in ranked_pairs(ranker, queries, FIT_WINDOW):
+            if top:
+                fits = model.predict({c: [raw[c] for _, raw in top] for c in model.components})
+                levels.append(fit_level(float(along_ranking(fits, FIT_WINDOW)[0])))
         out[side] = {name: levels.count(name) for name in FIT_LEVELS}
     return out
 
@@ -359,6 +397,15 @@ def table(kind: str, engine: EngineCalibration) -> str:
         f"{'all pairs':<{width}}{f['pairs']:>8}{'':>10}{loso['all']:>15.4f}{folds['all']:>9.4f}"
     )
     lines.append(f"(in-sample ECE of the fit written: {f['ece_in_sample']:.4f})")
+    top_loso = f.get(f"ece_top{SHOWN}_leave_one_set_out")
+    top_folds = f.get(f"ece_top{SHOWN}_5fold_queries")
+    if top_loso and top_folds:
+        lines.append(
+            f"first {SHOWN} pairs of each query, all pairs, own fit -> as shown: "
+            f"leave-set-out {top_loso['own']['all']:.4f} -> {top_loso['shown']['all']:.4f}, "
+            f"5-fold {top_folds['own']['all']:.4f} -> {top_folds['shown']['all']:.4f}; "
+            f"neighbours whose own fit rises down the list: {top_folds['rising_neighbours']:.0%}"
+        )
     for side, counts in f.get("demo_levels", {}).items():
         lines.append(f"demo region, level of each {side.replace('_', ' ')}: {counts}")
     return "\n".join(lines)
