@@ -1451,8 +1451,9 @@ class Snapshot:
         `constraints=False` ranks as if the query set no hard constraint (a free-text search:
         no document is ruled out, no explanation says one would be).
         With a `reranker` (learnt from the region's decisions), the first `RERANK_POOL` of the
-        base ranking are shown in its order; each keeps its base score, and the explanation of
-        one it moved says so.
+        base ranking are shown in its order; each keeps its base score and fit (`shown_fits`,
+        along the base ranking: a moved one may show a higher fit below a lower one), and the
+        explanation of one it moved says so.
         """
         side = side or self.query_side([query])
         with _BLAS.limit(limits=1, user_api="blas"):
