@@ -256,7 +256,39 @@ def _too_large(request: Request, limit: int) -> Response:
 
 
 # Validation codes of the service's own types (api.core.inputs), with a catalogue message.
-TRANSLATED_VALIDATION = frozenset({"control_characters", "date_format"})
+# Validation errors whose message the catalogues write in the caller's language (pydantic's
+# own texts are English); a message may name the error's context (`{max_length}`...).
+TRANSLATED_VALIDATION = frozenset(
+    {
+        "control_characters",
+        "date_format",
+        "missing",
+        "string_too_short",
+        "string_too_long",
+        "too_short",
+        "too_long",
+        "list_type",
+        "string_type",
+        "int_type",
+        "int_parsing",
+        "float_type",
+        "float_parsing",
+        "bool_type",
+        "bool_parsing",
+        "dict_type",
+        "model_type",
+        "model_attributes_type",
+        "json_invalid",
+        "literal_error",
+        "enum",
+        "string_pattern_mismatch",
+        "greater_than_equal",
+        "less_than_equal",
+        "greater_than",
+        "less_than",
+        "extra_forbidden",
+    }
+)
 
 
 def is_page(request: Request) -> bool:
@@ -291,18 +323,19 @@ def install_error_handlers(app: FastAPI) -> None:
         if is_page(request):
             return await _page(request, 422)
         t = translator(request_language(request))
-        errors = [
-            {
-                "field": ".".join(str(p) for p in err["loc"] if p not in ("body",)),
-                "code": str(err["type"]),
-                "message": err["msg"],
-            }
-            for err in exc.errors()
-        ]
-        for error in errors:  # the service's own input checks speak the caller's language
-            code = error["code"]
-            if code in TRANSLATED_VALIDATION:
-                error["message"] = t(message_key(code), field=error["field"])
+        errors = []
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"] if p not in ("body",))
+            code = str(err["type"])
+            message = err["msg"]
+            if code in TRANSLATED_VALIDATION:  # in the caller's language, not pydantic's
+                context = {k: v for k, v in (err.get("ctx") or {}).items() if k != "field"}
+                if isinstance(context.get("expected"), str):  # "'a', 'b' or 'c'": its "or" too
+                    context["expected"] = context["expected"].replace(
+                        "' or '", f"' {t(message_key('or'))} '"
+                    )
+                message = t(message_key(code), **context, field=field)
+            errors.append({"field": field, "code": code, "message": message})
         fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
         detail = t(message_key("invalid"), fields=fields)
         return problem(422, "invalid", detail, request, errors)

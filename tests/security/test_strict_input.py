@@ -93,6 +93,48 @@ def test_pages_answer_huge_ids_with_the_not_found_page(
     assert decided.status_code == 404
 
 
+def test_a_refused_body_is_explained_in_the_callers_language_field_by_field(
+    client: TestClient, session: Session
+) -> None:
+    """pydantic writes its own messages in English: each is said again in the caller's
+    language, with the limit or the accepted values it names."""
+    ref, mine = empty_student(client, "langue@exemple.fr")
+    french = {
+        "headline": ("x" * 5000, "string_too_long", "headline : au plus 300 caractères."),
+        "skills": ("Python", "list_type", "skills : une liste est attendue."),
+        "nope": (1, "extra_forbidden", "nope : champ inconnu."),
+    }
+    for field, (value, code, message) in french.items():
+        answer = client.patch(f"/api/v1/people/{ref}", json={field: value}, headers=mine)
+        assert answer.status_code == 422
+        assert answer.json()["errors"] == [{"field": field, "code": code, "message": message}]
+    level = client.patch(f"/api/v1/people/{ref}", json={"level": "bac+9"}, headers=mine)
+    said = level.json()["errors"][0]["message"]
+    assert said.startswith("level : valeur non acceptée ; attendu : 'bac'")
+    assert said.endswith("'bac+5' ou 'doctorat'.")
+    broken = client.patch(
+        f"/api/v1/people/{ref}",
+        content=b'{"headline": ',
+        headers=mine | {"Content-Type": "application/json"},
+    )
+    assert broken.status_code == 422
+    assert broken.json()["errors"][0]["message"].startswith(
+        "Le corps de la requête n'est pas un JSON valide"
+    )
+    english = client.patch(
+        f"/api/v1/people/{ref}",
+        json={"headline": "x" * 5000, "level": "bac+9"},
+        headers=mine | {"Accept-Language": "en"},
+    )
+    messages = [e["message"] for e in english.json()["errors"]]
+    assert messages[0] == "headline: at most 300 characters."
+    assert messages[1].endswith("'bac+5' or 'doctorat'.")
+    assert not any("should" in m for m in messages)  # not pydantic's own text
+    # Nothing was written by any of them.
+    profile = client.get(f"/api/v1/people/{ref}", headers=mine).json()
+    assert profile["headline"] != "x" * 5000
+
+
 def test_control_characters_are_refused_in_one_line_fields(
     client: TestClient, session: Session
 ) -> None:
