@@ -255,9 +255,9 @@ def _too_large(request: Request, limit: int) -> Response:
     )
 
 
-# Validation codes of the service's own types (api.core.inputs), with a catalogue message.
-# Validation errors whose message the catalogues write in the caller's language (pydantic's
-# own texts are English); a message may name the error's context (`{max_length}`...).
+# Validation codes with a catalogue message in the caller's language: the service's own types'
+# (api.core.inputs) and pydantic's commonest, whose texts are English; a message may name the
+# error's context (`{max_length}`...).
 TRANSLATED_VALIDATION = frozenset(
     {
         "control_characters",
