@@ -285,8 +285,9 @@ def as_shown(sets: Sequence[Pairs], predicted: Sequence[NDArray[np.float64]]) ->
     for p, pred in zip(sets, predicted, strict=True):
         smoothed = np.empty_like(pred)
         first = np.zeros(len(pred), dtype=bool)
-        for q in np.unique(p.query):
-            at = np.flatnonzero(p.query == q)
+        # a query's pairs lie together, in ranking order: one slice each (not a scan per query)
+        starts = np.flatnonzero(np.diff(p.query, prepend=-1))
+        for at in np.split(np.arange(len(pred)), starts[1:]):
             smoothed[at] = along_ranking(pred[at], FIT_WINDOW)
             first[at[:SHOWN]] = True
             rising += int(np.sum(np.diff(pred[at[:SHOWN]]) > 0))
