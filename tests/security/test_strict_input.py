@@ -4,6 +4,7 @@ never 500), and the pages answer with their own error page."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -133,6 +134,73 @@ def test_a_refused_body_is_explained_in_the_callers_language_field_by_field(
     # Nothing was written by any of them.
     profile = client.get(f"/api/v1/people/{ref}", headers=mine).json()
     assert profile["headline"] != "x" * 5000
+
+
+# pydantic's own wording: what no refusal may show a caller, in either language.
+PYDANTIC_ENGLISH = re.compile(
+    r"\bshould\b|^Field required|Extra inputs|Invalid JSON|Datetimes provided|^Value error"
+)
+
+
+def wrong_values(spec: dict[str, Any], schema: dict[str, Any]) -> list[Any]:
+    """Values of the wrong type, shape or size for a body field of this JSON schema."""
+    while "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    for option in schema.get("anyOf", []):
+        if option.get("type") != "null":
+            return wrong_values(spec, option)
+    kind = schema.get("type")
+    values: list[Any] = [{"a": 1}]
+    if kind == "string":
+        values += [123, "", "x" * 100_000, "2027-13-45", "2027-03-18T10:00:00", True]
+    elif kind in ("integer", "number"):
+        values += ["abc", 1.5, 10**40, -5, True]
+    elif kind == "array":
+        values += ["x", [{"a": 1}], list(range(30_000))]
+    elif kind == "boolean":
+        values += ["peut-être", 3]
+    else:
+        values += [[1], "x", 5]
+    return values
+
+
+def test_every_refused_body_field_is_explained_in_french_or_english(
+    client: TestClient, session: Session
+) -> None:
+    """Every body field of every API operation, sent with a wrong type, shape or size (and
+    NaN or infinity, which Python's JSON reader takes): a 4xx whose every message is the
+    service's own French or English, never pydantic's text and never a 500."""
+    admin = login(client, session, "admin")
+    spec = client.app.openapi()  # type: ignore[attr-defined]
+    refused = 0
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if body is None:
+                continue
+            schema = body["schema"]
+            while "$ref" in schema:
+                schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+            for field, prop in schema.get("properties", {}).items():
+                raw = [json.dumps({field: v}) for v in wrong_values(spec, prop)]
+                raw += [f'{{"{field}": {number}}}' for number in ("NaN", "-Infinity", "1e400")]
+                for i, content in enumerate(raw):
+                    lang = ("fr", "en")[i % 2]
+                    answer = client.request(
+                        method.upper(),
+                        concrete(path),
+                        content=content,
+                        headers=admin
+                        | {"Content-Type": "application/json", "Accept-Language": lang},
+                    )
+                    assert answer.status_code < 500, (method, path, content[:80], answer.text)
+                    if answer.status_code != 422:
+                        continue
+                    refused += 1
+                    for error in answer.json()["errors"]:
+                        said = error["message"]
+                        assert not PYDANTIC_ENGLISH.search(said), (method, path, lang, error)
+    assert refused > 300  # every operation's fields were reached, not turned away before
 
 
 def test_control_characters_are_refused_in_one_line_fields(
