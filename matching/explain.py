@@ -7,7 +7,8 @@ An explanation must agree with the score: its strong points are the components t
 pair above the ranking's other documents (`ComponentScore.standing`), a skill component is
 never a strong point when no asked skill is met, a skill the person states in their headline
 or summary is never "to acquire", and two skills are called the same or related only when
-`matching.related` allows it (no false friends, whatever the encoder's cosine).
+`matching.related` allows it (no false friends, whatever the encoder's cosine); a skill implied
+by one the person holds (JavaScript by React) is called related, never "to acquire".
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from numpy.typing import NDArray
 from matching.constraints import DATES, DISTANCE, KIND, LANGUAGES, LEVEL, pair_distance_km
 from matching.features import MatchView, clean
 from matching.messages import Listing, Phrase, Term, phrase
-from matching.related import may_relate
+from matching.related import IMPLIES, may_relate
 from matching.skills import SkillVocabulary, skill_key
 from matching.types import ComponentScore, Explanation, Need, PersonKind, Profile
 
@@ -96,6 +97,17 @@ def _pairs(
     for i, j in zip(*np.nonzero(sims >= CLOSE), strict=True):
         if not may_relate(wanted[int(i)], held[int(j)], vocabulary):
             sims[i, j] = 0.0
+    # A skill the person cannot hold without holding the wanted one (React: JavaScript) is
+    # related to it, whatever the encoder says; it never leaves that skill "to acquire".
+    none: frozenset[str] = frozenset()
+    implying = [(j, IMPLIES.get(_label(h, vocabulary)[0] or "", none)) for j, h in enumerate(held)]
+    implying = [(j, implied) for j, implied in implying if implied]
+    if implying:
+        for i, w in enumerate(wanted):
+            wanted_id = _label(w, vocabulary)[0]
+            for j, implied in implying:
+                if wanted_id in implied and sims[i, j] < CLOSE:
+                    sims[i, j] = CLOSE
     best = sims.argmax(axis=1)
     return [
         (w, held[int(b)], float(sims[i, b]))

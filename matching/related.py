@@ -19,6 +19,11 @@ pair "related" or "matched", whatever the cosine. Refusals, in the order they ar
 
 `KIN` lists true relations the rules would refuse (TypeScript is JavaScript with types; the
 vocabulary files electricians under three families), so that the rule is not "never related".
+
+`IMPLIES` goes the other way: a skill that cannot be held without another (React is written in
+JavaScript, TIG welding is welding), one way only. An explanation never lists the implied skill
+as "to acquire" for a person who holds the specific one; it calls them related, whatever the
+encoder says (`implied_by`).
 """
 
 from __future__ import annotations
@@ -28,7 +33,16 @@ from functools import lru_cache
 
 from matching.skills import SkillVocabulary, normalise, skill_key
 
-__all__ = ["ALTERNATIVES", "FALSE_FRIENDS", "KIN", "Kinship", "kinship", "may_relate"]
+__all__ = [
+    "ALTERNATIVES",
+    "FALSE_FRIENDS",
+    "IMPLIES",
+    "KIN",
+    "Kinship",
+    "implied_by",
+    "kinship",
+    "may_relate",
+]
 
 
 class Kinship(StrEnum):
@@ -151,6 +165,87 @@ FALSE_FRIENDS: frozenset[frozenset[str]] = frozenset(
         ("tableau-software", "indicateurs-de-performance"),  # a program, a "tableau de bord"
     )
 )
+
+
+def _closure(spec: str) -> dict[str, frozenset[str]]:
+    """`skill: implied implied | ...` (vocabulary ids) -> each skill's implied skills, with
+    what those imply in turn."""
+    direct: dict[str, set[str]] = {}
+    for entry in spec.split("|"):
+        skill, _, implied = entry.partition(":")
+        direct.setdefault(skill.strip(), set()).update(implied.split())
+    out: dict[str, frozenset[str]] = {}
+    for skill in direct:
+        seen: set[str] = set()
+        todo = list(direct[skill])
+        while todo:
+            s = todo.pop()
+            if s not in seen and s != skill:
+                seen.add(s)
+                todo.extend(direct.get(s, ()))
+        out[skill] = frozenset(seen)
+    return out
+
+
+# Skills (vocabulary ids) that cannot be held without the ones after the colon: a framework
+# and its language, a tool and its trade, a technique and the skill it specialises.
+IMPLIES: dict[str, frozenset[str]] = _closure(
+    """react: javascript developpement-front-end | vue-js: javascript developpement-front-end |
+    angular: typescript developpement-front-end | next-js: react | jquery: javascript |
+    react-native: javascript developpement-mobile | node-js: javascript |
+    typescript: javascript | developpement-front-end: developpement-web |
+    developpement-back-end: developpement-web |
+    developpement-full-stack: developpement-front-end developpement-back-end |
+    django: python developpement-back-end | flask: python developpement-back-end |
+    fastapi: python developpement-back-end | symfony: php developpement-back-end |
+    laravel: php developpement-back-end | spring-boot: java developpement-back-end |
+    ruby-on-rails: ruby developpement-back-end | dotnet: csharp |
+    pandas: python | numpy: python | pytest: python tests-logiciels |
+    selenium: tests-logiciels | scikit-learn: python apprentissage-automatique |
+    tensorflow: python apprentissage-profond | pytorch: python apprentissage-profond |
+    apprentissage-profond: apprentissage-automatique |
+    apprentissage-automatique: intelligence-artificielle |
+    ia-generative: intelligence-artificielle | flutter: developpement-mobile |
+    android: developpement-mobile | ios: developpement-mobile |
+    postgresql: sql | mysql: sql | oracle-database: sql | sql-server: sql | pl-sql: sql |
+    mongodb: bases-de-donnees-nosql | jenkins: integration-continue |
+    amazon-web-services: cloud-computing | microsoft-azure: cloud-computing |
+    google-cloud-platform: cloud-computing | tests-d-intrusion: cybersecurite |
+    securite-reseau: cybersecurite | power-bi: data-visualisation business-intelligence |
+    tableau-software: data-visualisation | qlik: data-visualisation business-intelligence |
+    apache-spark: big-data | hadoop: big-data | scrum: methodes-agiles | sap: erp |
+    odoo: erp | unity: developpement-de-jeux-video | unreal-engine: developpement-de-jeux-video |
+    soudage-tig: soudage | soudage-mig-mag: soudage | soudage-a-l-arc: soudage |
+    solidworks: conception-assistee-par-ordinateur | catia: conception-assistee-par-ordinateur |
+    autocad: conception-assistee-par-ordinateur | revit: bim | archicad: bim |
+    siemens-tia-portal: automatismes | maintenance-preventive: maintenance-industrielle |
+    maintenance-predictive: maintenance-industrielle | smed: amelioration-continue |
+    5s: amelioration-continue | six-sigma: amelioration-continue | tpm: amelioration-continue |
+    lean-manufacturing: amelioration-continue | ifs-food: securite-des-aliments |
+    brcgs: securite-des-aliments | iso-22000: securite-des-aliments |
+    haccp: securite-des-aliments | qgis: sig | arcgis: sig |
+    photoshop: suite-adobe | illustrator: suite-adobe | indesign: suite-adobe |
+    eolien-en-mer: energie-eolienne energies-marines-renouvelables |
+    energie-eolienne: energies-renouvelables | photovoltaique: energies-renouvelables |
+    energies-marines-renouvelables: energies-renouvelables |
+    comptabilite-analytique: comptabilite | referencement-naturel: marketing-digital |
+    referencement-payant: marketing-digital | emailing: marketing-digital |
+    marketing-digital: marketing | pmp: gestion-de-projet | prince2: gestion-de-projet |
+    ms-project: gestion-de-projet | recrutement: ressources-humaines |
+    gestion-hoteliere: hotellerie"""
+)
+
+
+def implied_by(wanted: str, held: str, vocabulary: SkillVocabulary | None = None) -> bool:
+    """Whether holding the skill `held` implies holding `wanted` (`IMPLIES`; one way only)."""
+    vocab = vocabulary if vocabulary is not None else SkillVocabulary.builtin()
+    return _implied(wanted.strip(), held.strip(), vocab)
+
+
+@lru_cache(maxsize=65536)
+def _implied(wanted: str, held: str, vocabulary: SkillVocabulary) -> bool:
+    w, h = vocabulary.lookup(wanted), vocabulary.lookup(held)
+    return w is not None and h is not None and w.id in IMPLIES.get(h.id, frozenset())
 
 
 def _tokens(label: str) -> tuple[str, ...]:

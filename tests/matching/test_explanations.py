@@ -173,6 +173,28 @@ def test_demo_missing_skills_are_never_in_the_persons_own_words(
                 assert not states(person, skill, vocabulary), (person.headline, skill)
 
 
+def test_demo_missing_skills_are_never_implied_by_the_persons_skills(
+    needs_ranker: HybridRanker, demo_profiles: list[Profile]
+) -> None:
+    """A demo student who lists React is never told to acquire JavaScript."""
+    from matching.related import implied_by
+
+    implied = 0
+    for person in demo_profiles[:60]:
+        for suggestion in needs_ranker.rank(person, k=10, explain=10):
+            assert suggestion.explanation is not None
+            for skill in suggestion.explanation.missing_skills:
+                assert not any(implied_by(skill, held) for held in person.skills), (
+                    person.skills,
+                    skill,
+                )
+            implied += sum(
+                any(implied_by(wanted, held) for held in person.skills)
+                for wanted in suggestion.explanation.inferred_skills
+            )
+    assert implied > 0  # the demo has such pairs, now called related
+
+
 def test_component_terms_are_named_in_both_catalogues() -> None:
     from api.core.i18n import gettext
     from matching.ranker import COMPONENTS

@@ -20,7 +20,7 @@ from matching.encoders import CachedEncoder
 from matching.explain import explain_pair
 from matching.features import view
 from matching.ranker import HybridRanker
-from matching.related import Kinship, kinship, may_relate
+from matching.related import IMPLIES, Kinship, implied_by, kinship, may_relate
 from matching.skills import SkillVocabulary
 from matching.types import Need, Profile
 
@@ -306,3 +306,57 @@ def test_the_ranker_still_explains_true_neighbours(pair_ranker: HybridRanker) ->
         person = Profile(id=f"P{i}", headline="Étudiant en alternance", skills=(held,))
         explanation = pair_ranker.explain(need, person)
         assert asked in explanation.inferred_skills + explanation.matched_skills, (asked, held)
+
+
+# (asked, held): a skill nobody holds the second without (a framework and its language, a
+# tool and its trade, a technique and the skill it specialises).
+IMPLIED: list[tuple[str, str]] = [
+    ("JavaScript", "React"),
+    ("JavaScript", "Next.js"),  # through React
+    ("PHP", "Symfony"),
+    ("Python", "Django"),
+    ("Python", "pandas"),
+    ("Java", "Spring Boot"),
+    ("apprentissage automatique", "PyTorch"),  # through deep learning
+    ("intelligence artificielle", "scikit-learn"),
+    ("SQL", "PostgreSQL"),
+    ("développement web", "React"),
+    ("soudage", "soudage TIG"),
+    ("conception assistée par ordinateur", "SolidWorks"),
+    ("BIM", "Revit"),
+    ("amélioration continue", "Lean manufacturing"),
+    ("sécurité des aliments", "HACCP"),
+    ("SIG", "QGIS"),
+    ("énergies renouvelables", "éolien en mer"),
+    ("gestion de projet", "PRINCE2"),
+    ("marketing", "référencement naturel"),
+]
+
+
+@pytest.mark.parametrize(("asked", "held"), IMPLIED)
+def test_a_skill_implied_by_a_held_one_is_related_never_to_acquire(asked: str, held: str) -> None:
+    """Even when the encoder sees nothing in common (cosine 0.1): "JavaScript" is not to
+    acquire for a person who writes React."""
+    assert implied_by(asked, held)
+    explanation = _explain(asked, held, 0.1)
+    assert explanation.missing_skills == ()
+    related = next(r for r in explanation.reasons if r.id == "explain.related")
+    pair = related.value("pairs").items[0]  # type: ignore[union-attr]
+    assert (pair.value("wanted"), pair.value("held")) == (asked, held)
+
+
+@pytest.mark.parametrize(("asked", "held"), IMPLIED)
+def test_implication_goes_one_way(asked: str, held: str) -> None:
+    """Knowing JavaScript is no sign of knowing React: the specific skill stays to acquire."""
+    assert not implied_by(held, asked)
+    assert _explain(held, asked, 0.1).missing_skills == (held,)
+
+
+def test_implications_name_known_skills_and_no_false_friend() -> None:
+    vocabulary = SkillVocabulary.builtin()
+    known = {skill.id for skill in vocabulary}
+    assert len(IMPLIES) >= 60
+    for skill, implied in IMPLIES.items():
+        assert skill in known and implied <= known and skill not in implied
+    for asked, held in FALSE_FRIENDS:
+        assert not implied_by(asked, held) and not implied_by(held, asked), (asked, held)
