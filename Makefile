@@ -54,7 +54,7 @@ lint: install-dev
 # One process: api imports matching, which would otherwise be analysed twice; matching stays
 # strict through pyproject's per-module override.
 typecheck: install-dev
-	$(BIN)/mypy matching api
+	$(BIN)/mypy matching api benchmarks data
 
 # pytest-xdist: PYTEST_WORKERS processes per run, a whole test file to one worker at a time (the
 # file's module fixtures are built once); `make test PYTEST_WORKERS=0` runs in one process.

@@ -27,7 +27,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_concurrency import free_port  # noqa: E402
+from serving import free_port  # noqa: E402
 
 TIMEOUT_S = 60.0
 

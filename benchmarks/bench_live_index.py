@@ -399,12 +399,12 @@ def main(argv: list[str] | None = None) -> int:
                 line("profile edit → in the need's top 10", "skipped (no need with 11 candidates)")
 
         # Readers and one writer together.
-        for ranked in (True, False) if args.floor else (True,):
+        for with_rankings in (True, False) if args.floor else (True,):
             cpu, began = server.cpu_s(), time.perf_counter()
-            stats, after_stop = mixed_load(server.base, headers, region, args, ranked=ranked)
+            stats, after_stop = mixed_load(server.base, headers, region, args, ranked=with_rankings)
             cores = (server.cpu_s() - cpu) / (time.perf_counter() - began)
             print(
-                f"{args.readers} readers{'' if ranked else ' of records alone (no ranking)'} "
+                f"{args.readers} readers{'' if with_rankings else ' of records alone (no ranking)'} "
                 f"+ 1 writer (every {args.write_every} s), {args.duration:.0f} s (last requests "
                 f"ended {after_stop:.1f} s after the stop; server CPU {cores:.2f} cores):"
             )

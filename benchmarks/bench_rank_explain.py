@@ -125,7 +125,10 @@ def random_reranker() -> DecisionReranker:
 
 def percentiles(ms: list[float]) -> str:
     ordered = sorted(ms)
-    p = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
+
+    def p(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
     return (
         f"p50 {p(0.5):6.1f}  p95 {p(0.95):6.1f}  p99 {p(0.99):6.1f}  "
         f"mean {statistics.mean(ordered):6.1f} ms"

@@ -17,6 +17,7 @@ import statistics
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from matching.encoders import CachedEncoder, SqliteStore, default_cache_path, load_encoder
 from matching.ranker import HybridRanker
@@ -34,7 +35,10 @@ def main() -> None:
     args = parser.parse_args()
 
     rng = random.Random(0)
-    read = lambda name: [json.loads(x) for x in (DEMO / name).read_text().splitlines()]  # noqa: E731
+
+    def read(name: str) -> list[dict[str, Any]]:
+        return [json.loads(x) for x in (DEMO / name).read_text().splitlines()]
+
     people = [profile_from_record(r) for r in read("profiles.jsonl")]
     needs = [need_from_record(r) for r in read("needs.jsonl")][: args.needs]
     pool = sorted({s for p in people for s in p.skills})
@@ -60,7 +64,10 @@ def main() -> None:
             timings.append((time.perf_counter() - t0) * 1000)
             assert ranked and ranked[0].explanation is not None
     timings.sort()
-    p = lambda q: timings[min(len(timings) - 1, int(q * len(timings)))]  # noqa: E731
+
+    def p(q: float) -> float:
+        return timings[min(len(timings) - 1, int(q * len(timings)))]
+
     print(f"profils / profiles: {len(profiles)}, besoins / needs: {len(needs)} x {args.repeat}")
     print(f"fit: {fit_s:.1f} s ({encoder.encoded} textes encodés / texts encoded)")
     print(

@@ -46,7 +46,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from matching.calibration import (  # noqa: E402
-    COMPONENTS,
     DEFAULT_PATH,
     FIT_LEVELS,
     Calibration,
@@ -77,6 +76,7 @@ from matching.records import need_from_record, profile_from_record  # noqa: E402
 from matching.retrieval import top_k  # noqa: E402
 from matching.skills import SkillVocabulary  # noqa: E402
 from matching.taxonomy import EscoTaxonomy  # noqa: E402
+from matching.types import COMPONENTS  # noqa: E402
 
 SETS = (
     "esco-occupations",

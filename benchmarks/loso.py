@@ -20,6 +20,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -90,11 +91,9 @@ def components(
     cache = ComponentCache(ranker, bench.queries, progress=print_progress)
     doc_ids = [d.id for d in ranker.documents_]
     cache_dir.mkdir(parents=True, exist_ok=True)
-    np.savez(
-        path,
-        codes=cache.codes,
-        **{f"c_{n}": m.astype(np.float32) for n, m in cache.standardised.items()},
-    )
+    arrays: dict[str, Any] = {"codes": cache.codes}
+    arrays.update({f"c_{n}": m.astype(np.float32) for n, m in cache.standardised.items()})
+    np.savez(path, **arrays)
     print(f"  {bench.name}: components in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     terms = {n: fusion_term(m) for n, m in cache.standardised.items()}
     return SetComponents(bench.name, bench.qrels, query_ids, doc_ids, terms, cache.codes)

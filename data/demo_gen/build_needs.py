@@ -216,12 +216,12 @@ def _description(
         ]
         if rng.random() < 0.6:
             parts.append(rng.choice(context))
-        pool = {
+        lines = {
             "internship": T.INTERNSHIP_LINES,
             "apprenticeship": T.APPRENTICESHIP_LINES,
             "job": T.JOB_LINES,
-        }
-        parts.append(rng.choice(pool[kind]).format(**fmt))
+        }[kind]
+        parts.append(rng.choice(lines).format(**fmt))
         missions = rng.sample(extra["missions"], min(len(extra["missions"]), rng.randint(2, 4)))
         parts.append(_mission_sentence(rng, missions, team, kind))
     level, level_short = T.LEVEL_PHRASES[need["level_min"]]
