@@ -20,8 +20,9 @@ pair "related" or "matched", whatever the cosine. Refusals, in the order they ar
 `KIN` lists true relations the rules would refuse (TypeScript is JavaScript with types; the
 vocabulary files electricians under three families), so that the rule is not "never related".
 
-`IMPLIES` goes the other way: a skill that cannot be held without another (React is written in
-JavaScript, TIG welding is welding), one way only. An explanation never lists the implied skill
+`IMPLIES` goes the other way: a skill that cannot be held without another, at least in part
+(React is written in JavaScript, TIG welding is welding, Photoshop is of the Adobe suite), one
+way only. An explanation never lists the implied skill
 as "to acquire" for a person who holds the specific one; it calls them related, whatever the
 encoder says (`implied_by`).
 """
@@ -187,8 +188,9 @@ def _closure(spec: str) -> dict[str, frozenset[str]]:
     return out
 
 
-# Skills (vocabulary ids) that cannot be held without the ones after the colon: a framework
-# and its language, a tool and its trade, a technique and the skill it specialises.
+# Skills (vocabulary ids) that cannot be held without the ones after the colon, at least in
+# part: a framework and its language, a tool and its trade, a technique and the skill it
+# specialises, a program and the suite it belongs to. Only ever "related", never "covered".
 IMPLIES: dict[str, frozenset[str]] = _closure(
     """react: javascript developpement-front-end | vue-js: javascript developpement-front-end |
     angular: typescript developpement-front-end | next-js: react | jquery: javascript |
