@@ -164,6 +164,14 @@ FALSE_FRIENDS: frozenset[frozenset[str]] = frozenset(
         ("geotechnique", "geothermie"),  # soils, not heat
         ("jira", "jenkins"),  # tickets, not builds
         ("tableau-software", "indicateurs-de-performance"),  # a program, a "tableau de bord"
+        # One trade, different work (seen called related in the demo's explanations):
+        ("affretement", "dedouanement"),  # buying transport, clearing customs
+        ("accueil-touristique", "ingenierie-touristique"),  # a front desk, designing offers
+        ("methodologie-de-la-recherche", "valorisation-de-la-recherche"),
+        ("habilitation-electrique", "reseaux-electriques"),  # a safety clearance, a field
+        ("logistique-portuaire", "e-logistique"),  # a port, online orders
+        ("etiquetage-alimentaire", "technologie-alimentaire"),  # rules, processing
+        ("maintenance-industrielle", "supervision-industrielle"),  # machines, SCADA
     )
 )
 

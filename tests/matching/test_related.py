@@ -116,6 +116,14 @@ FALSE_FRIENDS: list[tuple[str, str]] = [
     ("étude de marché", "étude d'impact"),
     ("soins infirmiers", "soins spa"),
     ("droit du travail", "droit de l'environnement"),
+    # one trade, different work: words and encoder both call them close
+    ("dédouanement", "affrètement"),
+    ("ingénierie touristique", "accueil touristique"),
+    ("valorisation de la recherche", "méthodologie de la recherche"),
+    ("habilitation électrique", "réseaux électriques"),
+    ("e-logistique", "logistique portuaire"),
+    ("étiquetage alimentaire", "technologie alimentaire"),
+    ("supervision industrielle", "maintenance industrielle"),
 ]
 
 # (asked, held): neighbours a person could build on, which explanations may still offer.
@@ -174,9 +182,11 @@ def test_true_neighbours_are_allowed(asked: str, held: str) -> None:
 
 
 def test_refusals_come_from_rules_more_than_from_the_list() -> None:
-    """The explicit list only covers what no rule can see."""
+    """The explicit list only covers what no rule can see: pairs of other trades the words
+    do not tell apart, and pairs of one trade (which the rules leave to the encoder) that the
+    encoder calls close."""
     reasons = Counter(kinship(a, b) for a, b in FALSE_FRIENDS)
-    assert reasons[Kinship.LISTED] <= len(FALSE_FRIENDS) // 10
+    assert reasons[Kinship.LISTED] <= len(FALSE_FRIENDS) // 5
     assert {Kinship.ALTERNATIVES, Kinship.OTHER_FAMILY, Kinship.SHARED_WORD} <= set(reasons)
 
 
