@@ -163,6 +163,7 @@ FALSE_FRIENDS: frozenset[frozenset[str]] = frozenset(
         ("aquaculture", "aquariologie"),  # fish farming, aquarium keeping
         ("geotechnique", "geothermie"),  # soils, not heat
         ("jira", "jenkins"),  # tickets, not builds
+        ("jira", "java"),  # tickets, not a language
         ("tableau-software", "indicateurs-de-performance"),  # a program, a "tableau de bord"
         # One trade, different work (seen called related in the demo's explanations):
         ("affretement", "dedouanement"),  # buying transport, clearing customs

@@ -124,6 +124,7 @@ FALSE_FRIENDS: list[tuple[str, str]] = [
     ("e-logistique", "logistique portuaire"),
     ("étiquetage alimentaire", "technologie alimentaire"),
     ("supervision industrielle", "maintenance industrielle"),
+    ("Java", "JIRA"),  # seen with the model: a ticket tool is no language
 ]
 
 # (asked, held): neighbours a person could build on, which explanations may still offer.
