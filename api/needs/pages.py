@@ -252,7 +252,10 @@ def set_need_open(
 ) -> Response:
     """Close a need (no new candidates, history kept) or reopen it."""
     _editable(session, user, ref)
-    is_open = text(form, "is_open") == "1"
+    wanted = text(form, "is_open")
+    if wanted not in ("0", "1"):  # the page sends one or the other: anything else changes nothing
+        raise AppError("invalid", 422, field="is_open")
+    is_open = wanted == "1"
     service.update_need(session, user, ref, NeedUpdate.model_validate({"is_open": is_open}))
     return redirect(
         request, f"/besoins#besoin-{ref}", "need.reopened" if is_open else "need.closed"

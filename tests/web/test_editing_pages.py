@@ -99,6 +99,13 @@ def test_company_edits_closes_and_reopens_its_need(client: TestClient, session: 
     client.post(f"/besoins/{need.ref}/statut", data={"csrf_token": csrf(page.text), "is_open": "1"})
     session.refresh(need)
     assert need.is_open is True
+    # A value the page never sends is refused, and the need stays open.
+    odd = client.post(
+        f"/besoins/{need.ref}/statut", data={"csrf_token": csrf(page.text), "is_open": "fermé"}
+    )
+    assert odd.status_code == 422 and odd.headers["content-type"].startswith("text/html")
+    session.refresh(need)
+    assert need.is_open is True
 
 
 def test_other_accounts_cannot_edit_a_need(client: TestClient, session: Session) -> None:
