@@ -18,15 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from tests.web.test_page_access_matrix import (
-    ANONYMOUS,
-    MATRIX,
-    ROLES,
-    _build,
-    _sign_in,
-    expected,
-    fast_matching,
-)
+from tests.web.test_page_access_matrix import MATRIX, ROLES, enter, expected
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
@@ -103,12 +95,7 @@ class Forms(HTMLParser):
 def test_every_form_refuses_hostile_values_with_a_page(
     client: TestClient, session: Session, role: str, tmp_path: Path
 ) -> None:
-    client.app.state.matching = fast_matching()  # type: ignore[attr-defined]
-    client.app.state.settings.data_dir = tmp_path  # type: ignore[attr-defined]
-    world = _build(session, tmp_path)
-    session.commit()
-    if role != ANONYMOUS:
-        _sign_in(client, role)
+    world = enter(client, session, role, tmp_path)
     client.get("/connexion")  # the CSRF cookie, for an anonymous visitor too
     cookies = dict(client.cookies)
     wrong: list[str] = []

@@ -477,14 +477,20 @@ def _sign_in(client: TestClient, role: str) -> None:
     assert response.status_code == 303, response.text
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_page_access(client: TestClient, session: Session, role: str, tmp_path: Path) -> None:
+def enter(client: TestClient, session: Session, role: str, tmp_path: Path) -> World:
+    """The world built and committed, the engine on hashed vectors, `role` signed in."""
     client.app.state.matching = fast_matching()  # type: ignore[attr-defined]
     client.app.state.settings.data_dir = tmp_path  # type: ignore[attr-defined]
     world = _build(session, tmp_path)
     session.commit()
     if role != ANONYMOUS:
         _sign_in(client, role)
+    return world
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_page_access(client: TestClient, session: Session, role: str, tmp_path: Path) -> None:
+    world = enter(client, session, role, tmp_path)
     token = _token(client)
     cookies = dict(client.cookies)
     wrong: list[str] = []
