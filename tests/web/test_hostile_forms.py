@@ -5,7 +5,8 @@ its forms (`<form method="post">`: action, named fields and their current values
 token included) and posts each form again with one field at a time made hostile: a text of
 20,000 characters, a NUL character, a 40-digit number, an impossible date, another site's
 address. A page must answer each with a page, never a 5xx nor JSON, and never send the
-browser off the site: the refusal in the reader's language, or the work done. Forms that sign out or erase the account are left out (they end the walk).
+browser off the site: the refusal in the reader's language, or the work done. Forms that
+sign out or erase the account are left out (they end the walk).
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ LEFT_OUT = ("/deconnexion", "/compte/supprimer")
 class Form:
     action: str
     fields: dict[str, str] = field(default_factory=dict)  # name -> value as the page sets it
-    choices: set[str] = field(default_factory=set)  # checkboxes and radios: sent only if set
 
 
 class Forms(HTMLParser):
@@ -60,8 +60,7 @@ class Forms(HTMLParser):
             kind = a.get("type", "text").lower()
             if kind in ("submit", "button", "file", "image", "reset"):
                 return
-            if kind in ("checkbox", "radio"):
-                form.choices.add(name)
+            if kind in ("checkbox", "radio"):  # sent only when set
                 if "checked" in a:
                     form.fields[name] = a.get("value") or "on"
                 return
