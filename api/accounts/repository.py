@@ -10,7 +10,14 @@ from api.models import Person, RateLimit, User
 
 
 def user_by_email(session: Session, email: str) -> User | None:
-    """The account with this e-mail address, compared case-insensitively."""
+    """The account with this e-mail address, compared case-insensitively.
+
+    An address typed at sign-in is not validated first (a wrong one is only "wrong
+    credentials"): one with a NUL matches no account, and is not sent to PostgreSQL, which
+    refuses NUL in any text.
+    """
+    if "\x00" in email:
+        return None
     return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +91,7 @@ def make_engine(
         kwargs.setdefault("pool_pre_ping", True)
         kwargs.setdefault("connect_args", {"connect_timeout": 5})
     engine = create_engine(url, **kwargs)
+    event.listen(engine, "before_cursor_execute", _refuse_nul)
     if url.get_backend_name() == "sqlite":
 
         @event.listens_for(engine, "connect")
@@ -117,6 +118,35 @@ def make_engine(
                 connection.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def _holds_nul(parameters: Any) -> bool:
+    """Whether a statement's parameters (one set or many: mappings or sequences) hold a text
+    with a NUL."""
+    if isinstance(parameters, Mapping):
+        parameters = parameters.values()
+    elif isinstance(parameters, list):  # executemany: one set per row
+        return any(_holds_nul(row) for row in parameters)
+    for value in parameters:
+        if isinstance(value, str):
+            if "\x00" in value:
+                return True
+        elif isinstance(value, (list, tuple)) and _holds_nul(value):  # an IN list, an array
+            return True
+    return False
+
+
+def _refuse_nul(
+    _conn: Any, _cursor: Any, _statement: str, parameters: Any, _context: Any, _many: bool
+) -> None:
+    """No text with a NUL reaches either database: PostgreSQL refuses it (a 500 where a page
+    or command passes a typed value on unchecked), SQLite would store it. Validated inputs
+    refuse control characters with the field named before this; this is the floor beneath
+    every other path (a filter, a sign-in address), answered as a 422."""
+    if _holds_nul(parameters):
+        from api.core.errors import AppError
+
+        raise AppError("nul_character", 422)
 
 
 def check_connection(engine: Engine) -> None:

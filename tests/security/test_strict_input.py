@@ -203,6 +203,39 @@ def test_every_refused_body_field_is_explained_in_french_or_english(
     assert refused > 300  # every operation's fields were reached, not turned away before
 
 
+def test_a_nul_in_a_sign_in_address_is_wrong_credentials_not_a_500(client: TestClient) -> None:
+    """Sign-in reads the address as typed (PostgreSQL refuses NUL in any text it is sent)."""
+    token = client.post("/api/v1/auth/token", data={"username": "a\x00b@t.fr", "password": "x"})
+    assert token.status_code == 401 and token.json()["code"] == "wrong_credentials"
+    page = client.get("/connexion")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert csrf is not None
+    form = {"email": "a\x00b@t.fr", "password": "x", "csrf_token": csrf.group(1)}
+    signed = client.post("/connexion", data=form, follow_redirects=False)
+    assert signed.status_code == 401 and signed.headers["content-type"].startswith("text/html")
+
+
+def test_no_query_sends_a_nul_to_either_database(session: Session) -> None:
+    """The floor beneath every path: a NUL in any parameter is a 422, on SQLite as on
+    PostgreSQL (which refuses it with an error of its own), and nothing is written."""
+    from api.core.errors import AppError
+    from api.models import User
+
+    with pytest.raises(AppError) as refused:
+        session.execute(select(User).where(User.email == "a\x00b@t.fr"))
+    assert refused.value.status_code == 422 and "U+0000" in refused.value.message
+    session.rollback()
+    org = session.scalars(select(Organisation)).first()
+    assert org is not None
+    name = org.name
+    org.name = "Nom\x00piégé"
+    with pytest.raises(AppError):
+        session.commit()
+    session.rollback()
+    session.refresh(org)
+    assert org.name == name
+
+
 def test_control_characters_are_refused_in_one_line_fields(
     client: TestClient, session: Session
 ) -> None:
