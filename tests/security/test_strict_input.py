@@ -142,10 +142,16 @@ PYDANTIC_ENGLISH = re.compile(
 )
 
 
-def wrong_values(spec: dict[str, Any], schema: dict[str, Any]) -> list[Any]:
-    """Values of the wrong type, shape or size for a body field of this JSON schema."""
+def resolved(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema a `$ref` of the OpenAPI document names (the schema itself otherwise)."""
     while "$ref" in schema:
         schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def wrong_values(spec: dict[str, Any], schema: dict[str, Any]) -> list[Any]:
+    """Values of the wrong type, shape or size for a body field of this JSON schema."""
+    schema = resolved(spec, schema)
     for option in schema.get("anyOf", []):
         if option.get("type") != "null":
             return wrong_values(spec, option)
@@ -178,9 +184,7 @@ def test_every_refused_body_field_is_explained_in_french_or_english(
             body = operation.get("requestBody", {}).get("content", {}).get("application/json")
             if body is None:
                 continue
-            schema = body["schema"]
-            while "$ref" in schema:
-                schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+            schema = resolved(spec, body["schema"])
             for field, prop in schema.get("properties", {}).items():
                 raw = [json.dumps({field: v}) for v in wrong_values(spec, prop)]
                 raw += [f'{{"{field}": {number}}}' for number in ("NaN", "-Infinity", "1e400")]
@@ -207,10 +211,7 @@ def test_a_nul_in_a_sign_in_address_is_wrong_credentials_not_a_500(client: TestC
     """Sign-in reads the address as typed (PostgreSQL refuses NUL in any text it is sent)."""
     token = client.post("/api/v1/auth/token", data={"username": "a\x00b@t.fr", "password": "x"})
     assert token.status_code == 401 and token.json()["code"] == "wrong_credentials"
-    page = client.get("/connexion")
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert csrf is not None
-    form = {"email": "a\x00b@t.fr", "password": "x", "csrf_token": csrf.group(1)}
+    form = {"email": "a\x00b@t.fr", "password": "x", "csrf_token": form_token(client, "/connexion")}
     signed = client.post("/connexion", data=form, follow_redirects=False)
     assert signed.status_code == 401 and signed.headers["content-type"].startswith("text/html")
 
