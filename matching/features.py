@@ -14,6 +14,100 @@ _GENDER = re.compile(r"\(?\b[hf]\s*/\s*[hf]\b\)?", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 MAX_TEXT = 20_000  # characters read from one text: a huge paste must not stall a request
 
+# An offer's terms (pay, perks, contract, hours), how to apply, its equal-opportunity line and
+# the employer's self-praise say nothing about which person fits: they would weigh in every
+# model as much as the missions. Such a sentence is left out of what a need is compared on.
+# The cues are the phrasing of the offer itself, never of a job's content: a payroll clerk's
+# offer that reads "calcule les salaires et les primes" or a carer's "personnes en situation de
+# handicap" keeps them (tested); no sentence of the ROME, RNCP or ESCO texts of the benchmarks
+# is left out.
+_OFFER_TERMS = re.compile(
+    "|".join(
+        (
+            # pay and perks
+            r"\d[\d\s.,]*\s*(?:k\s?€|k\s?euros|€|euros)(?!\w)",
+            r"\b(?:salaire|r[ée]mun[ée]ration)s?\s*(?::|attracti|motivant|selon|brut|fixe|\d|\+"
+            r"|à n[ée]gocier|comp[ée]titi|conventionnel)",
+            r"\bbrut(?:e|s)? (?:annuel|mensuel|horaire|par an|par mois)",
+            r"\bselon (?:profil|exp[ée]rience|convention)",
+            r"\b(?:tickets?|titres?|cartes?)[- ](?:restaurants?|d[ée]jeuner)",
+            r"\bch[èe]ques?[- ]vacances\b",
+            r"\b13e mois\b|\btreizi[èe]me mois\b|\bprimes? (?:de fin d'ann[ée]e|annuelle|de vacances)",
+            r"\bRTT\b",
+            r"\bcomit[ée] (?:d'entreprise|social et [ée]conomique)\b",
+            r"\bint[ée]ressement\b",
+            r"\bparticipation aux (?:frais|b[ée]n[ée]fices)",
+            r"\bmutuelle (?:d'entreprise|prise en charge|avantageuse|familiale)",
+            r"\bavantages sociaux\b",
+            r"\bpackage\s*:",
+            r"\bnous (?:vous )?(?:offrons|proposons)\b",
+            r"\b(?:ce que nous (?:offrons|proposons)|pourquoi nous rejoindre)\b",
+            r"\bperspectives d'[ée]volution\b",
+            r"\bparcours d'int[ée]gration\b",
+            # contract and hours
+            r"\btype de contrat\b",
+            r"\bcontrat\s*:",
+            r"\bcontrat à dur[ée]e (?:ind[ée])?d[ée]termin[ée]e\b",
+            r"\btemps (?:plein|partiel)\b",
+            r"\bposte à pourvoir\b",
+            r"\bdur[ée]e hebdomadaire\b",
+            r"\b\d+\s*h(?:eures)?\s*(?:/|par)\s*semaine\b",
+            r"\b(?:du|le) lundi au (?:vendredi|samedi)\b",
+            r"\bprise de poste\b",
+            r"\bt[ée]l[ée]travail\b",
+            # applying
+            r"\bpostul(?:er|ez)\b",
+            r"\b(?:envoy|adress|transmett)(?:ez|er) (?:nous )?(?:votre|vos) (?:cv|candidature)",
+            r"\blettre de motivation\b",
+            r"\b(?:notre|le) processus de recrutement\s*(?::|se d[ée]roule|comprend|en)",
+            r"\b(?:un|premier|d'un) entretien (?:t[ée]l[ée]phonique|vid[ée]o|en visio)",
+            r"\bn'h[ée]sitez (?:pas|plus)\b",
+            r"\bn'attendez plus\b",
+            r"\brejoignez[- ]nous\b",
+            r"\bvous vous reconnaissez\b",
+            r"\bce poste vous int[ée]resse\b",
+            # equal opportunity
+            r"\b(?:postes?|offres?|emplois?|recrutements?)\b[^.]{0,60}\b(?:ouverts?|accessibles?)\b"
+            r"[^.]{0,40}\bhandicap",
+            r"\bhandi-?accueillant",
+            r"\bRQTH\b",
+            r"\b[àa] comp[ée]tences? [ée]gales?\b",
+            r"\b[ée]galit[ée] des chances\b",
+            r"\bconform[ée]ment (?:à|aux) (?:la loi|l'article)",
+            r"\bnon[- ]discrimination\b",
+            r"\bouverte? aux (?:femmes et aux hommes|hommes et aux femmes)",
+        )
+    ),
+    re.IGNORECASE,
+)
+# The employer's history and size; its activity ("spécialisée dans la chaudronnerie") stays,
+# since it says what the work is about.
+_EMPLOYER = re.compile(
+    r"\b(?:depuis|fond[ée]e?s? en|cr[ée]{2}e?s? (?:en|il y a))\s+(?:\d{4}|plus de \d+ ans|\d+ ans)"
+    r"|\b(?:compte|emploie|r[ée]unit|regroupe|fort(?:e)? de)\s+(?:aujourd'hui\s+|plus de\s+|pr[èe]s de\s+)?"
+    r"\d[\d\s.,]*\s*(?:collaborateurs|salari[ée]s|employ[ée]s|personnes)\b"
+    r"|\bpr[ée]sente?s? dans\s+\d+\s+pays\b|\b\d+\s+(?:agences|implantations|filiales|magasins)\b"
+    r"|\bchiffre d'affaires de\b|\bqui sommes-nous\b",
+    re.IGNORECASE,
+)
+# Self-praise counts only in the employer's own voice ("notre groupe, leader de…"), never in a
+# job's description ("le directeur de filiale…", "un leader au cœur du développement").
+_PRAISE = re.compile(
+    r"\bfiliale\b|\bleader\b|\bacteur (?:majeur|incontournable|reconnu|de r[ée]f[ée]rence)\b"
+    r"|\bà taille humaine\b|\ben (?:pleine )?(?:croissance|expansion)\b|\bstructure dynamique\b"
+    r"|\bvaleurs fortes\b|\bambiance conviviale\b",
+    re.IGNORECASE,
+)
+_OWN_VOICE = re.compile(r"\b(?:nous|notre|nos|rejoign\w*)\b", re.IGNORECASE)
+_ABOUT_WORK = re.compile(
+    r"\b(?:recherch|recrut|poste\b|mission|sp[ée]cialis[ée]e?s? dans|intervien\w* dans|con[çc]oi"
+    r"|fabriqu|produi|dont le m[ée]tier)",
+    re.IGNORECASE,
+)
+_PIECES = re.compile(r"((?<=[.!?;])\s+|\s*\n+\s*|\s+[•·▪►✓–-]\s+)")
+_HEADING = re.compile(r"[^.!?:\n]{1,40}:\s*$")
+OFFER_SENTENCE = 240  # longer sentences are content: boilerplate is short; ROME texts run on
+
 
 @dataclass(frozen=True, slots=True)
 class MatchView:
@@ -46,6 +140,39 @@ def clean(text: str) -> str:
     return _GENDER.sub(" ", text[:MAX_TEXT]).strip()
 
 
+def offer_line(sentence: str) -> bool:
+    """Whether a sentence of an offer is about its terms, applying or the employer, not the work
+    (or only a heading: "Vos missions :", "Les + du poste :")."""
+    if _HEADING.match(sentence):
+        return True
+    if len(sentence) > OFFER_SENTENCE:
+        return False
+    if _OFFER_TERMS.search(sentence):
+        return True
+    employer = _EMPLOYER.search(sentence) or (
+        _PRAISE.search(sentence) and _OWN_VOICE.search(sentence)
+    )
+    return bool(employer) and not _ABOUT_WORK.search(sentence)
+
+
+def offer_body(text: str) -> str:
+    """An offer's text without its `offer_line` sentences (the whole text if none is left)."""
+    pieces = _PIECES.split(text)  # sentence, separator, sentence, …
+    kept: list[str] = []
+    dropped = False
+    for i in range(0, len(pieces), 2):
+        if pieces[i].strip() and offer_line(pieces[i]):
+            dropped = True
+            continue
+        kept.append(pieces[i])
+        if i + 1 < len(pieces):
+            kept.append(pieces[i + 1])
+    if not dropped:
+        return text
+    body = "".join(kept).strip()
+    return body if body else text
+
+
 def _dedupe(labels: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     seen: dict[str, str] = {}
     for label in labels:
@@ -58,7 +185,7 @@ def _dedupe(labels: tuple[str, ...] | list[str]) -> tuple[str, ...]:
 def view(item: Need | Profile, vocabulary: SkillVocabulary | None = None) -> MatchView:
     """The view of a need or profile; skills are extracted from the text when none are given."""
     if isinstance(item, Need):
-        title, body = clean(item.title), clean(item.description)
+        title, body = clean(item.title), offer_body(clean(item.description))
         skills, nice = _dedupe(item.skills), _dedupe(item.nice_to_have)
         is_need = True
     else:

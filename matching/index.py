@@ -70,7 +70,7 @@ RERANK_POOL = 50
 # The fits shown never rise down a query's ranking of every live document, smoothed over its
 # first FIT_WINDOW (`Snapshot.shown_fits`, `matching.calibration.along_ranking`).
 FIT_WINDOW = 100
-FEATURES_VERSION = 8  # bump when what a Features holds, or how it is computed, changes
+FEATURES_VERSION = 9  # bump when what a Features holds, or how it is computed, changes
 
 
 @dataclass(frozen=True, slots=True)
