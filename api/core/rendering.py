@@ -28,10 +28,9 @@ from starlette.datastructures import FormData
 
 from api.core.db import session_scope
 from api.core.deps import SessionDep, user_of_token
-from api.core.errors import AppError, Forbidden
+from api.core.errors import AppError, Forbidden, request_language
 from api.core.i18n import (
     DEFAULT_LANGUAGE,
-    LANG_COOKIE,
     LOCALES,
     gettext,
     ngettext,
@@ -79,7 +78,9 @@ class LoginRequired(Exception):
 
 
 def language(request: Request) -> str:
-    return pick_language(request.cookies.get(LANG_COOKIE))
+    """The page's language: the one the reader chose (cookie), else the browser's preference
+    (Accept-Language), else French; the same rule as the API's refusals."""
+    return request_language(request)
 
 
 def tr(request: Request, key: str, **values: Any) -> str:
@@ -319,6 +320,8 @@ def render(
         },
         status_code=status_code,
     )
+    # The same address answers in the browser's language until the reader chooses one.
+    response.headers["Vary"] = "Accept-Language, Cookie"
     if flash_key:
         response.delete_cookie(
             "flash", httponly=True, samesite="lax", secure=secure_cookies(request)

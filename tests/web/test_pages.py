@@ -85,6 +85,21 @@ def test_english_switch_is_remembered(client: TestClient) -> None:
     assert "Créer un compte" in client.get("/inscription").text
 
 
+def test_a_first_visit_is_in_the_browsers_language_until_the_reader_chooses(
+    client: TestClient,
+) -> None:
+    english = {"Accept-Language": "en-GB,en;q=0.9,fr;q=0.5"}
+    page = client.get("/inscription", headers=english)
+    assert '<html lang="en">' in page.text and "Create an account" in page.text
+    assert "Accept-Language" in page.headers["vary"]  # a shared cache keeps both versions
+    french = client.get("/inscription", headers={"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.8"})
+    assert '<html lang="fr">' in french.text and "Créer un compte" in french.text
+    other = client.get("/inscription", headers={"Accept-Language": "de-DE,de;q=0.9"})
+    assert '<html lang="fr">' in other.text  # neither of ours: French, the region's language
+    client.get("/langue/fr")  # the reader's choice outweighs the browser's
+    assert "Créer un compte" in client.get("/inscription", headers=english).text
+
+
 def test_language_switch_refuses_foreign_redirects(client: TestClient) -> None:
     response = client.get("/langue/en?next=//evil.example/", follow_redirects=False)
     assert response.headers["location"] == "/"
