@@ -16,6 +16,7 @@ from api.models import Need, Organisation, User
 from api.needs import repository
 from api.needs.schemas import NeedCreate, NeedUpdate
 from api.people.service import locate
+from matching.features import offer_body
 from matching.skills import SkillVocabulary
 
 SKILL_FIELDS = ("skills", "nice_to_have")
@@ -202,6 +203,8 @@ def skill_hints(description: str, *taken: str) -> list[str]:
     """Vocabulary skills named in the description that no comma-separated list in taken holds.
 
     Labels already listed are compared through the vocabulary, so "python3" hides "Python".
+    Sentences the engine does not read (pay, how to apply, the employer: `offer_body`) suggest
+    nothing: "service RH" in "Pour postuler, écrivez au service RH" is not a skill of the job.
     """
     vocabulary = SkillVocabulary.builtin()
     listed = [label.strip() for value in taken for label in (value or "").split(",")]
@@ -209,7 +212,7 @@ def skill_hints(description: str, *taken: str) -> list[str]:
     known, unknown = vocabulary.canonicalise(listed)
     seen = {skill.id for skill in known} | {label.casefold() for label in unknown}
     hints = []
-    for skill in vocabulary.extract((description or "")[:MAX_TEXT]):
+    for skill in vocabulary.extract(offer_body((description or "")[:MAX_TEXT])):
         if skill.id not in seen and skill.label.casefold() not in seen:
             hints.append(skill.label)
     return hints[:MAX_HINTS]

@@ -11,6 +11,7 @@ import pytest
 
 from matching.features import offer_body, view
 from matching.ranker import HybridRanker
+from matching.skills import SkillVocabulary
 from matching.types import Need
 
 BENCHMARKS = Path(__file__).resolve().parents[3] / "shared" / "benchmarks"
@@ -89,3 +90,15 @@ def test_no_sentence_of_the_benchmark_texts_is_left_out() -> None:
     ]
     assert len(texts) > 9000
     assert [t for t in texts if offer_body(t) != t] == []
+
+
+def test_skills_read_from_an_offer_come_from_its_work() -> None:
+    """A need listing no skill is read for them: how to apply names none ("service RH")."""
+    text = (
+        f"{MISSIONS}\nPour postuler, envoyez CV et lettre de motivation au service RH."
+        "\nMerci d'adresser votre candidature à recrutement@exemple.fr."
+    )
+    need = Need(id="N", title="Technicien de maintenance", description=text)
+    read = view(need, SkillVocabulary.builtin())
+    assert read.extracted and read.skills
+    assert not {"ressources humaines", "recrutement"} & {s.casefold() for s in read.skills}

@@ -169,6 +169,14 @@ def test_skills_are_spotted_in_a_french_description(client: TestClient, session:
     assert client.get("/web/competences/extraction", params={"texte": ""}).json() == []
     long = client.get("/web/competences/extraction", params={"texte": "Python " + "x" * 20_000})
     assert long.status_code == 200 and long.json() == ["Python"]
+    # A whole offer pasted: how to apply is not a skill of the job ("service RH", a mailbox).
+    offer = (
+        f"{DESCRIPTION}\nPour postuler, envoyez CV et lettre de motivation au service RH."
+        "\nMerci d'adresser votre candidature à recrutement@exemple.fr."
+    )
+    pasted = client.get("/web/competences/extraction", params={"texte": offer}).json()
+    assert "Python" in pasted and "SQL" in pasted
+    assert not {"ressources humaines", "recrutement"} & {s.casefold() for s in pasted}
 
     # Without JavaScript: the edit form lists them and a "+ skill" button adds one, unsaved.
     need = a_need(session)
