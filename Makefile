@@ -75,6 +75,7 @@ pytest: pytest-sqlite pytest-postgres
 # One after the other, each run on every core: running them side by side (make -j) packed the
 # cores better but starved wall-clock assertions (the ESCO folder loads in under 10 s).
 test: install-dev
+	@bash .ci/ensure-chromium.sh
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory lint typecheck pytest-sqlite pytest-postgres && \
 	echo "make test: $$(( $$(date +%s) - start )) s"

@@ -155,22 +155,31 @@ def offer_line(sentence: str) -> bool:
     return bool(employer) and not _ABOUT_WORK.search(sentence)
 
 
-def offer_body(text: str) -> str:
-    """An offer's text without its `offer_line` sentences (the whole text if none is left)."""
+def _offer_read(text: str) -> tuple[str, list[str]]:
+    """What the engine reads of an offer's text, and the `offer_line` sentences it leaves out
+    (none, and the whole text, when nothing else would be left)."""
     pieces = _PIECES.split(text)  # sentence, separator, sentence, …
     kept: list[str] = []
-    dropped = False
+    dropped: list[str] = []
     for i in range(0, len(pieces), 2):
         if pieces[i].strip() and offer_line(pieces[i]):
-            dropped = True
+            dropped.append(pieces[i].strip())
             continue
         kept.append(pieces[i])
         if i + 1 < len(pieces):
             kept.append(pieces[i + 1])
-    if not dropped:
-        return text
     body = "".join(kept).strip()
-    return body if body else text
+    return (body, dropped) if dropped and body else (text, [])
+
+
+def offer_body(text: str) -> str:
+    """An offer's text without its `offer_line` sentences (the whole text if none is left)."""
+    return _offer_read(text)[0]
+
+
+def offer_left_out(text: str) -> list[str]:
+    """The sentences of an offer that `offer_body` leaves out, as written (headings too)."""
+    return _offer_read(text)[1]
 
 
 def _dedupe(labels: tuple[str, ...] | list[str]) -> tuple[str, ...]:

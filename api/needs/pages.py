@@ -36,7 +36,7 @@ from api.core.vocabulary import LEVELS, NEED_KINDS, PERSON_ROLES, REMOTE_MODES
 from api.models import Need, User
 from api.needs import service
 from api.needs.schemas import NeedCreate, NeedUpdate
-from api.needs.service import MAX_TEXT, skill_hints
+from api.needs.service import MAX_TEXT, skill_hints, unread_sentences
 from api.people.schemas import ProfileUpdate
 from api.people.service import person_of, update_profile
 from api.recommendations.service import interested_refs, pair_fit
@@ -66,6 +66,7 @@ LEVEL_CHOICES = ("", *LEVELS)  # "" = no minimum level
 
 # The need form (new and edit, every path that renders it) shows the hints without JavaScript.
 TEMPLATES.env.globals["skill_hints"] = skill_hints
+TEMPLATES.env.globals["unread_sentences"] = unread_sentences
 
 
 def _company(user: User) -> None:

@@ -16,7 +16,7 @@ from api.models import Need, Organisation, User
 from api.needs import repository
 from api.needs.schemas import NeedCreate, NeedUpdate
 from api.people.service import locate
-from matching.features import offer_body
+from matching.features import offer_body, offer_left_out
 from matching.skills import SkillVocabulary
 
 SKILL_FIELDS = ("skills", "nice_to_have")
@@ -197,6 +197,12 @@ def delete_need(session: Session, user: User, ref: str) -> None:
     session.delete(need)
     session.flush()
     corpus.changed(session, "need", [ref])
+
+
+def unread_sentences(description: str) -> list[str]:
+    """The sentences of a description that matching leaves out (pay, how to apply, the
+    employer's history…), shown to the company under the text so that nothing is a surprise."""
+    return offer_left_out((description or "")[:MAX_TEXT])
 
 
 def skill_hints(description: str, *taken: str) -> list[str]:

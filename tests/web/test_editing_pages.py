@@ -197,6 +197,35 @@ def test_skills_are_spotted_in_a_french_description(client: TestClient, session:
     )
     assert new.status_code == 200 and 'data-add-skill="Python"' in new.text
     assert 'action="/besoins/nouveau"' in new.text
+    assert "unread-sentences" not in new.text  # nothing left out of a description of work
+
+
+def test_the_company_sees_which_sentences_do_not_count_in_the_ranking(
+    client: TestClient, session: Session
+) -> None:
+    need = a_need(session)
+    company_of(session, need, "unread@t.fr")
+    sign_in(client, "unread@t.fr")
+    token = csrf(client.get(f"/besoins/{need.ref}/modifier").text)
+    offer = (
+        f"{DESCRIPTION}\nSalaire : 2 300 € brut mensuel, tickets restaurant."
+        "\nPour postuler, envoyez CV et lettre de motivation au service RH."
+    )
+    data = edit_form(need, token, description=offer)
+    page = client.post(f"/besoins/{need.ref}/modifier/apercu", data=data)
+    assert page.status_code == 200
+    unread = page.text.split('class="unread-sentences"')[1].split("</details>")[0]
+    assert "2 phrases de la description n&#39;entrent pas dans le classement" in unread
+    assert "<li>Salaire : 2 300 € brut mensuel, tickets restaurant.</li>" in unread
+    assert "service RH.</li>" in unread and "Python" not in unread
+    client.get("/langue/en")
+    english = client.post(f"/besoins/{need.ref}/modifier/apercu", data=data)
+    assert "2 sentences of the description do not count in the ranking" in english.text
+    # Saved as written: candidates read every sentence; only the ranking leaves these out.
+    saved = client.post(f"/besoins/{need.ref}/modifier", data=data, follow_redirects=False)
+    assert saved.status_code == 303
+    session.refresh(need)
+    assert need.description == offer
 
 
 def test_introduced_student_follows_the_introduction(client: TestClient, session: Session) -> None:
