@@ -67,7 +67,7 @@ if TYPE_CHECKING:
         write_run,
     )
     from matching.explain import EXPERTISE, component_scores, explain_pair
-    from matching.features import view
+    from matching.features import offer_body, offer_left_out, view
     from matching.geo import TERRITORIES, find_place, territory_of, towns_in
     from matching.index import (
         SERVICE_TAIL,
@@ -191,7 +191,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "write_run",
     ),
     "matching.explain": ("EXPERTISE", "component_scores", "explain_pair"),
-    "matching.features": ("view",),
+    "matching.features": ("offer_body", "offer_left_out", "view"),
     "matching.geo": ("TERRITORIES", "find_place", "territory_of", "towns_in"),
     "matching.index": (
         "SERVICE_TAIL",
@@ -339,6 +339,8 @@ __all__ = [
     "HybridRanker",
     "PersonArrays",
     "Weights",
+    "offer_body",
+    "offer_left_out",
     "view",
     "violations",
     "BASELINES",

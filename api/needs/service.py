@@ -16,8 +16,7 @@ from api.models import Need, Organisation, User
 from api.needs import repository
 from api.needs.schemas import NeedCreate, NeedUpdate
 from api.people.service import locate
-from matching.features import offer_body, offer_left_out
-from matching.skills import SkillVocabulary
+from matching import SkillVocabulary, offer_body, offer_left_out
 
 SKILL_FIELDS = ("skills", "nice_to_have")
 MAX_TEXT = 5_000  # a long job ad is ~3,000 characters; more is not a description being typed
