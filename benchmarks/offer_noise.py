@@ -9,8 +9,9 @@ how to apply or an equal-opportunity line after, drawn from a pool of sentences 
 benchmark. Each set is then scored (nDCG@10, default weights) three ways: as published, wrapped
 with every sentence read (`matching.features.offer_body` turned off), and wrapped as the engine
 reads it today. Pools A and B were written while the cues of `offer_body` were (B showed what A
-missed); pool C was written after the cues were set and never changed them: it is the held-out
-measure.
+missed); pool C after the cues were first set (its misses were then seen, when the cues were
+rewritten to keep HR and payroll missions); pool D after that rewrite, and it changed nothing:
+it is the held-out measure.
 """
 
 from __future__ import annotations
@@ -108,6 +109,29 @@ POOLS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "Rémunération brute annuelle : 35 000 à 40 000 euros + variable.",
         ),
     ),
+    "D": (
+        (
+            "Spécialiste de la maintenance navale depuis 1968, le chantier Boulonnais Marine réunit"
+            " 210 collaborateurs.",
+            "Rejoindre Opale Énergies, c'est intégrer un acteur engagé de la transition énergétique"
+            " du littoral.",
+            "Avec plus de 40 agences dans le Nord, notre réseau accompagne particuliers et"
+            " professionnels au quotidien.",
+            "Start-up de la Tech For Good basée à Lille, nous développons des outils pour les"
+            " associations.",
+            "Depuis trois générations, notre famille cultive le goût du travail bien fait.",
+        ),
+        (
+            "Rémunération : 1 900 € net par mois sur 13 mois.",
+            "Lieu de travail : Calais, zone portuaire. Poste en horaires postés (3x8).",
+            "Avantages salariés : restaurant d'entreprise, participation, plan d'épargne entreprise.",
+            "Durée du contrat : 12 mois, possibilité de titularisation.",
+            "Vous souhaitez nous rejoindre ? Déposez votre candidature sur notre site carrières.",
+            "Tous nos recrutements se font à compétences égales, sans discrimination.",
+            "Le poste est à pourvoir dès le 1er mars, en CDI à temps complet.",
+            "Contact : Julie Martin, chargée de recrutement, 03 21 00 00 00.",
+        ),
+    ),
 }
 
 
@@ -140,7 +164,7 @@ def main() -> int:
     parser.add_argument("--taxonomy", default=os.environ.get("ESCO_DIR") or None)
     parser.add_argument("--benchmarks", default="../shared/benchmarks/dev")
     parser.add_argument("--sets", nargs="*", default=None, help="folders under --benchmarks")
-    parser.add_argument("--pools", nargs="*", default=["C"], choices=sorted(POOLS))
+    parser.add_argument("--pools", nargs="*", default=["D"], choices=sorted(POOLS))
     args = parser.parse_args()
     root = Path(args.benchmarks)
     names = args.sets or sorted(p.name for p in root.iterdir() if (p / "qrels.tsv").exists())
