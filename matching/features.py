@@ -69,7 +69,7 @@ _TERM_FORMULAS = re.compile(
     "|".join(
         (
             # pay
-            r"\d[\d\s.,]*\s*(?:k\s?€|k\s?euros|€|euros)\s*(?:brut|net|par (?:mois|an)|/\s*(?:mois|an))",
+            r"\d[\d\s.,]*\s*(?:k\s?€|k\s?euros|€|euros)\s*(?:bruts?|nets?)\b",
             r"\bbrut(?:e|s)? (?:annuel|mensuel|horaire|par an|par mois)",
             r"\bselon (?:profil|exp[ée]rience|convention)\b",
             r"\bnous (?:vous )?(?:offrons|proposons)\b",

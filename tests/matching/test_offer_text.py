@@ -66,6 +66,7 @@ def test_an_offer_wrapped_in_its_terms_ranks_the_same_people(
         "Organise le processus de recrutement en lien avec les managers.",
         "Informe les salariés sur la mutuelle d'entreprise et la prévoyance.",
         "Gère un budget de 2 M€ et un chiffre d'affaires de 15 millions d'euros.",
+        "Gère un budget de 500 000 € par an pour le service.",
         "Accueille le public du lundi au vendredi.",
         "Aide les demandeurs d'emploi à rédiger une lettre de motivation.",
         "Traite les tickets d'incident des utilisateurs.",
