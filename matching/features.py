@@ -65,41 +65,59 @@ _TERM_LEADS = re.compile(
     + ")",
     re.IGNORECASE,
 )
-_TERM_FORMULAS = re.compile(
-    "|".join(
+# Each formula with the words one of which it cannot match without: a plain `in` on the
+# lowered sentence spares most sentences the regular expressions (0.4 ms a demo offer before).
+_TERM_FORMULAS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
+    (words, re.compile(pattern, re.IGNORECASE))
+    for words, pattern in (
+        # pay
+        (("€", "euro"), r"\d[\d\s.,]*\s*(?:k\s?€|k\s?euros|€|euros)\s*(?:bruts?|nets?)\b"),
+        (("brut",), r"\bbrut(?:e|s)? (?:annuel|mensuel|horaire|par an|par mois)"),
+        (("selon",), r"\bselon (?:profil|exp[ée]rience|convention)\b"),
+        (("nous",), r"\bnous (?:vous )?(?:offrons|proposons)\b"),
+        (("travail",), r"\bjours? de t[ée]l[ée]travail\b"),
         (
-            # pay
-            r"\d[\d\s.,]*\s*(?:k\s?€|k\s?euros|€|euros)\s*(?:bruts?|nets?)\b",
-            r"\bbrut(?:e|s)? (?:annuel|mensuel|horaire|par an|par mois)",
-            r"\bselon (?:profil|exp[ée]rience|convention)\b",
-            r"\bnous (?:vous )?(?:offrons|proposons)\b",
-            r"\bjours? de t[ée]l[ée]travail\b",
+            ("travail",),
             r"\bt[ée]l[ée]travail (?:possible|partiel|accept|autoris|occasionnel|ponctuel)",
-            # contract
-            r"\b(?:poste|emploi|cdi|cdd)\s+(?:en |à )?temps (?:plein|partiel)\b",
-            r"\bcontrat à dur[ée]e (?:ind[ée])?d[ée]termin[ée]e\b",
-            r"\bposte à pourvoir\b",
-            # applying
-            r"\bpostul(?:er|ez)\b",
+        ),
+        # contract
+        (("temps",), r"\b(?:poste|emploi|cdi|cdd)\s+(?:en |à )?temps (?:plein|partiel)\b"),
+        (("contrat",), r"\bcontrat à dur[ée]e (?:ind[ée])?d[ée]termin[ée]e\b"),
+        (("pourvoir",), r"\bposte à pourvoir\b"),
+        # applying
+        (("postul",), r"\bpostul(?:er|ez)\b"),
+        (
+            ("envoy", "adress", "transmett"),
             r"\b(?:envoy|adress|transmett)(?:ez|er) (?:nous )?(?:votre|vos) (?:cv|candidature)",
+        ),
+        (
+            ("lettre",),
             r"\b(?:cv|candidature)\W+(?:et|\+)\s*(?:votre |une )?lettre(?: de motivation)?\b",
-            r"\bvotre lettre de motivation\b",
+        ),
+        (("lettre",), r"\bvotre lettre de motivation\b"),
+        (
+            ("recrutement",),
             r"\b(?:notre|le) processus de recrutement\s*(?::|se d[ée]roule|comprend)",
+        ),
+        (
+            ("entretien",),
             r"\b(?:un|premier|d'un) entretien (?:t[ée]l[ée]phonique|vid[ée]o|en visio)",
-            r"\bn'h[ée]sitez (?:pas|plus)\b",
-            r"\bn'attendez plus\b",
-            r"\brejoignez[- ]nous\b",
-            r"\bvous vous reconnaissez\b",
-            r"\bce poste vous int[ée]resse\b",
-            # equal opportunity
+        ),
+        (("sitez",), r"\bn'h[ée]sitez (?:pas|plus)\b"),
+        (("attendez",), r"\bn'attendez plus\b"),
+        (("rejoignez",), r"\brejoignez[- ]nous\b"),
+        (("reconnaissez",), r"\bvous vous reconnaissez\b"),
+        (("resse",), r"\bce poste vous int[ée]resse\b"),
+        # equal opportunity
+        (
+            ("handicap",),
             r"\b(?:postes?|offres?|emplois?|recrutements?)\b[^.]{0,60}\b(?:ouverts?|accessibles?)\b"
             r"[^.]{0,40}\bhandicap",
-            r"\bhandi-?accueillant",
-            r"\b[àa] comp[ée]tences? [ée]gales?\b",
-            r"\bouverte? aux (?:femmes et aux hommes|hommes et aux femmes)",
-        )
-    ),
-    re.IGNORECASE,
+        ),
+        (("handi",), r"\bhandi-?accueillant"),
+        (("gale",), r"\b[àa] comp[ée]tences? [ée]gales?\b"),
+        (("ouvert",), r"\bouverte? aux (?:femmes et aux hommes|hommes et aux femmes)"),
+    )
 )
 # The employer's history and size; its activity ("spécialisée dans la chaudronnerie") stays,
 # since it says what the work is about.
@@ -118,6 +136,23 @@ _PRAISE = re.compile(
     r"|\bà taille humaine\b|\ben (?:pleine )?(?:croissance|expansion)\b|\bstructure dynamique\b"
     r"|\bvaleurs fortes\b|\bambiance conviviale\b|\bchiffre d'affaires de\b",
     re.IGNORECASE,
+)
+# Every word a formula waits for, found in one pass over the lowered sentence.
+_TRIGGERS = re.compile(
+    "|".join(sorted({re.escape(w) for words, _ in _TERM_FORMULAS for w in words}, key=len)[::-1])
+)
+_DIGIT = re.compile(r"\d")
+_PRAISE_WORDS = (
+    "filiale",
+    "leader",
+    "acteur",
+    "taille humaine",
+    "croissance",
+    "expansion",
+    "dynamique",
+    "valeurs fortes",
+    "ambiance",
+    "chiffre d'affaires",
 )
 _OWN_VOICE = re.compile(r"\b(?:nous|notre|nos|rejoign\w*)\b", re.IGNORECASE)
 _ABOUT_WORK = re.compile(
@@ -170,11 +205,18 @@ def offer_line(sentence: str) -> bool:
         return True
     if len(sentence) > OFFER_SENTENCE:
         return False
-    if _TERM_LEADS.search(sentence) or _TERM_FORMULAS.search(sentence):
+    if _TERM_LEADS.search(sentence):
         return True
-    employer = _EMPLOYER.search(sentence) or (
-        _PRAISE.search(sentence) and _OWN_VOICE.search(sentence)
-    )
+    low = sentence.lower()
+    found = set(_TRIGGERS.findall(low))
+    if found and any(
+        found.intersection(words) and rx.search(sentence) for words, rx in _TERM_FORMULAS
+    ):
+        return True
+    # The employer's history and size always hold a number (or "qui sommes-nous").
+    employer = (_DIGIT.search(low) or "sommes-nous" in low) and _EMPLOYER.search(sentence)
+    praise = any(w in low for w in _PRAISE_WORDS) and _PRAISE.search(sentence)
+    employer = employer or (praise and _OWN_VOICE.search(sentence))
     return bool(employer) and not _ABOUT_WORK.search(sentence)
 
 

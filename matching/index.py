@@ -284,7 +284,12 @@ def hashed_ngrams(texts: Sequence[str]) -> sp.csr_matrix:
 
 
 def document_view(item: Item, features: Features) -> MatchView:
-    """The view the features were computed from, without reading the vocabulary again."""
+    """The view the features were computed from, without reading the vocabulary again.
+
+    A need's body here is its whole description: explanations read a document's skills, never
+    its body, so the sentences `offer_body` left out of the features (~0.1 ms a need) are not
+    looked for again on this path, which explains 20 needs per page.
+    """
     if isinstance(item, Need):
         title, body = clean(item.title), clean(item.description)
     else:
