@@ -142,18 +142,6 @@ _TRIGGERS = re.compile(
     "|".join(sorted({re.escape(w) for words, _ in _TERM_FORMULAS for w in words}, key=len)[::-1])
 )
 _DIGIT = re.compile(r"\d")
-_PRAISE_WORDS = (
-    "filiale",
-    "leader",
-    "acteur",
-    "taille humaine",
-    "croissance",
-    "expansion",
-    "dynamique",
-    "valeurs fortes",
-    "ambiance",
-    "chiffre d'affaires",
-)
 _OWN_VOICE = re.compile(r"\b(?:nous|notre|nos|rejoign\w*)\b", re.IGNORECASE)
 _ABOUT_WORK = re.compile(
     r"\b(?:recherch|recrut|poste\b|mission|sp[ée]cialis[ée]e?s? dans|intervien\w* dans|con[çc]oi"
@@ -215,8 +203,7 @@ def offer_line(sentence: str) -> bool:
         return True
     # The employer's history and size always hold a number (or "qui sommes-nous").
     employer = (_DIGIT.search(low) or "sommes-nous" in low) and _EMPLOYER.search(sentence)
-    praise = any(w in low for w in _PRAISE_WORDS) and _PRAISE.search(sentence)
-    employer = employer or (praise and _OWN_VOICE.search(sentence))
+    employer = employer or (_OWN_VOICE.search(sentence) and _PRAISE.search(sentence))
     return bool(employer) and not _ABOUT_WORK.search(sentence)
 
 
