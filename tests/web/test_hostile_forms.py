@@ -2,7 +2,8 @@
 
 For each role, the walk opens every page that role may see (the access matrix's rows), reads
 its forms (`<form method="post">`: action, named fields and their current values, the CSRF
-token included) and posts each form again with one field at a time made hostile: a text of
+token included, and the boxes left unchecked, which a forged post may carry all the same) and
+posts each form again with one field at a time made hostile: a text of
 20,000 characters, a NUL character, a 40-digit number, an impossible date, another site's
 address. A page must answer each with a page, never a 5xx nor JSON, and never send the
 browser off the site: the refusal in the reader's language, or the work done. Forms that
@@ -36,6 +37,7 @@ LEFT_OUT = ("/deconnexion", "/compte/supprimer")
 class Form:
     action: str
     fields: dict[str, str] = field(default_factory=dict)  # name -> value as the page sets it
+    unset: set[str] = field(default_factory=set)  # boxes and radios left unchecked: not sent
 
 
 class Forms(HTMLParser):
@@ -75,6 +77,9 @@ class Forms(HTMLParser):
             if kind in ("checkbox", "radio"):  # sent only when set
                 if "checked" in a:
                     form.fields[name] = a.get("value") or "on"
+                    form.unset.discard(name)
+                elif name not in form.fields:
+                    form.unset.add(name)
                 return
             form.fields[name] = a.get("value", "")
         elif tag == "select":
@@ -115,7 +120,8 @@ def test_every_form_refuses_hostile_values_with_a_page(
         for form in parser.forms:
             if any(form.action.startswith(out) for out in LEFT_OUT):
                 continue
-            for name in form.fields:
+            # An unchecked box is absent from what a browser sends; a forged post may carry it.
+            for name in [*form.fields, *sorted(form.unset)]:
                 if name == "csrf_token":
                     continue
                 for value in HOSTILE:
@@ -143,7 +149,7 @@ def test_every_filter_and_link_refuses_hostile_values_with_a_page(
         for query in parser.queries:
             if any(query.action.startswith(out) for out in LEFT_OUT):
                 continue
-            for name in query.fields:
+            for name in [*query.fields, *sorted(query.unset)]:
                 if (query.action, name) in asked:
                     continue
                 asked.add((query.action, name))
