@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -199,6 +200,21 @@ def test_skills_are_canonical_vocabulary_labels(
     for label in sorted(labels):
         skill = vocabulary.lookup(label)
         assert skill is not None and skill.label == label, label
+
+
+def test_a_title_never_names_a_skill_its_need_leaves_out(needs: list[dict[str, Any]]) -> None:
+    """ "Stage – Développeur PHP Symfony" requires PHP and Symfony, "Défi étudiant –
+    Cybersécurité des TPE" cybersécurité: a reader checks the title against the list first."""
+    labels = {s for n in needs for s in (*n["skills"], *n["nice_to_have"])}
+    named = 0
+    for n in needs:
+        title = n["title"].lower()
+        for label in labels:
+            if re.search(rf"(?<!\w){re.escape(label.lower())}(?!\w)", title):
+                named += 1
+                # "économie" is named by a need requiring "économie circulaire"
+                assert any(label.lower() in s.lower() for s in n["skills"]), (n["id"], label)
+    assert named > 50  # titles do name skills: the check is not empty
 
 
 def test_students_share_skills_with_needs(

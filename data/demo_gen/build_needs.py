@@ -103,6 +103,27 @@ def _skills(
     return required, nice[:4]
 
 
+def _named_first(
+    title: str, domains: tuple[str, ...], required: list[str], nice: list[str]
+) -> tuple[list[str], list[str]]:
+    """The skills a title names ("développeur PHP Symfony", "chef de projet hydrogène",
+    "Maintenance prédictive des câbles…") lead the required ones: an employer never leaves
+    out of its list what its title asks."""
+    # the need's own domains first, then every other domain's skills
+    own = [s for d in domains for part in DOMAINS[d] for s in part]
+    pool = dict.fromkeys([*own, *(s for pools in DOMAINS.values() for part in pools for s in part)])
+    found = [s for s in pool if re.search(rf"(?<!\w){re.escape(s.lower())}(?!\w)", title.lower())]
+    # the longest names only: "économie circulaire", not "économie" as well
+    named = [s for s in found if not any(s != t and s.lower() in t.lower() for t in found)]
+    if not named:
+        return required, nice
+    ordered = named + [s for s in required if s not in named]
+    kept, dropped = ordered[: max(len(required), len(named))], ordered[len(required) :]
+    # a named skill that was only nice to have swaps places with the required one it displaces
+    swapped = [s if s not in named else (dropped.pop(0) if dropped else "") for s in nice]
+    return kept, [s for s in swapped if s]
+
+
 def _languages(rng: random.Random, sector: str, kind: str, territory: str | None) -> list[str]:
     langs = ["fr"]
     share = 0.9 if kind == "rd" else _EN_SHARE.get(sector, 0.3)
@@ -336,6 +357,9 @@ def build_needs(rng: random.Random, organisations: list[dict[str, Any]]) -> list
             place = find_place(town)
             assert place is not None
             required, nice = _skills(rng, domains, kind, seafood)
+            named_by = topic.title if topic is not None else stem
+            if named_by is not None:
+                required, nice = _named_first(named_by, domains, required, nice)
             languages = _languages(rng, sector, kind, territory_of(town))
             if "en" in languages and rng.random() < 0.3 and "anglais" not in required + nice:
                 nice.append(LANGUAGE_SKILL["en"])
