@@ -8,7 +8,8 @@ pair above the ranking's other documents (`ComponentScore.standing`), a skill co
 never a strong point when no asked skill is met, a skill the person states in their headline
 or summary is never "to acquire", and two skills are called the same or related only when
 `matching.related` allows it (no false friends, whatever the encoder's cosine); a skill implied
-by one the person holds (JavaScript by React) is called related, never "to acquire".
+by one the person holds is never "to acquire": covered when held whole (PHP by Symfony,
+JavaScript by React), related when held in part (food safety by HACCP).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from numpy.typing import NDArray
 from matching.constraints import DATES, DISTANCE, KIND, LANGUAGES, LEVEL, pair_distance_km
 from matching.features import MatchView, clean
 from matching.messages import Listing, Phrase, Term, phrase
-from matching.related import IMPLIES, may_relate
+from matching.related import IMPLIES, IMPLIES_WHOLLY, may_relate
 from matching.skills import SkillVocabulary, skill_key
 from matching.types import ComponentScore, Explanation, Need, PersonKind, Profile
 
@@ -98,16 +99,20 @@ def _pairs(
         if not may_relate(wanted[int(i)], held[int(j)], vocabulary):
             sims[i, j] = 0.0
     # A skill the person cannot hold without holding the wanted one (React: JavaScript) is
-    # related to it, whatever the encoder says; it never leaves that skill "to acquire".
+    # related to it, whatever the encoder says; it never leaves that skill "to acquire". One
+    # that holds the wanted skill whole (Symfony: PHP) covers it.
     none: frozenset[str] = frozenset()
-    implying = [(j, IMPLIES.get(_label(h, vocabulary)[0] or "", none)) for j, h in enumerate(held)]
-    implying = [(j, implied) for j, implied in implying if implied]
+    implying = [
+        (j, IMPLIES.get(key, none), IMPLIES_WHOLLY.get(key, none))
+        for j, key in ((j, _label(h, vocabulary)[0] or "") for j, h in enumerate(held))
+    ]
+    implying = [entry for entry in implying if entry[1]]
     if implying:
         for i, w in enumerate(wanted):
             wanted_id = _label(w, vocabulary)[0]
-            for j, implied in implying:
-                if wanted_id in implied and sims[i, j] < CLOSE:
-                    sims[i, j] = CLOSE
+            for j, implied, whole in implying:
+                floor = MATCHED if wanted_id in whole else CLOSE if wanted_id in implied else 0.0
+                sims[i, j] = max(sims[i, j], floor)
     best = sims.argmax(axis=1)
     return [
         (w, held[int(b)], float(sims[i, b]))

@@ -24,7 +24,10 @@ vocabulary files electricians under three families), so that the rule is not "ne
 (React is written in JavaScript, TIG welding is welding, Photoshop is of the Adobe suite), one
 way only. An explanation never lists the implied skill
 as "to acquire" for a person who holds the specific one; it calls them related, whatever the
-encoder says (`implied_by`).
+encoder says (`implied_by`). Where the specific skill holds the other whole (`IMPLIES_WHOLLY`:
+a framework or library and its language, a database engine and SQL, a welding process and
+welding, a program and the trade it is the tool of: Symfony and PHP, PostgreSQL and SQL,
+AutoCAD and CAO), the other counts as covered (`wholly_implied_by`).
 """
 
 from __future__ import annotations
@@ -38,10 +41,12 @@ __all__ = [
     "ALTERNATIVES",
     "FALSE_FRIENDS",
     "IMPLIES",
+    "IMPLIES_WHOLLY",
     "KIN",
     "Kinship",
     "implied_by",
     "kinship",
+    "wholly_implied_by",
     "may_relate",
 ]
 
@@ -199,7 +204,8 @@ def _closure(spec: str) -> dict[str, frozenset[str]]:
 
 # Skills (vocabulary ids) that cannot be held without the ones after the colon, at least in
 # part: a framework and its language, a tool and its trade, a technique and the skill it
-# specialises, a program and the suite it belongs to. Only ever "related", never "covered".
+# specialises, a program and the suite it belongs to. "Related" unless held whole
+# (`IMPLIES_WHOLLY`, below): then "covered".
 IMPLIES: dict[str, frozenset[str]] = _closure(
     """react: javascript developpement-front-end | vue-js: javascript developpement-front-end |
     angular: typescript developpement-front-end | next-js: react | jquery: javascript |
@@ -245,6 +251,35 @@ IMPLIES: dict[str, frozenset[str]] = _closure(
     ms-project: gestion-de-projet | recrutement: ressources-humaines |
     gestion-hoteliere: hotellerie"""
 )
+
+
+# The implications above where the specific skill holds the other whole, not a part of it:
+# whoever writes Symfony writes PHP, whoever queries PostgreSQL writes SQL, whoever welds TIG
+# welds, whoever draws in AutoCAD does CAO. The implied skill counts as covered, not related.
+# Left out on purpose: a part of a wider field (HACCP of food safety, recruitment of human
+# resources, digital marketing of marketing, a framework of front-end development, Photoshop
+# of the Adobe suite, penetration testing of cybersecurity, .NET of C#, which VB.NET also is).
+IMPLIES_WHOLLY: dict[str, frozenset[str]] = _closure(
+    """react: javascript | vue-js: javascript | angular: typescript | next-js: react |
+    jquery: javascript | react-native: javascript | node-js: javascript |
+    typescript: javascript | django: python | flask: python | fastapi: python |
+    symfony: php | laravel: php | spring-boot: java | ruby-on-rails: ruby |
+    pandas: python | numpy: python | pytest: python | scikit-learn: python |
+    tensorflow: python | pytorch: python |
+    postgresql: sql | mysql: sql | oracle-database: sql | sql-server: sql | pl-sql: sql |
+    soudage-tig: soudage | soudage-mig-mag: soudage | soudage-a-l-arc: soudage |
+    solidworks: conception-assistee-par-ordinateur | catia: conception-assistee-par-ordinateur |
+    autocad: conception-assistee-par-ordinateur | revit: bim | archicad: bim |
+    siemens-tia-portal: automatismes | qgis: sig | arcgis: sig | scrum: methodes-agiles |
+    sap: erp | odoo: erp"""
+)
+
+
+def wholly_implied_by(wanted: str, held: str, vocabulary: SkillVocabulary | None = None) -> bool:
+    """Whether holding `held` means holding `wanted` whole (`IMPLIES_WHOLLY`; one way only)."""
+    vocab = vocabulary if vocabulary is not None else SkillVocabulary.builtin()
+    w, h = vocab.lookup(wanted.strip()), vocab.lookup(held.strip())
+    return w is not None and h is not None and w.id in IMPLIES_WHOLLY.get(h.id, frozenset())
 
 
 def implied_by(wanted: str, held: str, vocabulary: SkillVocabulary | None = None) -> bool:

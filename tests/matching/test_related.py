@@ -20,7 +20,15 @@ from matching.encoders import CachedEncoder
 from matching.explain import explain_pair
 from matching.features import view
 from matching.ranker import HybridRanker
-from matching.related import IMPLIES, Kinship, implied_by, kinship, may_relate
+from matching.related import (
+    IMPLIES,
+    IMPLIES_WHOLLY,
+    Kinship,
+    implied_by,
+    kinship,
+    may_relate,
+    wholly_implied_by,
+)
 from matching.skills import SkillVocabulary
 from matching.types import Need, Profile
 
@@ -256,7 +264,7 @@ def test_an_explanation_still_offers_true_neighbours(asked: str, held: str) -> N
 
 def test_the_closest_allowed_skill_is_offered_instead_of_a_false_friend() -> None:
     need = Need(id="N", title="Développeur", skills=("JavaScript",))
-    person = Profile(id="P", skills=("Java", "TypeScript"))
+    person = Profile(id="P", skills=("Java", "développement front-end"))
     explanation = explain_pair(
         need,
         person,
@@ -267,7 +275,24 @@ def test_the_closest_allowed_skill_is_offered_instead_of_a_false_friend() -> Non
         code=0,
     )
     related = next(r for r in explanation.reasons if r.id == "explain.related")
-    assert related.value("pairs").items[0].value("held") == "TypeScript"  # type: ignore[union-attr]
+    held = related.value("pairs").items[0].value("held")  # type: ignore[union-attr]
+    assert held == "développement front-end"  # Java, closer by the cosine, is no kin
+
+
+def test_a_skill_held_whole_by_another_is_covered_whatever_a_false_friend_scores() -> None:
+    need = Need(id="N", title="Développeur", skills=("JavaScript",))
+    person = Profile(id="P", skills=("Java", "TypeScript"))  # TypeScript is JavaScript, typed
+    explanation = explain_pair(
+        need,
+        person,
+        need_view=view(need),
+        person_view=view(person),
+        similarity=lambda a, b: np.array([[0.75, 0.1]], dtype=np.float32),
+        components=(),
+        code=0,
+    )
+    assert explanation.matched_skills == ("JavaScript",) and explanation.missing_skills == ()
+    assert not any(r.id == "explain.related" for r in explanation.reasons)
 
 
 # Pairs the real model (USE) puts at a cosine of 0.6 or more, which explanations called
@@ -344,22 +369,51 @@ IMPLIED: list[tuple[str, str]] = [
 ]
 
 
+# Of those, the ones where the held skill holds the asked one whole (a framework and its
+# language, a database engine and SQL, a welding process and welding, a program and its trade).
+WHOLLY: set[tuple[str, str]] = {
+    ("JavaScript", "React"),
+    ("JavaScript", "Next.js"),
+    ("PHP", "Symfony"),
+    ("Python", "Django"),
+    ("Python", "pandas"),
+    ("Java", "Spring Boot"),
+    ("SQL", "PostgreSQL"),
+    ("soudage", "soudage TIG"),
+    ("conception assistée par ordinateur", "SolidWorks"),
+    ("BIM", "Revit"),
+    ("SIG", "QGIS"),
+}
+
+
 @pytest.mark.parametrize(("asked", "held"), IMPLIED)
-def test_a_skill_implied_by_a_held_one_is_related_never_to_acquire(asked: str, held: str) -> None:
-    """Even when the encoder sees nothing in common (cosine 0.1): "JavaScript" is not to
-    acquire for a person who writes React."""
+def test_a_skill_implied_by_a_held_one_is_never_to_acquire(asked: str, held: str) -> None:
+    """Even when the encoder sees nothing in common (cosine 0.1): "PHP" is not to acquire for
+    a person who writes Symfony: it is covered. "Sécurité des aliments" is not either for one
+    who applies HACCP, which is a part of it: it is related."""
     assert implied_by(asked, held)
+    assert wholly_implied_by(asked, held) == ((asked, held) in WHOLLY)
     explanation = _explain(asked, held, 0.1)
     assert explanation.missing_skills == ()
-    related = next(r for r in explanation.reasons if r.id == "explain.related")
-    pair = related.value("pairs").items[0]  # type: ignore[union-attr]
-    assert (pair.value("wanted"), pair.value("held")) == (asked, held)
+    related = [r for r in explanation.reasons if r.id == "explain.related"]
+    if (asked, held) in WHOLLY:
+        assert explanation.matched_skills == (asked,) and not related
+    else:
+        assert explanation.matched_skills == () and explanation.inferred_skills == (asked,)
+        pair = related[0].value("pairs").items[0]  # type: ignore[union-attr]
+        assert (pair.value("wanted"), pair.value("held")) == (asked, held)
+
+
+def test_whole_implications_are_implications() -> None:
+    assert len(IMPLIES_WHOLLY) >= 30
+    for skill, whole in IMPLIES_WHOLLY.items():
+        assert whole and whole <= IMPLIES[skill], skill
 
 
 @pytest.mark.parametrize(("asked", "held"), IMPLIED)
 def test_implication_goes_one_way(asked: str, held: str) -> None:
     """Knowing JavaScript is no sign of knowing React: the specific skill stays to acquire."""
-    assert not implied_by(held, asked)
+    assert not implied_by(held, asked) and not wholly_implied_by(held, asked)
     assert _explain(held, asked, 0.1).missing_skills == (held,)
 
 
