@@ -262,35 +262,30 @@ def test_an_explanation_still_offers_true_neighbours(asked: str, held: str) -> N
     assert (pair.value("wanted"), pair.value("held")) == (asked, held)
 
 
-def test_the_closest_allowed_skill_is_offered_instead_of_a_false_friend() -> None:
+def _javascript_asked(held: tuple[str, str], cosines: list[float]):  # type: ignore[no-untyped-def]
+    """The explanation of a need asking JavaScript for a person holding `held`, at `cosines`."""
     need = Need(id="N", title="Développeur", skills=("JavaScript",))
-    person = Profile(id="P", skills=("Java", "développement front-end"))
-    explanation = explain_pair(
+    person = Profile(id="P", skills=held)
+    return explain_pair(
         need,
         person,
         need_view=view(need),
         person_view=view(person),
-        similarity=lambda a, b: np.array([[0.75, 0.65]], dtype=np.float32),
+        similarity=lambda a, b: np.array([cosines], dtype=np.float32),
         components=(),
         code=0,
     )
+
+
+def test_the_closest_allowed_skill_is_offered_instead_of_a_false_friend() -> None:
+    explanation = _javascript_asked(("Java", "développement front-end"), [0.75, 0.65])
     related = next(r for r in explanation.reasons if r.id == "explain.related")
     held = related.value("pairs").items[0].value("held")  # type: ignore[union-attr]
     assert held == "développement front-end"  # Java, closer by the cosine, is no kin
 
 
 def test_a_skill_held_whole_by_another_is_covered_whatever_a_false_friend_scores() -> None:
-    need = Need(id="N", title="Développeur", skills=("JavaScript",))
-    person = Profile(id="P", skills=("Java", "TypeScript"))  # TypeScript is JavaScript, typed
-    explanation = explain_pair(
-        need,
-        person,
-        need_view=view(need),
-        person_view=view(person),
-        similarity=lambda a, b: np.array([[0.75, 0.1]], dtype=np.float32),
-        components=(),
-        code=0,
-    )
+    explanation = _javascript_asked(("Java", "TypeScript"), [0.75, 0.1])  # JavaScript, typed
     assert explanation.matched_skills == ("JavaScript",) and explanation.missing_skills == ()
     assert not any(r.id == "explain.related" for r in explanation.reasons)
 
