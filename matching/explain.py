@@ -102,11 +102,12 @@ def _pairs(
     # related to it, whatever the encoder says; it never leaves that skill "to acquire". One
     # that holds the wanted skill whole (Symfony: PHP) covers it.
     none: frozenset[str] = frozenset()
+    keys = [_label(h, vocabulary)[0] or "" for h in held]
     implying = [
-        (j, IMPLIES.get(key, none), IMPLIES_WHOLLY.get(key, none))
-        for j, key in ((j, _label(h, vocabulary)[0] or "") for j, h in enumerate(held))
+        (j, IMPLIES[key], IMPLIES_WHOLLY.get(key, none))
+        for j, key in enumerate(keys)
+        if key in IMPLIES
     ]
-    implying = [entry for entry in implying if entry[1]]
     if implying:
         for i, w in enumerate(wanted):
             wanted_id = _label(w, vocabulary)[0]

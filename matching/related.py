@@ -182,13 +182,15 @@ FALSE_FRIENDS: frozenset[frozenset[str]] = frozenset(
 )
 
 
-def _closure(spec: str) -> dict[str, frozenset[str]]:
-    """`skill: implied implied | ...` (vocabulary ids) -> each skill's implied skills, with
-    what those imply in turn."""
+def _closure(spec: str, whole_only: bool = False) -> dict[str, frozenset[str]]:
+    """`skill: implied implied* | ...` (vocabulary ids; * marks a skill held whole) -> each
+    skill's implied skills, with what those imply in turn (`whole_only`: through * only)."""
     direct: dict[str, set[str]] = {}
     for entry in spec.split("|"):
         skill, _, implied = entry.partition(":")
-        direct.setdefault(skill.strip(), set()).update(implied.split())
+        direct.setdefault(skill.strip(), set()).update(
+            t.rstrip("*") for t in implied.split() if t.endswith("*") or not whole_only
+        )
     out: dict[str, frozenset[str]] = {}
     for skill in direct:
         seen: set[str] = set()
@@ -198,7 +200,8 @@ def _closure(spec: str) -> dict[str, frozenset[str]]:
             if s not in seen and s != skill:
                 seen.add(s)
                 todo.extend(direct.get(s, ()))
-        out[skill] = frozenset(seen)
+        if seen:
+            out[skill] = frozenset(seen)
     return out
 
 
@@ -206,41 +209,41 @@ def _closure(spec: str) -> dict[str, frozenset[str]]:
 # part: a framework and its language, a tool and its trade, a technique and the skill it
 # specialises, a program and the suite it belongs to. "Related" unless held whole
 # (`IMPLIES_WHOLLY`, below): then "covered".
-IMPLIES: dict[str, frozenset[str]] = _closure(
-    """react: javascript developpement-front-end | vue-js: javascript developpement-front-end |
-    angular: typescript developpement-front-end | next-js: react | jquery: javascript |
-    react-native: javascript developpement-mobile | node-js: javascript |
-    typescript: javascript | developpement-front-end: developpement-web |
+_IMPLICATIONS = """
+    react: javascript* developpement-front-end | vue-js: javascript* developpement-front-end |
+    angular: typescript* developpement-front-end | next-js: react* | jquery: javascript* |
+    react-native: javascript* developpement-mobile | node-js: javascript* |
+    typescript: javascript* | developpement-front-end: developpement-web |
     developpement-back-end: developpement-web |
     developpement-full-stack: developpement-front-end developpement-back-end |
-    django: python developpement-back-end | flask: python developpement-back-end |
-    fastapi: python developpement-back-end | symfony: php developpement-back-end |
-    laravel: php developpement-back-end | spring-boot: java developpement-back-end |
-    ruby-on-rails: ruby developpement-back-end | dotnet: csharp |
-    pandas: python | numpy: python | pytest: python tests-logiciels |
-    selenium: tests-logiciels | scikit-learn: python apprentissage-automatique |
-    tensorflow: python apprentissage-profond | pytorch: python apprentissage-profond |
+    django: python* developpement-back-end | flask: python* developpement-back-end |
+    fastapi: python* developpement-back-end | symfony: php* developpement-back-end |
+    laravel: php* developpement-back-end | spring-boot: java* developpement-back-end |
+    ruby-on-rails: ruby* developpement-back-end | dotnet: csharp |
+    pandas: python* | numpy: python* | pytest: python* tests-logiciels |
+    selenium: tests-logiciels | scikit-learn: python* apprentissage-automatique |
+    tensorflow: python* apprentissage-profond | pytorch: python* apprentissage-profond |
     apprentissage-profond: apprentissage-automatique |
     apprentissage-automatique: intelligence-artificielle |
     ia-generative: intelligence-artificielle | flutter: developpement-mobile |
     android: developpement-mobile | ios: developpement-mobile |
-    postgresql: sql | mysql: sql | oracle-database: sql | sql-server: sql | pl-sql: sql |
+    postgresql: sql* | mysql: sql* | oracle-database: sql* | sql-server: sql* | pl-sql: sql* |
     mongodb: bases-de-donnees-nosql | jenkins: integration-continue |
     amazon-web-services: cloud-computing | microsoft-azure: cloud-computing |
     google-cloud-platform: cloud-computing | tests-d-intrusion: cybersecurite |
     securite-reseau: cybersecurite | power-bi: data-visualisation business-intelligence |
     tableau-software: data-visualisation | qlik: data-visualisation business-intelligence |
-    apache-spark: big-data | hadoop: big-data | scrum: methodes-agiles | sap: erp |
-    odoo: erp | unity: developpement-de-jeux-video | unreal-engine: developpement-de-jeux-video |
-    soudage-tig: soudage | soudage-mig-mag: soudage | soudage-a-l-arc: soudage |
-    solidworks: conception-assistee-par-ordinateur | catia: conception-assistee-par-ordinateur |
-    autocad: conception-assistee-par-ordinateur | revit: bim | archicad: bim |
-    siemens-tia-portal: automatismes | maintenance-preventive: maintenance-industrielle |
+    apache-spark: big-data | hadoop: big-data | scrum: methodes-agiles* | sap: erp* |
+    odoo: erp* | unity: developpement-de-jeux-video | unreal-engine: developpement-de-jeux-video |
+    soudage-tig: soudage* | soudage-mig-mag: soudage* | soudage-a-l-arc: soudage* |
+    solidworks: conception-assistee-par-ordinateur* | catia: conception-assistee-par-ordinateur* |
+    autocad: conception-assistee-par-ordinateur* | revit: bim* | archicad: bim* |
+    siemens-tia-portal: automatismes* | maintenance-preventive: maintenance-industrielle |
     maintenance-predictive: maintenance-industrielle | smed: amelioration-continue |
     5s: amelioration-continue | six-sigma: amelioration-continue | tpm: amelioration-continue |
     lean-manufacturing: amelioration-continue | ifs-food: securite-des-aliments |
     brcgs: securite-des-aliments | iso-22000: securite-des-aliments |
-    haccp: securite-des-aliments | qgis: sig | arcgis: sig |
+    haccp: securite-des-aliments | qgis: sig* | arcgis: sig* |
     photoshop: suite-adobe | illustrator: suite-adobe | indesign: suite-adobe |
     eolien-en-mer: energie-eolienne energies-marines-renouvelables |
     energie-eolienne: energies-renouvelables | photovoltaique: energies-renouvelables |
@@ -250,48 +253,36 @@ IMPLIES: dict[str, frozenset[str]] = _closure(
     marketing-digital: marketing | pmp: gestion-de-projet | prince2: gestion-de-projet |
     ms-project: gestion-de-projet | recrutement: ressources-humaines |
     gestion-hoteliere: hotellerie"""
-)
+IMPLIES: dict[str, frozenset[str]] = _closure(_IMPLICATIONS)
 
 
-# The implications above where the specific skill holds the other whole, not a part of it:
-# whoever writes Symfony writes PHP, whoever queries PostgreSQL writes SQL, whoever welds TIG
-# welds, whoever draws in AutoCAD does CAO. The implied skill counts as covered, not related.
-# Left out on purpose: a part of a wider field (HACCP of food safety, recruitment of human
-# resources, digital marketing of marketing, a framework of front-end development, Photoshop
-# of the Adobe suite, penetration testing of cybersecurity, .NET of C#, which VB.NET also is).
-IMPLIES_WHOLLY: dict[str, frozenset[str]] = _closure(
-    """react: javascript | vue-js: javascript | angular: typescript | next-js: react |
-    jquery: javascript | react-native: javascript | node-js: javascript |
-    typescript: javascript | django: python | flask: python | fastapi: python |
-    symfony: php | laravel: php | spring-boot: java | ruby-on-rails: ruby |
-    pandas: python | numpy: python | pytest: python | scikit-learn: python |
-    tensorflow: python | pytorch: python |
-    postgresql: sql | mysql: sql | oracle-database: sql | sql-server: sql | pl-sql: sql |
-    soudage-tig: soudage | soudage-mig-mag: soudage | soudage-a-l-arc: soudage |
-    solidworks: conception-assistee-par-ordinateur | catia: conception-assistee-par-ordinateur |
-    autocad: conception-assistee-par-ordinateur | revit: bim | archicad: bim |
-    siemens-tia-portal: automatismes | qgis: sig | arcgis: sig | scrum: methodes-agiles |
-    sap: erp | odoo: erp"""
-)
+# Those of the implications above where the specific skill holds the other whole, not a part
+# of it (marked *): whoever writes Symfony writes PHP, whoever queries PostgreSQL writes SQL,
+# whoever welds TIG welds, whoever draws in AutoCAD does CAO. The implied skill counts as
+# covered, not related. Left unmarked on purpose: a part of a wider field (HACCP of food
+# safety, recruitment of human resources, digital marketing of marketing, a framework of
+# front-end development, Photoshop of the Adobe suite, penetration testing of cybersecurity,
+# .NET of C#, which VB.NET also is).
+IMPLIES_WHOLLY: dict[str, frozenset[str]] = _closure(_IMPLICATIONS, whole_only=True)
 
 
 def wholly_implied_by(wanted: str, held: str, vocabulary: SkillVocabulary | None = None) -> bool:
     """Whether holding `held` means holding `wanted` whole (`IMPLIES_WHOLLY`; one way only)."""
     vocab = vocabulary if vocabulary is not None else SkillVocabulary.builtin()
-    w, h = vocab.lookup(wanted.strip()), vocab.lookup(held.strip())
-    return w is not None and h is not None and w.id in IMPLIES_WHOLLY.get(h.id, frozenset())
+    return _implied(wanted.strip(), held.strip(), vocab, whole=True)
 
 
 def implied_by(wanted: str, held: str, vocabulary: SkillVocabulary | None = None) -> bool:
     """Whether holding the skill `held` implies holding `wanted` (`IMPLIES`; one way only)."""
     vocab = vocabulary if vocabulary is not None else SkillVocabulary.builtin()
-    return _implied(wanted.strip(), held.strip(), vocab)
+    return _implied(wanted.strip(), held.strip(), vocab, whole=False)
 
 
 @lru_cache(maxsize=65536)
-def _implied(wanted: str, held: str, vocabulary: SkillVocabulary) -> bool:
+def _implied(wanted: str, held: str, vocabulary: SkillVocabulary, whole: bool) -> bool:
     w, h = vocabulary.lookup(wanted), vocabulary.lookup(held)
-    return w is not None and h is not None and w.id in IMPLIES.get(h.id, frozenset())
+    table = IMPLIES_WHOLLY if whole else IMPLIES
+    return w is not None and h is not None and w.id in table.get(h.id, frozenset())
 
 
 def _tokens(label: str) -> tuple[str, ...]:
