@@ -118,7 +118,8 @@ def _named_first(
     if not named:
         return required, nice
     ordered = named + [s for s in required if s not in named]
-    kept, dropped = ordered[: max(len(required), len(named))], ordered[len(required) :]
+    kept = ordered[: max(len(required), len(named))]
+    dropped = ordered[len(kept) :]  # never a named skill, even when more are named than asked
     # a named skill that was only nice to have swaps places with the required one it displaces
     swapped = [s if s not in named else (dropped.pop(0) if dropped else "") for s in nice]
     return kept, [s for s in swapped if s]
