@@ -21,6 +21,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
+from matching.calibration import level_threshold
 from matching.constraints import DATES, DISTANCE, KIND, LANGUAGES, LEVEL, pair_distance_km
 from matching.features import MatchView, clean
 from matching.messages import Listing, Phrase, Term, phrase
@@ -204,6 +205,25 @@ class SkillOutcome:
     nice_matched: tuple[str, ...]
 
 
+def _held_by_occupation(
+    fit: float | None,
+    covered: int,
+    asked: int,
+    occupations: Callable[[str], str | None] | None,
+) -> Phrase | None:
+    """ "The fit is held down by the occupation: the need reads as X, the profile as Y", for a
+    pair whose fit stays below "bonne" though the person covers at least half the asked
+    skills, when the two sides' likeliest occupations differ; None otherwise."""
+    if fit is None or occupations is None or not asked or 2 * covered < asked:
+        return None
+    if fit >= level_threshold("bonne"):
+        return None
+    need, person = occupations("need"), occupations("person")
+    if not need or not person or need == person:
+        return None
+    return phrase("explain.fit_held", need=need, person=person)
+
+
 def skill_outcome(
     need_view: MatchView,
     person_view: MatchView,
@@ -239,9 +259,22 @@ def explain_pair(
     code: int,
     vocabulary: SkillVocabulary | None = None,
     outcome: SkillOutcome | None = None,
+    occupations: Callable[[str], str | None] | None = None,
+    fit: float | None = None,
 ) -> Explanation:
     """The explanation of one pair; `outcome`, when given, is `skill_outcome` of the same pair
-    (kept by the caller), else it is computed here."""
+    (kept by the caller), else it is computed here.
+
+    `occupations` names what ESCO reads of the pair (None without ESCO):
+    `occupations("occupation")` the occupation the two sides most likely share,
+    `occupations("occupation_group")` their ISCO-08 group (`EscoTaxonomy.shared_occupation`,
+    `shared_group`), `occupations("need")` and `occupations("person")` each side's likeliest
+    occupation. The shared one is named when its component is a strong point, so "same likely
+    occupation" says which. `fit` is the pair's shown fit: when it stays below "bonne" while
+    the person covers at least half the asked skills, and the two sides read as different
+    occupations, the explanation says so (the fit weighs the occupation most): a candidate
+    with every skill shown "Faible" is told why.
+    """
     vocab = vocabulary if vocabulary is not None else SkillVocabulary.builtin()
     if outcome is None:
         outcome = skill_outcome(need_view, person_view, person, similarity, vocab)
@@ -275,9 +308,22 @@ def explain_pair(
     strongest = strong_points(
         components, covered=len(matched), shared=bool(matched or close or nice_matched)
     )
+    occupation = group = None
     if strongest:
         names = Listing(tuple(Term("component", c.name) for c in strongest))
         reasons.append(phrase("explain.strongest", components=names))
+        named = {c.name for c in strongest}
+        if occupations is not None and "occupation" in named:
+            occupation = occupations("occupation")
+        if occupation:
+            reasons.append(phrase("explain.occupation", occupation=occupation))
+        elif occupations is not None and "occupation_group" in named:
+            group = occupations("occupation_group")
+            if group:
+                reasons.append(phrase("explain.occupation_group", group=group))
+    held = _held_by_occupation(fit, len(matched), len(need_view.skills), occupations)
+    if held is not None:
+        reasons.append(held)
     if violated:
         listed = Listing(violated, separator="explain.separator.reasons")
         reasons.append(phrase("explain.ruled_out", reasons=listed))
@@ -289,6 +335,8 @@ def explain_pair(
         missing_skills=missing,
         nice_matched=nice_matched,
         inferred_skills=tuple(w for w, _ in close),
+        occupation=occupation,
+        occupation_group=group,
         components=tuple(components),
         reasons=tuple(reasons),
         ruled_out=violated,

@@ -1499,6 +1499,7 @@ class Snapshot:
                         weights,
                         stats=stats,
                         similarity=similarity,
+                        fit=float(fits[rank - 1]) if fits is not None else None,
                     )
                     if j in moved:
                         learnt = phrase("explain.learnt")
@@ -1563,10 +1564,11 @@ class Snapshot:
         q: int = 0,
         stats: Mapping[str, tuple[float, float]] | None = None,
         similarity: LabelSimilarity | None = None,
+        fit: float | None = None,
     ) -> Explanation:
         """The explanation of document `j` for query `q`; `stats` (`standings`) and
         `similarity` (`_label_similarity` of this query) are the ranking's, made once for all
-        the documents it explains."""
+        the documents it explains; `fit` the fit the ranking shows for the pair."""
         seg, row = self._at(j)
         doc = seg.items[row]
         need, person = (doc, query) if self.needs else (query, doc)
@@ -1615,7 +1617,27 @@ class Snapshot:
             code=int(codes[q, j]),
             vocabulary=self.featurizer.vocabulary,
             outcome=outcome,
+            occupations=lambda asked: self._occupation_name(side, q, seg, row, asked),
+            fit=fit,
         )
+
+    def _occupation_name(
+        self, side: QuerySide, q: int, seg: Segment, row: int, asked: str
+    ) -> str | None:
+        """What ESCO reads of query `q` and a document, by label (None without ESCO): the
+        occupation ("occupation") or ISCO-08 group ("occupation_group") they most likely
+        share, or the need's ("need") or the person's ("person") likeliest occupation."""
+        taxonomy = self.featurizer.taxonomy
+        if taxonomy is None or side.occupations is None or seg.occupations is None:
+            return None
+        mine, theirs = _row_entries(side.occupations, q), _row_entries(seg.occupations, row)
+        if asked == "occupation":
+            return taxonomy.shared_occupation(mine, theirs)
+        if asked == "occupation_group":
+            return taxonomy.shared_group(mine, theirs)
+        need_side = asked == "need"
+        # documents are needs (`self.needs`): the query is the person
+        return taxonomy.likeliest_occupation(theirs if need_side == self.needs else mine)
 
     def _label_similarity(self, side: QuerySide, q: int = 0) -> LabelSimilarity:
         """Cosines between skill labels of query `q` and of a document (1 for the same label):
@@ -1695,8 +1717,11 @@ class Snapshot:
         feats = replace(_EMPTY, skills=skills, nice=nice, extracted=bool(seg.extracted[row]))
         return document_view(item, feats)
 
-    def explain(self, need: Need, person: Profile, weights: Weights) -> Explanation:
-        """Explanation of one (need, person) pair, whether or not it would be ranked."""
+    def explain(
+        self, need: Need, person: Profile, weights: Weights, fit: float | None = None
+    ) -> Explanation:
+        """Explanation of one (need, person) pair, whether or not it would be ranked; `fit`
+        is the fit shown beside it, if any."""
         query: Item = person if self.needs else need
         doc = need if self.needs else person
         j = self.position(doc.id)
@@ -1704,7 +1729,7 @@ class Snapshot:
             raise KeyError(f"{doc.id} is not in the index")
         side = self.query_side([query])
         _, components, codes = self.score_matrix([query], weights, side)
-        return self.explain_at(query, j, components, codes, side, weights)
+        return self.explain_at(query, j, components, codes, side, weights, fit=fit)
 
     def exclusions(self, query: Item, mask: BoolArray) -> Exclusions:
         """Among the masked live documents, how many each hard constraint rules out."""
@@ -2013,6 +2038,12 @@ def _live_rows(
 
 def _tags_of(seg: Segment, row: int) -> dict[str, str]:
     return {name: str(values[row]) for name, values in seg.tags.items()}
+
+
+def _row_entries(matrix: sp.csr_matrix, row: int) -> tuple[NDArray[Any], NDArray[Any]]:
+    """A CSR row's column indices and values, without slicing a matrix (a few µs, not 40)."""
+    lo, hi = int(matrix.indptr[row]), int(matrix.indptr[row + 1])
+    return matrix.indices[lo:hi], matrix.data[lo:hi]
 
 
 def row_normalise(matrix: sp.spmatrix) -> sp.csr_matrix:

@@ -145,6 +145,10 @@ class Explanation:
     missing_skills: tuple[str, ...] = ()
     nice_matched: tuple[str, ...] = ()
     inferred_skills: tuple[str, ...] = ()
+    # The ESCO occupation (shown label) or else the ISCO-08 group the two sides most likely
+    # share, named when that component is one of the pair's strong points; None otherwise.
+    occupation: str | None = None
+    occupation_group: str | None = None
     components: tuple[ComponentScore, ...] = ()
     reasons: tuple[Phrase, ...] = ()  # the sentences of the explanation, in order
     ruled_out: tuple[Phrase, ...] = ()  # one per hard constraint the pair breaks

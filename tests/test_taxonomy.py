@@ -473,3 +473,95 @@ def test_an_indexed_query_reuses_its_stored_occupations_and_a_changed_one_does_n
     )
     ranked = [s.score for s in needs.rank(baker, Weights(), 1, explain=0, side=lent)]
     assert ranked == [s.score for s in needs.rank(baker, Weights(), 1, explain=0)]
+
+
+@pytest.mark.parametrize(
+    ("label", "shown"),
+    [
+        (
+            "ingénieur en traitement des déchets/ingénieure en traitement des déchets",
+            "ingénieur/ingénieure en traitement des déchets",
+        ),
+        ("développeur web/développeuse web", "développeur/développeuse web"),
+        ("conducteur/conductrice de ligne", "conducteur/conductrice de ligne"),
+        ("steward/hôtesse", "steward/hôtesse"),
+        ("rudologue", "rudologue"),
+    ],
+)
+def test_a_shown_label_writes_the_ending_both_forms_share_once(label: str, shown: str) -> None:
+    from matching.taxonomy import shown_label
+
+    assert shown_label(label) == shown
+
+
+def test_an_explanation_names_the_occupation_that_lifted_the_pair_and_only_then(
+    tiny: Path,
+) -> None:
+    """ "Same likely occupation" says which: the baker ranked first for a baker's job is told
+    so by name, in both languages; the welder, whose occupation lifts nothing, is not."""
+    from api.engine.explanations import written
+    from matching.encoders import CachedEncoder, HashingEncoder
+    from matching.index import Document, Featurizer, LiveIndex, Weights
+    from matching.types import Need, Profile
+
+    esco = EscoTaxonomy.load(tiny)
+    featurizer = Featurizer(CachedEncoder(HashingEncoder()), taxonomy=esco)
+    people = [
+        Profile(id="baker", headline="Boulangère", skills=("pétrissage", "cuire au four")),
+        Profile(id="welder", headline="Soudeur TIG", skills=("soudage TIG",)),
+        Profile(id="dev", headline="Développeur web", skills=("JavaScript",)),
+    ]
+    live = LiveIndex(featurizer, needs=False)
+    snapshot = live.build(
+        [Document(p, f) for p, f in zip(people, featurizer.features(people), strict=True)]
+    )
+    need = Need(id="n", title="Boulanger H/F", description="Fabrication du pain au levain.")
+    # Only the occupation evidence counts: both its components are the strong points.
+    by_occupation = Weights(semantic=0, lexical=0, skills=0)
+    ranked = snapshot.rank(need, by_occupation, k=3, explain=3)
+    first = ranked[0]
+    assert first.doc_id == "baker" and first.explanation is not None
+    shown = written(first.explanation)
+    assert first.explanation.occupation == "boulanger/boulangère"
+    assert "Métier probable en commun (ESCO) : « boulanger/boulangère »" in shown.text_fr
+    assert "Likely occupation in common (ESCO): “boulanger/boulangère”" in shown.text_en
+    welder = next(s for s in ranked if s.doc_id == "welder")
+    assert welder.explanation is not None and welder.explanation.occupation is None
+    assert "(ESCO) :" not in written(welder.explanation).text_fr
+    # The family alone lifted it: the family is named instead.
+    by_group = Weights(semantic=0, lexical=0, skills=0, occupation=0)
+    first = snapshot.rank(need, by_group, k=1, explain=1)[0]
+    assert first.explanation is not None and first.explanation.occupation is None
+    assert first.explanation.occupation_group == "Boulangers"
+    assert (
+        "Famille de métiers en commun (CITP) : « Boulangers »" in written(first.explanation).text_fr
+    )
+    # The fit shown beside one pair reaches its explanation (the offer page's): a web
+    # developer who reads plans, as the welder's job asks, shown a low fit, is told which
+    # occupations the two read as.
+    both = Profile(id="dev2", headline="Développeur web", skills=("JavaScript", "lire des plans"))
+    snapshot = live.apply([Document(both, featurizer.features([both])[0])])
+    asks = Need(id="n2", title="Soudeur H/F", skills=("lire des plans",))
+    held = written(snapshot.explain(asks, both, Weights(), fit=0.05)).text_fr
+    assert (
+        "se lit comme « soudeur/soudeuse », le profil comme « développeur/développeuse web »"
+        in held
+    )
+    assert "se lit comme" not in written(snapshot.explain(asks, both, Weights())).text_fr
+
+
+def test_two_occupation_rows_share_their_likeliest_occupation_and_group(tiny: Path) -> None:
+    esco = EscoTaxonomy.load(tiny)
+    at = {o.uri: i for i, o in enumerate(esco.occupations)}
+    baker, welder, dev = at["occ:boulanger"], at["occ:soudeur"], at["occ:devweb"]
+
+    def row(*pairs: tuple[int, float]) -> tuple[np.ndarray, np.ndarray]:
+        ordered = sorted(pairs)
+        return np.array([i for i, _ in ordered]), np.array([v for _, v in ordered])
+
+    a = row((baker, 0.6), (welder, 0.4))
+    b = row((baker, 0.2), (welder, 0.8))
+    assert esco.shared_occupation(a, b) == "soudeur/soudeuse"  # 0.32 against 0.12
+    assert esco.shared_group(a, b) == "Soudeurs"
+    assert esco.shared_occupation(a, row((dev, 1.0))) is None
+    assert esco.shared_group(a, row((dev, 1.0))) is None

@@ -450,9 +450,12 @@ class Indexes:
         snapshot.rankings.put(key, tuple(out))
         return out
 
-    def explain(self, need: EngineNeed, profile: EngineProfile) -> Explanation:
-        """The explanation of one pair (the need must be indexed), written out."""
-        return written(self.needs.explain(need, profile, self.weights))
+    def explain(
+        self, need: EngineNeed, profile: EngineProfile, fit: float | None = None
+    ) -> Explanation:
+        """The explanation of one pair (the need must be indexed), written out; `fit` is the
+        fit shown beside it, if any (`explain_pair`)."""
+        return written(self.needs.explain(need, profile, self.weights, fit=fit))
 
     def exclusions(self, profile: EngineProfile, mask: BoolArray) -> Exclusions:
         return self.needs.exclusions(profile, mask)

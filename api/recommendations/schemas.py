@@ -37,6 +37,18 @@ class ExplanationOut(BaseModel):
     missing_skills: list[str]
     nice_matched: list[str]
     related_skills: list[str]
+    occupation: str | None = Field(
+        default=None,
+        description="Métier probable commun (libellé ESCO), nommé quand il est un point fort "
+        "du rapprochement / likely occupation in common (ESCO label), named when it is one of "
+        "the pair's strong points",
+    )
+    occupation_group: str | None = Field(
+        default=None,
+        description="Sinon, famille de métiers commune (groupe de base CITP-08 / ISCO-08), "
+        "nommée quand elle est un point fort / else the ISCO-08 unit group in common, named "
+        "when it is one of the pair's strong points",
+    )
     components: list[ComponentOut]
     violations: list[str]
     expertise: bool = Field(

@@ -63,6 +63,8 @@ def _explanation_out(explanation: Explanation) -> ExplanationOut:
         missing_skills=list(explanation.missing_skills),
         nice_matched=list(explanation.nice_matched),
         related_skills=list(explanation.inferred_skills),
+        occupation=explanation.occupation,
+        occupation_group=explanation.occupation_group,
         components=[
             ComponentOut(name=c.name, value=round(c.value, 4), weight=c.weight)
             for c in explanation.components
@@ -366,8 +368,9 @@ def pair_fit(session: Session, matching: MatchingService, person: Person, need: 
     mask = needs_mask(session, indexes.needs, None, None, None)
     ranked = indexes.rank_needs(profile, max(int(mask.sum()), 1), explain=0, mask=mask)
     found = next((s for s in ranked if s.doc_id == need.ref), None)
-    try:
-        explanation = explanation_out(indexes.explain(to_need(need), profile))
+    try:  # with the fit the page shows: a low fit despite the skills is explained
+        fit = found.fit if found is not None else None
+        explanation = explanation_out(indexes.explain(to_need(need), profile, fit=fit))
     except (KeyError, ValueError):  # a need not indexed yet (a bulk import moments ago)
         explanation = None
     if found is None:

@@ -202,3 +202,43 @@ def test_component_terms_are_named_in_both_catalogues() -> None:
     for name in COMPONENTS:
         term = Term("component", name)
         assert gettext("fr", term.id) != term.id and gettext("en", term.id) != term.id
+
+
+def _with_occupations(
+    person: Profile, fit: float | None, need_reads: str, person_reads: str
+) -> Explanation:
+    names = {"need": need_reads, "person": person_reads}
+    return written(
+        explain_pair(
+            NEED,
+            person,
+            need_view=view(NEED),
+            person_view=view(person),
+            similarity=_far,
+            components=(),
+            code=0,
+            occupations=names.get,
+            fit=fit,
+        )
+    )
+
+
+HELD = "Niveau d'adéquation retenu par le métier"
+
+
+def test_a_low_fit_with_the_skills_covered_says_the_occupation_holds_it_down() -> None:
+    """Seen in the demo: a student covering every asked skill shown « Faible 14 % » with no
+    word why. The fit weighs the occupation most: the explanation names both readings."""
+    able = Profile(id="P", headline="Étudiante", skills=("Python", "SQL", "Docker", "Git"))
+    shown = _with_occupations(able, 0.14, "ingénieur/ingénieure de données", "statisticien")
+    assert (
+        f"{HELD} : le besoin se lit comme « ingénieur/ingénieure de données », "
+        "le profil comme « statisticien » (ESCO)" in shown.text_fr
+    )
+    assert "the need reads as “ingénieur/ingénieure de données”" in shown.text_en
+    # not when the fit is good, nor when few skills are covered, nor when both read the same
+    assert HELD not in _with_occupations(able, 0.40, "a", "b").text_fr
+    assert HELD not in _with_occupations(able, None, "a", "b").text_fr
+    few = Profile(id="P", headline="Étudiante", skills=("Python", "Excel"))
+    assert HELD not in _with_occupations(few, 0.14, "a", "b").text_fr
+    assert HELD not in _with_occupations(able, 0.14, "a", "a").text_fr
