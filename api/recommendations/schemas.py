@@ -9,10 +9,12 @@ from pydantic import BaseModel, Field
 FitLevel = Literal["excellente", "bonne", "possible", "faible"]
 FIT_DESCRIPTION = (
     "Probabilité estimée que ce rapprochement soit pertinent (0 à 1), la même échelle pour "
-    "toutes les requêtes, tirée des composantes du couple (calibrée sur les benchmarks) ; "
-    "absente sans calibration / estimated probability that the pair is relevant (0 to 1), the "
-    "same scale for every query, from the pair's components (calibrated on the benchmarks); "
-    "absent without a calibration"
+    "toutes les requêtes, tirée des composantes du couple (calibrée sur les benchmarks, où est "
+    "pertinent un couple qui vise le même métier : le métier y pèse le plus, la couverture des "
+    "compétences peu) ; absente sans calibration / estimated probability that the pair is "
+    "relevant (0 to 1), the same scale for every query, from the pair's components (calibrated "
+    "on the benchmarks, where a pair is relevant when both aim at the same occupation: the "
+    "occupation weighs most, skill coverage little); absent without a calibration"
 )
 LEVEL_DESCRIPTION = (
     "Niveau d'adéquation tiré de `fit` : excellente (≥ 0,6), bonne (≥ 0,35), possible "

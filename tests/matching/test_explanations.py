@@ -7,7 +7,7 @@ compétences demandées couvertes", and "À acquérir : Python" for a person who
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pytest
@@ -26,7 +26,13 @@ def _far(a: Sequence[str], b: Sequence[str]) -> NDArray[np.float32]:
     return np.array([[1.0 if x == y else 0.1 for y in b] for x in a], dtype=np.float32)
 
 
-def _explain(need: Need, person: Profile, components: Sequence[ComponentScore] = ()) -> Explanation:
+def _explain(
+    need: Need,
+    person: Profile,
+    components: Sequence[ComponentScore] = (),
+    occupations: Callable[[str], str | None] | None = None,
+    fit: float | None = None,
+) -> Explanation:
     return written(
         explain_pair(
             need,
@@ -36,6 +42,8 @@ def _explain(need: Need, person: Profile, components: Sequence[ComponentScore] =
             similarity=_far,
             components=components,
             code=0,
+            occupations=occupations,
+            fit=fit,
         )
     )
 
@@ -208,19 +216,7 @@ def _with_occupations(
     person: Profile, fit: float | None, need_reads: str, person_reads: str
 ) -> Explanation:
     names = {"need": need_reads, "person": person_reads}
-    return written(
-        explain_pair(
-            NEED,
-            person,
-            need_view=view(NEED),
-            person_view=view(person),
-            similarity=_far,
-            components=(),
-            code=0,
-            occupations=names.get,
-            fit=fit,
-        )
-    )
+    return _explain(NEED, person, occupations=names.get, fit=fit)
 
 
 HELD = "Niveau d'adéquation retenu par le métier"
@@ -242,3 +238,12 @@ def test_a_low_fit_with_the_skills_covered_says_the_occupation_holds_it_down() -
     few = Profile(id="P", headline="Étudiante", skills=("Python", "Excel"))
     assert HELD not in _with_occupations(few, 0.14, "a", "b").text_fr
     assert HELD not in _with_occupations(able, 0.14, "a", "a").text_fr
+
+
+def test_the_api_gives_the_named_occupation_and_group() -> None:
+    from api.recommendations.service import explanation_json
+
+    named = explanation_json(Explanation(occupation="soudeur/soudeuse", occupation_group=None))
+    assert named["occupation"] == "soudeur/soudeuse" and named["occupation_group"] is None
+    family = explanation_json(Explanation(occupation_group="Boulangers"))
+    assert family["occupation"] is None and family["occupation_group"] == "Boulangers"
