@@ -1127,17 +1127,18 @@ class EscoTaxonomy:
     def shared_group(self, first: Entries, second: Entries) -> str | None:
         """The ISCO-08 unit group two items most likely share (as `shared_occupation`, on
         their probabilities summed per group), by its label; None when they share none."""
-        groups, membership = self._isco_membership(4)
-        mass: list[dict[int, float]] = []
+        occupations = self.occupations
+        mass: list[dict[str, float]] = []
         for indices, values in (first, second):
-            summed: dict[int, float] = {}
-            for g, v in zip(membership.indices[indices].tolist(), values.tolist(), strict=True):
-                summed[g] = summed.get(g, 0.0) + v
+            summed: dict[str, float] = {}
+            for i, v in zip(indices.tolist(), values.tolist(), strict=True):
+                group = occupations[i].isco
+                summed[group] = summed.get(group, 0.0) + v
             mass.append(summed)
         both = {g: v * mass[1][g] for g, v in mass[0].items() if g in mass[1]}
         if not both:
             return None
-        return self.isco_label(groups[max(both, key=both.__getitem__)]) or None
+        return self.isco_label(max(both, key=both.__getitem__)) or None
 
     def isco_groups(self, digits: int = 4) -> list[str]:
         """ISCO-08 group codes, in the column order of isco_vectors()."""
