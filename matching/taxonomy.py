@@ -109,6 +109,12 @@ class Occupation:
 Entries = tuple[npt.NDArray[Any], npt.NDArray[Any]]
 
 
+def row_entries(matrix: sp.csr_matrix, row: int) -> Entries:
+    """A CSR row's column indices and values, without slicing the matrix (a few µs, not 40)."""
+    lo, hi = int(matrix.indptr[row]), int(matrix.indptr[row + 1])
+    return matrix.indices[lo:hi], matrix.data[lo:hi]
+
+
 @lru_cache(maxsize=8192)
 def shown_label(label: str) -> str:
     """An ESCO "masculine/feminine" label with the words both forms end with written once."""
@@ -852,9 +858,8 @@ class EscoTaxonomy:
             names, owners = self._skill_name_index
             similarity = names.similarity([labels[p] for p in fuzzy])
             for row, position in enumerate(fuzzy):
-                start, end = similarity.indptr[row], similarity.indptr[row + 1]
-                values = similarity.data[start:end]
-                skills = owners[similarity.indices[start:end]]
+                indices, values = row_entries(similarity, row)
+                skills = owners[indices]
                 best: dict[int, float] = {}
                 for order in np.argsort(-values):
                     if values[order] < self.FUZZY_THRESHOLD or len(best) >= fuzzy_top:
@@ -1075,10 +1080,8 @@ class EscoTaxonomy:
         rows = sp.csr_matrix(occupation_vectors)
         out = np.zeros((len(groups), rows.shape[0]), dtype=np.float64)
         for r in range(rows.shape[0]):
-            lo, hi = rows.indptr[r], rows.indptr[r + 1]
-            out[:, r] = np.bincount(
-                group_of[rows.indices[lo:hi]], weights=rows.data[lo:hi], minlength=len(groups)
-            )
+            indices, values = row_entries(rows, r)
+            out[:, r] = np.bincount(group_of[indices], weights=values, minlength=len(groups))
         single = out.astype(np.float32) / _norms(out)
         return np.asarray(single / _norms(single), dtype=np.float32)
 
