@@ -1488,6 +1488,7 @@ class Snapshot:
             shown = [j for j, _ in found[:k]]
             fits = self.shown_fits(components, fused, 0, shown) if found else None
             for rank, (j, value) in enumerate(found[:k], start=1):
+                fit = float(fits[rank - 1]) if fits is not None else None
                 explanation = None
                 if rank <= explain:
                     explanation = self.explain_at(
@@ -1499,13 +1500,12 @@ class Snapshot:
                         weights,
                         stats=stats,
                         similarity=similarity,
-                        fit=float(fits[rank - 1]) if fits is not None else None,
+                        fit=fit,
                     )
                     if j in moved:
                         learnt = phrase("explain.learnt")
                         explanation = replace(explanation, reasons=(*explanation.reasons, learnt))
                 doc_id = self.item_at(j).id
-                fit = float(fits[rank - 1]) if fits is not None else None
                 out.append(
                     Suggestion(query.id, doc_id, value, rank, explanation, fit, fit_level(fit))
                 )

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -107,12 +107,19 @@ class Occupation:
 
 # An occupation distribution's entries: occupation indices and their probabilities.
 Entries = tuple[npt.NDArray[Any], npt.NDArray[Any]]
+Key = TypeVar("Key", int, str)
 
 
 def row_entries(matrix: sp.csr_matrix, row: int) -> Entries:
     """A CSR row's column indices and values, without slicing the matrix (a few µs, not 40)."""
     lo, hi = int(matrix.indptr[row]), int(matrix.indptr[row + 1])
     return matrix.indices[lo:hi], matrix.data[lo:hi]
+
+
+def _likeliest_shared(first: dict[Key, float], second: dict[Key, float]) -> Key | None:
+    """The key with the largest product of its two probabilities, None when none is shared."""
+    both = {key: p * second[key] for key, p in first.items() if key in second}
+    return max(both, key=both.__getitem__) if both else None
 
 
 @lru_cache(maxsize=8192)
@@ -1109,16 +1116,10 @@ class EscoTaxonomy:
         product of their two probabilities. Each item is given by its occupation
         distribution's entries (indices, probabilities: a sparse row's, ~20 of them); None
         when they share none."""
-        (ia, va), (ib, vb) = first, second
         # ~20 entries a side: plain Python beats numpy's set routines here (4 µs, not 18)
-        mine: dict[int, float] = dict(zip(ia.tolist(), va.tolist(), strict=True))
-        both: dict[int, float] = {
-            o: v * mine[o] for o, v in zip(ib.tolist(), vb.tolist(), strict=True) if o in mine
-        }
-        if not both:
-            return None
-        best: int = max(both, key=both.__getitem__)
-        return self.occupations[best].shown_label
+        a, b = (dict(zip(i.tolist(), v.tolist(), strict=True)) for i, v in (first, second))
+        best = _likeliest_shared(a, b)
+        return None if best is None else self.occupations[best].shown_label
 
     def likeliest_occupation(self, entries: Entries) -> str | None:
         """The shown label of an item's likeliest occupation (None for an empty distribution)."""
@@ -1138,10 +1139,8 @@ class EscoTaxonomy:
                 group = occupations[i].isco
                 summed[group] = summed.get(group, 0.0) + v
             mass.append(summed)
-        both = {g: v * mass[1][g] for g, v in mass[0].items() if g in mass[1]}
-        if not both:
-            return None
-        return self.isco_label(max(both, key=both.__getitem__)) or None
+        best = _likeliest_shared(mass[0], mass[1])
+        return None if best is None else self.isco_label(best) or None
 
     def isco_groups(self, digits: int = 4) -> list[str]:
         """ISCO-08 group codes, in the column order of isco_vectors()."""
