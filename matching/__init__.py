@@ -112,7 +112,7 @@ if TYPE_CHECKING:
         save_reranker,
     )
     from matching.skills import SkillVocabulary, skill_key
-    from matching.taxonomy import EscoFormatError, EscoTaxonomy
+    from matching.taxonomy import EscoFormatError, EscoTaxonomy, Reading
     from matching.teams import (
         Participant,
         Teams,
@@ -236,7 +236,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "save_reranker",
     ),
     "matching.skills": ("SkillVocabulary", "skill_key"),
-    "matching.taxonomy": ("EscoFormatError", "EscoTaxonomy"),
+    "matching.taxonomy": ("EscoFormatError", "EscoTaxonomy", "Reading"),
     "matching.teams": (
         "Participant",
         "Teams",
@@ -320,6 +320,7 @@ __all__ = [
     "SkillVocabulary",
     "skill_key",
     "EscoTaxonomy",
+    "Reading",
     # texts to vectors
     "Encoder",
     "Vectors",

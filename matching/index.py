@@ -36,7 +36,7 @@ from matching.messages import phrase
 from matching.rerank import DecisionReranker, Pair, learnt_order
 from matching.retrieval import top_k
 from matching.skills import SkillVocabulary, normalise, skill_key
-from matching.taxonomy import EscoTaxonomy, row_entries
+from matching.taxonomy import EscoTaxonomy, Reading, row_entries
 from matching.types import COMPONENTS as COMPONENTS  # re-exported: ranker and callers read it here
 from matching.types import ComponentScore, Explanation, Need, Profile, Suggestion
 
@@ -531,6 +531,18 @@ class Featurizer:
             mixed = sp.csr_matrix(sp.diags((~empty).astype(np.float64)) @ mixed)
             mixed.eliminate_zeros()
         return mixed
+
+    def reading(self, item: Item) -> Reading | None:
+        """How this item's text reads in ESCO (its likeliest occupations, the evidence that
+        weighs most in rankings and fit levels), as `features` compute it for the index: the
+        same for a saved item as its indexed features (None without ESCO or without text).
+        ~7 ms with the encoder's cache warm."""
+        if self.taxonomy is None:
+            return None
+        features = self._features([item], None)[0]
+        if features.occupation_indices is None or features.occupation_values is None:
+            return None
+        return self.taxonomy.reading((features.occupation_indices, features.occupation_values))
 
     def views(self, items: Sequence[Item]) -> list[MatchView]:
         return [view(item, self.vocabulary) for item in items]

@@ -34,6 +34,7 @@ __all__ = [
     "EscoTaxonomy",
     "Occupation",
     "OccupationScore",
+    "Reading",
     "SkillMatch",
 ]
 
@@ -149,6 +150,25 @@ def gender_forms(label: str) -> list[str]:
         return []
     tail = parts[-1].split()[1:]
     return [" ".join([part, *tail]) if len(part.split()) == 1 and tail else part for part in parts]
+
+
+# A reading is clear when its first occupation is at least this many times as likely as the
+# second: below, the text does not say which of several jobs it is about (a student's "BUT
+# Informatique" reads as tester, hardware test technician and computer-vision engineer alike).
+CLEAR_READING = 1.5
+READING_SIZE = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How the engine reads one text: its likeliest ESCO occupations, best first, as shown.
+
+    What users see of the occupation evidence that weighs most in rankings and fit levels
+    (`EscoTaxonomy.reading`), so that they can tell whether their text says what they mean.
+    """
+
+    occupations: tuple[str, ...]  # shown labels, best first (at most READING_SIZE)
+    clear: bool  # the first is at least CLEAR_READING times as likely as the second
 
 
 @dataclass(frozen=True, slots=True)
@@ -1127,6 +1147,18 @@ class EscoTaxonomy:
         if not len(indices):
             return None
         return self.occupations[int(indices[int(np.argmax(values))])].shown_label
+
+    def reading(self, entries: Entries, k: int = READING_SIZE) -> Reading | None:
+        """An item's k likeliest occupations, from its distribution's entries, and whether
+        the first stands out (`CLEAR_READING`); None for an empty distribution."""
+        indices, values = entries
+        if not len(indices):
+            return None
+        order = np.argsort(-np.asarray(values, dtype=np.float64), kind="stable")
+        labels = tuple(self.occupations[int(indices[i])].shown_label for i in order[:k])
+        first = float(values[order[0]])
+        second = float(values[order[1]]) if len(order) > 1 else 0.0
+        return Reading(labels, first >= CLEAR_READING * second)
 
     def shared_group(self, first: Entries, second: Entries) -> str | None:
         """The ISCO-08 unit group two items most likely share (as `shared_occupation`, on

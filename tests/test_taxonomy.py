@@ -565,3 +565,51 @@ def test_two_occupation_rows_share_their_likeliest_occupation_and_group(tiny: Pa
     assert esco.shared_group(a, b) == "Soudeurs"
     assert esco.shared_occupation(a, row((dev, 1.0))) is None
     assert esco.shared_group(a, row((dev, 1.0))) is None
+
+
+def test_a_reading_lists_the_likeliest_occupations_and_says_whether_the_first_stands_out(
+    tiny: Path,
+) -> None:
+    esco = EscoTaxonomy.load(tiny)
+    at = {o.uri: i for i, o in enumerate(esco.occupations)}
+    baker, welder, dev = at["occ:boulanger"], at["occ:soudeur"], at["occ:devweb"]
+    # entries come in index order, not by probability: the reading orders them
+    indices = np.array(sorted([baker, welder, dev]))
+    probability = {baker: 0.15, welder: 0.6, dev: 0.25}
+    clear = esco.reading((indices, np.array([probability[i] for i in indices])))
+    assert clear is not None and clear.clear  # 0.6 is 2.4 times 0.25
+    assert clear.occupations == (
+        "soudeur/soudeuse",
+        "développeur/développeuse web",
+        "boulanger/boulangère",
+    )
+    probability = {baker: 0.3, welder: 0.38, dev: 0.32}  # 0.38 is not 1.5 times 0.32
+    unclear = esco.reading((indices, np.array([probability[i] for i in indices])), k=2)
+    assert unclear is not None and not unclear.clear
+    assert unclear.occupations == ("soudeur/soudeuse", "développeur/développeuse web")
+    alone = esco.reading((np.array([dev]), np.array([1.0])))
+    assert alone is not None and alone.clear
+    assert alone.occupations == ("développeur/développeuse web",)
+    assert esco.reading((np.array([], dtype=np.int32), np.array([]))) is None
+
+
+def test_the_featurizer_reads_a_text_as_the_index_does(tiny: Path) -> None:
+    """What a user is shown of their text is what ranks it: the same occupations, in the
+    same order, as its indexed features."""
+    from matching.encoders import CachedEncoder, HashingEncoder
+    from matching.index import Featurizer
+    from matching.types import Need, Profile
+
+    esco = EscoTaxonomy.load(tiny)
+    featurizer = Featurizer(CachedEncoder(HashingEncoder()), taxonomy=esco)
+    need = Need(id="n", title="Boulanger H/F", description="Fabrication du pain au levain.")
+    reading = featurizer.reading(need)
+    assert reading is not None and reading.occupations[0] == "boulanger/boulangère"
+    assert reading.clear  # the title names the trade
+    features = featurizer.features([need])[0]
+    assert features.occupation_indices is not None and features.occupation_values is not None
+    order = np.argsort(-features.occupation_values)
+    indexed = [esco.occupations[int(features.occupation_indices[i])] for i in order]
+    assert reading.occupations == tuple(o.shown_label for o in indexed[:3])
+    assert featurizer.reading(Profile(id="p", headline="  ")) is None
+    assert Featurizer(CachedEncoder(HashingEncoder())).reading(need) is None  # no ESCO

@@ -40,7 +40,7 @@ from matching.index import (
 )
 from matching.rerank import DecisionReranker, load_reranker
 from matching.skills import SkillVocabulary
-from matching.taxonomy import EscoFormatError, EscoTaxonomy
+from matching.taxonomy import EscoFormatError, EscoTaxonomy, Reading
 from matching.types import Explanation, Place, Suggestion
 from matching.types import Need as EngineNeed
 from matching.types import Profile as EngineProfile
@@ -608,6 +608,12 @@ class MatchingService:
         """The fit model of this engine (raw components -> probability of relevance); None
         when none was fitted for its kind, encoder and features."""
         return calibration_for(self.uses_taxonomy, self.encoder.name)
+
+    def reading(self, item: EngineNeed | EngineProfile) -> Reading | None:
+        """How the engine reads a need's or a person's text: its likeliest ESCO occupations
+        and whether the first stands out (None without ESCO or text). Computed from the item
+        as given, so a form being edited is read before it is saved."""
+        return self.featurizer.reading(item)
 
     def _store(self) -> DatabaseStore | None:
         store = getattr(self._encoder, "store", None)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from api.core.deps import CurrentUser, PageDep, SessionDep
 from api.core.inputs import Line, RefPath
 from api.core.pagination import Paginated
+from api.core.unit_of_work import ranking_turn
 from api.core.vocabulary import NeedKindName
 from api.needs import service
 from api.needs.schemas import NeedCreate, NeedOut, NeedUpdate
+from api.people.schemas import ReadingOut
 
 directory = APIRouter(prefix="/api/v1", tags=["annuaire / directory"])
 publishing = APIRouter(prefix="/api/v1/needs", tags=["besoins / needs"])
@@ -54,6 +56,16 @@ def list_needs(
 @directory.get("/needs/{ref}", response_model=NeedOut)
 def get_need(session: SessionDep, ref: RefPath) -> NeedOut:
     return NeedOut.model_validate(service.get_need(session, ref))
+
+
+@directory.get(
+    "/needs/{ref}/reading", response_model=ReadingOut, dependencies=[Depends(ranking_turn)]
+)
+def read_need(request: Request, session: SessionDep, ref: RefPath) -> ReadingOut:
+    """Comment le moteur lit ce besoin : ses métiers ESCO les plus probables, sur lesquels ses
+    candidats sont d'abord classés / how the engine reads this need: its likeliest ESCO
+    occupations, what its candidates are ranked on first."""
+    return service.need_reading(session, request.app.state.matching, ref)
 
 
 @publishing.post("", response_model=NeedOut, status_code=201)

@@ -41,6 +41,7 @@ from api.people.schemas import ProfileUpdate
 from api.people.service import person_of, update_profile
 from api.recommendations.service import interested_refs, pair_fit
 from api.review.service import withdraw_interest
+from matching.taxonomy import Reading
 
 router = APIRouter(route_class=WebRoute)
 
@@ -67,6 +68,20 @@ LEVEL_CHOICES = ("", *LEVELS)  # "" = no minimum level
 # The need form (new and edit, every path that renders it) shows the hints without JavaScript.
 TEMPLATES.env.globals["skill_hints"] = skill_hints
 TEMPLATES.env.globals["unread_sentences"] = unread_sentences
+
+
+def need_reading(request: Request, values: dict[str, Any]) -> Reading | None:
+    """How the engine reads the form as written (its likeliest ESCO occupations)."""
+    return service.draft_reading(
+        request.app.state.matching,
+        str(values.get("kind") or ""),
+        str(values.get("title") or ""),
+        str(values.get("description") or ""),
+        str(values.get("skills") or ""),
+    )
+
+
+TEMPLATES.env.globals["need_reading"] = need_reading
 
 
 def _company(user: User) -> None:

@@ -11,12 +11,17 @@ from api.core.errors import Forbidden, Invalid, NotFound
 from api.core.policy import ensure_own_need
 from api.core.repository import get_by_ref, get_or_404, new_ref
 from api.core.skills import SkillResolver
+from api.core.vocabulary import NEED_KINDS
 from api.engine import corpus
+from api.engine.service import MatchingService, to_need
 from api.models import Need, Organisation, User
 from api.needs import repository
 from api.needs.schemas import NeedCreate, NeedUpdate
-from api.people.service import locate
+from api.people.schemas import ReadingOut
+from api.people.service import locate, reading_out
 from matching import SkillVocabulary, offer_body, offer_left_out
+from matching.taxonomy import Reading
+from matching.types import Need as EngineNeed
 
 SKILL_FIELDS = ("skills", "nice_to_have")
 MAX_TEXT = 5_000  # a long job ad is ~3,000 characters; more is not a description being typed
@@ -196,6 +201,31 @@ def delete_need(session: Session, user: User, ref: str) -> None:
     session.delete(need)
     session.flush()
     corpus.changed(session, "need", [ref])
+
+
+def need_reading(session: Session, matching: MatchingService, ref: str) -> ReadingOut:
+    """How the engine reads a published need: its likeliest ESCO occupations (404 if none)."""
+    return reading_out(matching, matching.reading(to_need(get_need(session, ref))))
+
+
+def draft_reading(
+    matching: MatchingService, kind: str, title: str, description: str, skills: str
+) -> Reading | None:
+    """How the engine reads the need form as written, before it is saved: the occupations
+    its candidates will be ranked on first (None without ESCO, or with neither title nor
+    description). Skills are the form's comma-separated list, taken as typed."""
+    title, description = (title or "").strip()[:MAX_TEXT], (description or "")[:MAX_TEXT]
+    if not title and not description.strip():
+        return None
+    listed = tuple(label.strip() for label in (skills or "").split(",") if label.strip())
+    draft = EngineNeed(
+        id="",
+        kind=kind if kind in NEED_KINDS else NEED_KINDS[0],
+        title=title,
+        description=description,
+        skills=listed,
+    )
+    return matching.reading(draft)
 
 
 def unread_sentences(description: str) -> list[str]:

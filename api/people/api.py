@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from api.core.deps import CurrentUser, PageDep, SessionDep
 from api.core.inputs import Line, RefPath
 from api.core.pagination import Paginated
+from api.core.unit_of_work import ranking_turn
 from api.core.vocabulary import OrganisationKindName, PersonKindName
 from api.people import service
 from api.people.schemas import (
@@ -23,6 +24,7 @@ from api.people.schemas import (
     PersonExport,
     PersonOut,
     ProfileUpdate,
+    ReadingOut,
 )
 
 directory = APIRouter(prefix="/api/v1", tags=["annuaire / directory"])
@@ -98,6 +100,18 @@ def list_people(
 def get_person(session: SessionDep, user: CurrentUser, ref: RefPath) -> PersonOut:
     """Un profil, s'il est visible (404 sinon) / one profile, if visible (404 otherwise)."""
     return PersonOut.model_validate(service.get_person(session, user, ref))
+
+
+@directory.get(
+    "/people/{ref}/reading", response_model=ReadingOut, dependencies=[Depends(ranking_turn)]
+)
+def read_person(
+    request: Request, session: SessionDep, user: CurrentUser, ref: RefPath
+) -> ReadingOut:
+    """Comment le moteur lit ce profil : ses métiers ESCO les plus probables, la preuve qui
+    pèse le plus dans les classements / how the engine reads this profile: its likeliest ESCO
+    occupations, the evidence rankings weigh most (404 if not visible)."""
+    return service.person_reading(session, request.app.state.matching, user, ref)
 
 
 @profiles.patch("/{ref}", response_model=PersonOut)

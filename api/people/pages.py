@@ -76,9 +76,11 @@ def _profile_values(person: Person) -> dict[str, Any]:
     }
 
 
-def _choices(session: Session, person: Person) -> dict[str, Any]:
-    """What the form's lists offer: kinds, levels, languages, and the schools or labs."""
+def _choices(request: Request, session: Session, person: Person) -> dict[str, Any]:
+    """What the form's lists offer (kinds, levels, languages, the schools or labs), and how the
+    engine reads the saved profile (its likeliest ESCO occupations)."""
     return {
+        "reading": service.reading(request.app.state.matching, person),
         "kinds": NEED_KINDS,
         "levels": LEVELS,
         "language_codes": LANGUAGE_CODES,
@@ -144,7 +146,7 @@ def profile_page(request: Request, session: SessionDep, user: SignedIn) -> Respo
         user,
         values=_profile_values(person),
         errors={},
-        **_choices(session, person),
+        **_choices(request, session, person),
     )
 
 
@@ -168,7 +170,7 @@ def save_profile(request: Request, session: SessionDep, user: SignedIn, form: Fo
             422,
             values=values,
             errors=errors,
-            **_choices(session, person),
+            **_choices(request, session, person),
         )
     return redirect(request, "/profil", "profile.saved")
 

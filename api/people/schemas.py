@@ -63,6 +63,26 @@ class OrganisationBrief(BaseModel):
     territory: str | None
 
 
+class ReadingOut(BaseModel):
+    """How the engine reads a profile's or a need's text: its likeliest ESCO occupations."""
+
+    esco: bool = Field(
+        description="Le moteur lit les métiers ESCO (référentiel présent) / the engine reads "
+        "ESCO occupations (taxonomy present); sans lui, rien à montrer / without it, nothing"
+    )
+    occupations: list[str] = Field(
+        description="Les métiers ESCO les plus probables, du premier au troisième (vide sans "
+        "texte) / the likeliest ESCO occupations, best first (empty without text). Rankings "
+        "and fit levels weigh this evidence most"
+    )
+    clear: bool = Field(
+        description="Le premier métier se détache (au moins 1,5 fois plus probable que le "
+        "deuxième) ; sinon le texte ne désigne pas clairement un métier / the first stands "
+        "out (at least 1.5 times as likely as the second); otherwise the text does not clearly "
+        "name an occupation"
+    )
+
+
 class PersonOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

@@ -17,7 +17,7 @@ from api.core.repository import get_or_404
 from api.core.skills import SkillResolver
 from api.core.vocabulary import PERSON_ROLES
 from api.engine import corpus
-from api.engine.service import MatchingService
+from api.engine.service import MatchingService, to_profile
 from api.jobdating.service import slot_labels
 from api.models import Consent, Need, Organisation, Person, User
 from api.people import repository
@@ -36,6 +36,7 @@ from api.people.schemas import (
     PersonalProfile,
     PersonExport,
     ProfileUpdate,
+    ReadingOut,
     SuggestionAbout,
     SuggestionEventOut,
 )
@@ -43,6 +44,7 @@ from matching.encoders import text_key
 from matching.features import view
 from matching.geo import find_place, territory_of
 from matching.skills import SkillVocabulary
+from matching.taxonomy import Reading
 from matching.types import Profile
 
 
@@ -108,6 +110,25 @@ def list_people(
         offset=offset,
         visible=policy.visible_people_clause(user),
     )
+
+
+def reading(matching: MatchingService, person: Person) -> Reading | None:
+    """How the engine reads this profile as saved: its likeliest ESCO occupations, the
+    evidence that weighs most in the offers it is shown (None without ESCO or text)."""
+    return matching.reading(to_profile(person))
+
+
+def reading_out(matching: MatchingService, found: Reading | None) -> ReadingOut:
+    return ReadingOut(
+        esco=matching.uses_taxonomy,
+        occupations=list(found.occupations) if found else [],
+        clear=bool(found and found.clear),
+    )
+
+
+def person_reading(session: Session, matching: MatchingService, user: User, ref: str) -> ReadingOut:
+    """The reading of a profile the user may see (404 otherwise)."""
+    return reading_out(matching, reading(matching, get_person(session, user, ref)))
 
 
 def get_person(session: Session, user: User, ref: str) -> Person:

@@ -439,7 +439,23 @@ MATRIX: list[Row] = [
     Row("GET", "/api/v1/organisations/{ref}", "/api/v1/organisations/{org}", EVERYONE),
     Row("GET", "/api/v1/needs", "/api/v1/needs", EVERYONE),
     Row("GET", "/api/v1/needs/{ref}", "/api/v1/needs/{need}", EVERYONE),
+    Row("GET", "/api/v1/needs/{ref}/reading", "/api/v1/needs/{need}/reading", EVERYONE),
     Row("GET", "/api/v1/people", "/api/v1/people", SIGNED_IN),
+    # how the engine reads a profile: seen by whoever may see the profile
+    Row(
+        "GET",
+        "/api/v1/people/{ref}/reading",
+        "/api/v1/people/{student}/reading",
+        STAFF | {"student"},
+        case="no consent",
+    ),
+    Row(
+        "GET",
+        "/api/v1/people/{ref}/reading",
+        "/api/v1/people/{other_student}/reading",
+        STAFF | COMPANIES | {"other_student"},
+        case="consent",
+    ),
     Row(
         "GET",
         "/api/v1/people/{ref}",

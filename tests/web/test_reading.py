@@ -1,0 +1,149 @@
+"""How the engine reads a profile or a need (its likeliest ESCO occupations), shown to the
+person who wrote it: on the profile page, on the need form as it is typed, and in the API."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.core.settings import Settings
+from api.engine.service import MatchingService
+from api.main import create_app
+from matching.encoders import CachedEncoder
+from tests.conftest import TEST_SECRET
+from tests.test_taxonomy import write_folder
+from tests.web.test_editing_pages import a_need, company_of, edit_form
+from tests.web.test_pages import account, csrf, sign_in, student_without_account
+from tests.web.test_profile_pages import form
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture
+def esco_client(
+    tmp_path: Path,
+    database_url: str,
+    connection: sessionmaker[Session],
+    use_encoder: CachedEncoder,
+) -> Iterator[TestClient]:
+    """The service with a small ESCO folder (baker, welder, web developer)."""
+    app = create_app(
+        Settings(database_url=database_url, environment="test", secret_key=TEST_SECRET)
+    )
+    app.state.sessions = connection
+    app.state.matching = MatchingService(
+        None,  # type: ignore[arg-type]  # reads through each request's session
+        "use-multilingual",
+        encoder=use_encoder,
+        esco_dir=write_folder(tmp_path / "esco"),
+    )
+    with TestClient(app) as client:
+        yield client
+    app.state.matching.close()
+
+
+def reading_of(page: str) -> str:
+    assert 'id="lecture-metier"' in page, "no reading shown"
+    return page.split('id="lecture-metier"')[1].split("</div>")[0]
+
+
+def test_a_student_sees_how_the_engine_reads_their_profile_in_both_languages(
+    esco_client: TestClient, session: Session
+) -> None:
+    person = student_without_account(session)
+    account(session, "student", "lecture@t.fr", person_id=person.id)
+    sign_in(esco_client, "lecture@t.fr")
+    page = esco_client.get("/profil").text
+    saved = esco_client.post(
+        "/profil",
+        data=form(
+            page,
+            headline="Apprentie boulangère",
+            summary="Pain au levain, viennoiseries.",
+            skills="pétrissage, cuire au four",
+        ),
+    )
+    assert saved.status_code == 200 and "Profil enregistré." in saved.text
+    shown = reading_of(saved.text)
+    assert "Comment Passerelle lit votre profil" in shown
+    assert 'data-reading-clear="1"' in shown
+    assert "Se lit d&#39;abord comme <strong>« boulanger/boulangère »</strong>, puis" in shown
+    assert "nommez-le dans votre titre" in shown
+    esco_client.cookies.set("lang", "en")
+    english = reading_of(esco_client.get("/profil").text)
+    assert "How Passerelle reads your profile" in english
+    assert "Reads first as <strong>“boulanger/boulangère”</strong>, then" in english
+
+
+def test_the_need_form_reads_the_text_being_typed_before_it_is_saved(
+    esco_client: TestClient, session: Session
+) -> None:
+    need = a_need(session)
+    company_of(session, need, "lecture-besoin@t.fr")
+    sign_in(esco_client, "lecture-besoin@t.fr")
+    assert 'id="lecture-metier"' not in esco_client.get("/besoins/nouveau").text  # nothing typed
+    token = csrf(esco_client.get(f"/besoins/{need.ref}/modifier").text)
+    data = edit_form(
+        need, token, title="Soudeur TIG (H/F)", description="Soudure TIG d'inox.", skills=""
+    )
+    preview = esco_client.post(f"/besoins/{need.ref}/modifier/apercu", data=data)
+    shown = reading_of(preview.text)
+    assert "Comment Passerelle lit ce besoin" in shown
+    assert "<strong>« soudeur/soudeuse »</strong>" in shown
+    assert "Les candidats sont classés d&#39;abord selon ce métier" in shown
+    session.refresh(need)
+    assert need.title != "Soudeur TIG (H/F)"  # a preview saves nothing
+    new = esco_client.post(
+        "/besoins/nouveau/apercu",
+        data={"csrf_token": token, "title": "Boulanger", "description": "Pain au levain."},
+    )
+    assert "<strong>« boulanger/boulangère »</strong>" in reading_of(new.text)
+    # a text torn between two trades is said to be so, with both named
+    torn = esco_client.post(
+        "/besoins/nouveau/apercu",
+        data={
+            "csrf_token": token,
+            "title": "Boulanger soudeur",
+            "description": "Pain au levain le matin, soudure TIG l'après-midi.",
+        },
+    )
+    shown = reading_of(torn.text)
+    assert 'data-reading-clear="0"' in shown
+    assert "Ne désigne pas clairement un métier : Passerelle hésite entre" in shown
+    assert "« boulanger/boulangère »" in shown and "« soudeur/soudeuse »" in shown
+
+
+def test_the_api_gives_the_reading_of_a_need_and_of_a_visible_profile_only(
+    esco_client: TestClient, session: Session
+) -> None:
+    need = a_need(session)
+    read = esco_client.get(f"/api/v1/needs/{need.ref}/reading")
+    assert read.status_code == 200
+    body = read.json()
+    assert body["esco"] is True and 1 <= len(body["occupations"]) <= 3
+    assert isinstance(body["clear"], bool)
+    assert esco_client.get("/api/v1/needs/N99999/reading").status_code == 404
+    person = student_without_account(session)
+    # a profile is personal data: nobody signed in sees nothing of it, not even its existence
+    assert esco_client.get(f"/api/v1/people/{person.ref}/reading").status_code in (401, 404)
+    account(session, "student", "lecture-api@t.fr", person_id=person.id)
+    sign_in(esco_client, "lecture-api@t.fr")
+    mine = esco_client.get(f"/api/v1/people/{person.ref}/reading")
+    assert mine.status_code == 200 and mine.json()["esco"] is True
+
+
+def test_without_esco_nothing_is_shown_and_the_api_says_so(
+    client: TestClient, session: Session
+) -> None:
+    person = student_without_account(session)
+    account(session, "student", "sans-esco@t.fr", person_id=person.id)
+    sign_in(client, "sans-esco@t.fr")
+    assert 'id="lecture-metier"' not in client.get("/profil").text
+    body = client.get(f"/api/v1/people/{person.ref}/reading").json()
+    assert body == {"esco": False, "occupations": [], "clear": False}
+    assert re.search(r"Comment Passerelle lit", client.get("/profil").text) is None
