@@ -221,7 +221,18 @@ def _held_by_occupation(
     need, person = occupations("need"), occupations("person")
     if not need or not person or need == person:
         return None
-    return phrase("explain.fit_held", need=need, person=person)
+    # A side whose first occupation does not stand out (`Reading.clear`) is not said to "read
+    # as" it: the profile page shows the same doubt, and how to lift it.
+    unclear = (occupations("need_unclear") is not None, occupations("person_unclear") is not None)
+    return phrase(_HELD[unclear], need=need, person=person)
+
+
+_HELD = {
+    (False, False): "explain.fit_held",
+    (True, False): "explain.fit_held.need_unclear",
+    (False, True): "explain.fit_held.person_unclear",
+    (True, True): "explain.fit_held.both_unclear",
+}
 
 
 def skill_outcome(
@@ -269,7 +280,8 @@ def explain_pair(
     `occupations("occupation")` the occupation the two sides most likely share,
     `occupations("occupation_group")` their ISCO-08 group (`EscoTaxonomy.shared_occupation`,
     `shared_group`), `occupations("need")` and `occupations("person")` each side's likeliest
-    occupation. The shared one is named when its component is a strong point, so "same likely
+    occupation, `occupations("need_unclear")` and `occupations("person_unclear")` the same
+    only when that side's reading is not clear (`EscoTaxonomy.reading`), else None. The shared one is named when its component is a strong point, so "same likely
     occupation" says which. `fit` is the pair's shown fit: when it stays below "bonne" while
     the person covers at least half the asked skills, and the two sides read as different
     occupations, the explanation says so (the fit weighs the occupation most): a candidate

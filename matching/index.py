@@ -1638,7 +1638,8 @@ class Snapshot:
     ) -> str | None:
         """What ESCO reads of query `q` and a document, by label (None without ESCO): the
         occupation ("occupation") or ISCO-08 group ("occupation_group") they most likely
-        share, or the need's ("need") or the person's ("person") likeliest occupation."""
+        share, or the need's ("need") or the person's ("person") likeliest occupation, or
+        that one only if its side's reading is not clear ("need_unclear", "person_unclear")."""
         taxonomy = self.featurizer.taxonomy
         if taxonomy is None or side.occupations is None or seg.occupations is None:
             return None
@@ -1647,9 +1648,13 @@ class Snapshot:
             return taxonomy.shared_occupation(mine, theirs)
         if asked == "occupation_group":
             return taxonomy.shared_group(mine, theirs)
-        need_side = asked == "need"
+        need_side = asked.startswith("need")
         # documents are needs (`self.needs`): the query is the person
-        return taxonomy.likeliest_occupation(theirs if need_side == self.needs else mine)
+        entries = theirs if need_side == self.needs else mine
+        if asked.endswith("_unclear"):  # named only when its first does not stand out
+            reading = taxonomy.reading(entries, k=2)
+            return reading.occupations[0] if reading is not None and not reading.clear else None
+        return taxonomy.likeliest_occupation(entries)
 
     def _label_similarity(self, side: QuerySide, q: int = 0) -> LabelSimilarity:
         """Cosines between skill labels of query `q` and of a document (1 for the same label):

@@ -548,6 +548,16 @@ def test_an_explanation_names_the_occupation_that_lifted_the_pair_and_only_then(
         in held
     )
     assert "se lit comme" not in written(snapshot.explain(asks, both, Weights())).text_fr
+    # A need torn between two trades (a baker's title, a welder's skill) is not said to read
+    # as the closer one.
+    torn = Need(id="n3", title="Boulanger", skills=("lire des plans",))
+    reading = featurizer.reading(torn)
+    assert reading is not None and not reading.clear
+    held = written(snapshot.explain(torn, both, Weights(), fit=0.05)).text_fr
+    assert (
+        f"le besoin ne désigne pas clairement un métier (au plus près : « {reading.occupations[0]} »)"
+        ", le profil se lit comme « développeur/développeuse web »" in held
+    )
 
 
 def test_two_occupation_rows_share_their_likeliest_occupation_and_group(tiny: Path) -> None:

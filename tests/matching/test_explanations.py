@@ -213,9 +213,14 @@ def test_component_terms_are_named_in_both_catalogues() -> None:
 
 
 def _with_occupations(
-    person: Profile, fit: float | None, need_reads: str, person_reads: str
+    person: Profile,
+    fit: float | None,
+    need_reads: str,
+    person_reads: str,
+    unclear: tuple[str, ...] = (),
 ) -> Explanation:
     names = {"need": need_reads, "person": person_reads}
+    names |= {f"{side}_unclear": names[side] for side in unclear}
     return _explain(NEED, person, occupations=names.get, fit=fit)
 
 
@@ -238,6 +243,27 @@ def test_a_low_fit_with_the_skills_covered_says_the_occupation_holds_it_down() -
     few = Profile(id="P", headline="Étudiante", skills=("Python", "Excel"))
     assert HELD not in _with_occupations(few, 0.14, "a", "b").text_fr
     assert HELD not in _with_occupations(able, 0.14, "a", "a").text_fr
+
+
+def test_a_side_whose_reading_is_unclear_is_not_said_to_read_as_its_closest_occupation() -> None:
+    """The demo's "BUT Informatique" student hesitates between tester, test technician and
+    computer-vision engineer: the explanation says so rather than "reads as tester"."""
+    able = Profile(id="P", headline="Étudiant", skills=("Python", "SQL", "Docker", "Git"))
+    dev, tester = "développeur/développeuse web", "testeur/testeuse de logiciels"
+    person = _with_occupations(able, 0.13, dev, tester, unclear=("person",))
+    assert (
+        f"{HELD} : le besoin se lit comme « {dev} », le profil ne désigne pas clairement un "
+        f"métier (au plus près : « {tester} ») (ESCO)" in person.text_fr
+    )
+    assert f"the profile does not clearly name an occupation (closest: “{tester}”)" in (
+        person.text_en
+    )
+    assert "le profil comme" not in person.text_fr
+    need = _with_occupations(able, 0.13, dev, tester, unclear=("need",)).text_fr
+    assert f"le besoin ne désigne pas clairement un métier (au plus près : « {dev} »)" in need
+    assert f"le profil se lit comme « {tester} »" in need
+    both = _with_occupations(able, 0.13, dev, tester, unclear=("need", "person")).text_fr
+    assert f"ni le besoin (au plus près : « {dev} ») ni le profil" in both
 
 
 def test_the_api_gives_the_named_occupation_and_group() -> None:
