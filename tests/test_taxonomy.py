@@ -623,3 +623,14 @@ def test_the_featurizer_reads_a_text_as_the_index_does(tiny: Path) -> None:
     assert reading.occupations == tuple(o.shown_label for o in indexed[:3])
     assert featurizer.reading(Profile(id="p", headline="  ")) is None
     assert Featurizer(CachedEncoder(HashingEncoder())).reading(need) is None  # no ESCO
+    # An indexed item is read from its stored occupations, unless its content changed since.
+    from matching.index import Document, LiveIndex
+
+    snapshot = LiveIndex(featurizer, needs=True).build([Document(need, features)])
+    computed = featurizer.reading
+    welder = Need(id="n", title="Soudeur TIG (H/F)", description="Soudure TIG d'inox.")
+    featurizer.reading = lambda item: pytest.fail("an indexed item was read again")  # type: ignore[method-assign]
+    assert snapshot.reading(need) == reading
+    featurizer.reading = computed  # type: ignore[method-assign]
+    changed = snapshot.reading(welder)
+    assert changed is not None and changed.occupations[0] == "soudeur/soudeuse"

@@ -155,6 +155,7 @@ def candidates(
         "web/candidates.html",
         user,
         need=need,
+        reading=service.need_reading(request.app.state.matching, need),
         items=items,
         first_rank=(number - 1) * CANDIDATES + 1,
         shortlisted=service.shortlisted_refs(session, need),

@@ -35,6 +35,7 @@ from api.recommendations.schemas import (
 from matching import Memo
 from matching.explain import EXPERTISE
 from matching.index import Snapshot
+from matching.taxonomy import Reading
 from matching.types import Explanation, Suggestion
 from matching.types import Need as EngineNeed
 from matching.types import Profile as EngineProfile
@@ -350,6 +351,12 @@ class PairFit:
     explanation: ExplanationOut | None
     missing: tuple[str, ...] = ()  # profile fields to fill in first
     fit: float | None = None  # estimated probability that the pair is relevant
+
+
+def need_reading(matching: MatchingService, need: Need) -> Reading | None:
+    """How the engine reads the need its candidates are ranked for (its likeliest ESCO
+    occupations), from the index when it holds the need as saved."""
+    return matching.reading(to_need(need))
 
 
 def pair_fit(session: Session, matching: MatchingService, person: Person, need: Need) -> PairFit:

@@ -147,3 +147,19 @@ def test_without_esco_nothing_is_shown_and_the_api_says_so(
     body = client.get(f"/api/v1/people/{person.ref}/reading").json()
     assert body == {"esco": False, "occupations": [], "clear": False}
     assert re.search(r"Comment Passerelle lit", client.get("/profil").text) is None
+
+
+def test_the_company_sees_how_its_need_reads_above_its_candidates(
+    esco_client: TestClient, session: Session
+) -> None:
+    need = a_need(session)
+    company_of(session, need, "lecture-candidats@t.fr")
+    sign_in(esco_client, "lecture-candidats@t.fr")
+    page = esco_client.get(f"/besoins/{need.ref}/candidats")
+    assert page.status_code == 200
+    shown = reading_of(page.text)
+    assert "Comment Passerelle lit ce besoin" in shown
+    assert f'<a href="/besoins/{need.ref}/modifier">Modifier le besoin</a>' in shown
+    # the same reading as the API's, which reads the same need from the index
+    first = esco_client.get(f"/api/v1/needs/{need.ref}/reading").json()["occupations"][0]
+    assert f"«\u00a0{first}\u00a0»" in shown
