@@ -19,20 +19,13 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from calibrate import SETS  # the five public sets, as the fit levels are calibrated on
 
 from matching.encoders import CachedEncoder, SqliteStore, default_cache_path, load_encoder
 from matching.evaluation import evaluate, load_benchmark, score_run
 from matching.ranker import HybridRanker
 from matching.skills import SkillVocabulary
 from matching.taxonomy import CLEAR_READING, EscoTaxonomy
-
-SETS = (
-    "esco-occupations",
-    "dev/rome-to-esco",
-    "dev/esco-to-rome",
-    "dev/rncp-to-rome",
-    "dev/rome-to-rncp",
-)
 
 
 def main() -> int:
