@@ -192,6 +192,20 @@ def _rewound_engines() -> None:
         service.rewind()
 
 
+@contextlib.contextmanager
+def serving(
+    database_url: str, connection: sessionmaker[Session], matching: MatchingService
+) -> Iterator[TestClient]:
+    """The app on the test's undone transaction, ranking with `matching`."""
+    app = create_app(
+        Settings(database_url=database_url, environment="test", secret_key=TEST_SECRET)
+    )
+    app.state.sessions = connection
+    app.state.matching = matching
+    with TestClient(app) as c:
+        yield c
+
+
 @pytest.fixture
 def client(
     database_url: str,
@@ -199,12 +213,7 @@ def client(
     connection: sessionmaker[Session],
     matching_service: MatchingService,
 ) -> Iterator[TestClient]:
-    app = create_app(
-        Settings(database_url=database_url, environment="test", secret_key=TEST_SECRET)
-    )
-    app.state.sessions = connection
-    app.state.matching = matching_service
-    with TestClient(app) as c:
+    with serving(database_url, connection, matching_service) as c:
         yield c
 
 

@@ -11,11 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.core.settings import Settings
 from api.engine.service import MatchingService
-from api.main import create_app
 from matching.encoders import CachedEncoder
-from tests.conftest import TEST_SECRET
+from tests.conftest import serving
 from tests.test_taxonomy import write_folder
 from tests.web.test_editing_pages import a_need, company_of, edit_form
 from tests.web.test_pages import account, csrf, sign_in, student_without_account
@@ -32,19 +30,15 @@ def esco_client(
     use_encoder: CachedEncoder,
 ) -> Iterator[TestClient]:
     """The service with a small ESCO folder (baker, welder, web developer)."""
-    app = create_app(
-        Settings(database_url=database_url, environment="test", secret_key=TEST_SECRET)
-    )
-    app.state.sessions = connection
-    app.state.matching = MatchingService(
+    matching = MatchingService(
         None,  # type: ignore[arg-type]  # reads through each request's session
         "use-multilingual",
         encoder=use_encoder,
         esco_dir=write_folder(tmp_path / "esco"),
     )
-    with TestClient(app) as client:
+    with serving(database_url, connection, matching) as client:
         yield client
-    app.state.matching.close()
+    matching.close()
 
 
 def reading_of(page: str) -> str:
