@@ -121,6 +121,7 @@ def recommendations(
         partnerships=partnerships,
         proposed=collaborations.proposed_refs(session, person) if partnerships else set(),
         interested=service.interested_refs(session, person),
+        reading=service.person_reading(matching, person),
         profile_empty=False,
         first_rank=(number - 1) * RECOMMENDATIONS + 1,
         paging=pager("/recommandations", params, number, has_next=has_next),

@@ -157,3 +157,18 @@ def test_the_company_sees_how_its_need_reads_above_its_candidates(
     # the same reading as the API's, which reads the same need from the index
     first = esco_client.get(f"/api/v1/needs/{need.ref}/reading").json()["occupations"][0]
     assert f"«\u00a0{first}\u00a0»" in shown
+
+
+def test_a_student_sees_what_their_offers_are_ranked_for_above_them(
+    esco_client: TestClient, session: Session
+) -> None:
+    person = student_without_account(session)
+    account(session, "student", "lecture-reco@t.fr", person_id=person.id)
+    sign_in(esco_client, "lecture-reco@t.fr")
+    page = esco_client.get("/recommandations")
+    assert page.status_code == 200
+    shown = reading_of(page.text)
+    assert "Comment Passerelle lit votre profil" in shown
+    assert '<a href="/profil#f-headline">Préciser mon profil</a>' in shown
+    first = esco_client.get(f"/api/v1/people/{person.ref}/reading").json()["occupations"][0]
+    assert f"«\u00a0{first}\u00a0»" in shown
