@@ -634,3 +634,32 @@ def test_the_featurizer_reads_a_text_as_the_index_does(tiny: Path) -> None:
     featurizer.reading = computed  # type: ignore[method-assign]
     changed = snapshot.reading(welder)
     assert changed is not None and changed.occupations[0] == "soudeur/soudeuse"
+
+
+def test_readings_computed_at_once_by_many_requests_are_each_the_one_computed_alone(
+    tiny: Path,
+) -> None:
+    """Forms are read on request threads while the index computes features: nothing a reading
+    uses is shared and grown in place."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from matching.encoders import CachedEncoder, HashingEncoder
+    from matching.index import Featurizer
+    from matching.types import Need, Profile
+
+    featurizer = Featurizer(CachedEncoder(HashingEncoder()), taxonomy=EscoTaxonomy.load(tiny))
+    items: list[Need | Profile] = []
+    for i in range(12):
+        items.append(Need(id=f"n{i}", title=f"Soudeur TIG {i}", skills=("soudage TIG",)))
+        items.append(Profile(id=f"p{i}", headline=f"Boulangère {i}", skills=("pétrissage",)))
+        items.append(Need(id=f"w{i}", title=f"Intégrateur web {i}", description="HTML, CSS."))
+    alone = [featurizer.reading(item) for item in items]
+    fresh = Featurizer(CachedEncoder(HashingEncoder()), taxonomy=EscoTaxonomy.load(tiny))
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(fresh.reading, items))
+    assert together == alone
+    assert {r.occupations[0] for r in alone if r is not None} == {
+        "soudeur/soudeuse",
+        "boulanger/boulangère",
+        "développeur/développeuse web",
+    }
