@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 from matching.calibration import level_threshold
 from matching.constraints import DATES, DISTANCE, KIND, LANGUAGES, LEVEL, pair_distance_km
 from matching.features import MatchView, clean
-from matching.messages import Listing, Phrase, Term, phrase
+from matching.messages import Listing, Phrase, Term, Value, phrase
 from matching.related import IMPLIES, IMPLIES_WHOLLY, may_relate
 from matching.skills import SkillVocabulary, skill_key
 from matching.types import ComponentScore, Explanation, Need, PersonKind, Profile
@@ -322,17 +322,23 @@ def explain_pair(
     )
     occupation = group = None
     if strongest:
-        names = Listing(tuple(Term("component", c.name) for c in strongest))
-        reasons.append(phrase("explain.strongest", components=names))
+        # "Same likely occupation" says which, in the list itself (else its family, when that
+        # alone is a strong point): "Points forts : même métier probable « soudeur/soudeuse »
+        # (ESCO), mots en commun".
         named = {c.name for c in strongest}
         if occupations is not None and "occupation" in named:
             occupation = occupations("occupation")
-        if occupation:
-            reasons.append(phrase("explain.occupation", occupation=occupation))
-        elif occupations is not None and "occupation_group" in named:
+        if not occupation and occupations is not None and "occupation_group" in named:
             group = occupations("occupation_group")
-            if group:
-                reasons.append(phrase("explain.occupation_group", group=group))
+        items: list[Value] = []
+        for c in strongest:
+            if c.name == "occupation" and occupation:
+                items.append(phrase("explain.component.occupation_named", occupation=occupation))
+            elif c.name == "occupation_group" and group:
+                items.append(phrase("explain.component.occupation_group_named", group=group))
+            else:
+                items.append(Term("component", c.name))
+        reasons.append(phrase("explain.strongest", components=Listing(tuple(items))))
     held = _held_by_occupation(fit, len(matched), len(need_view.skills), occupations)
     if held is not None:
         reasons.append(held)

@@ -523,19 +523,19 @@ def test_an_explanation_names_the_occupation_that_lifted_the_pair_and_only_then(
     assert first.doc_id == "baker" and first.explanation is not None
     shown = written(first.explanation)
     assert first.explanation.occupation == "boulanger/boulangère"
-    assert "Métier probable en commun (ESCO) : « boulanger/boulangère »" in shown.text_fr
-    assert "Likely occupation in common (ESCO): “boulanger/boulangère”" in shown.text_en
+    # named where the strong points list it, not in a sentence of its own
+    assert "même métier probable « boulanger/boulangère » (ESCO)" in shown.text_fr
+    assert "same likely occupation “boulanger/boulangère” (ESCO)" in shown.text_en
+    assert "même métier probable (référentiel ESCO)" not in shown.text_fr
     welder = next(s for s in ranked if s.doc_id == "welder")
     assert welder.explanation is not None and welder.explanation.occupation is None
-    assert "(ESCO) :" not in written(welder.explanation).text_fr
+    assert "même métier probable «" not in written(welder.explanation).text_fr
     # The family alone lifted it: the family is named instead.
     by_group = Weights(semantic=0, lexical=0, skills=0, occupation=0)
     first = snapshot.rank(need, by_group, k=1, explain=1)[0]
     assert first.explanation is not None and first.explanation.occupation is None
     assert first.explanation.occupation_group == "Boulangers"
-    assert (
-        "Famille de métiers en commun (CITP) : « Boulangers »" in written(first.explanation).text_fr
-    )
+    assert "famille de métiers proche « Boulangers » (CITP)" in written(first.explanation).text_fr
     # The fit shown beside one pair reaches its explanation (the offer page's): a web
     # developer who reads plans, as the welder's job asks, shown a low fit, is told which
     # occupations the two read as.
