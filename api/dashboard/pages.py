@@ -71,8 +71,12 @@ def dashboard(request: Request, session: SessionDep, user: SignedIn) -> Response
         schools=schools,
         school_top=school_top,
         activity=activity_chart(weeks, t) if weeks else None,
-        weak_needs=service.weak_needs(session, good=good, by_fit=calibrated),
-        unmatched=service.students_without_offer(session, good=good, by_fit=calibrated),
+        weak_needs=service.weak_needs(
+            session, good=good, by_fit=calibrated, matching=request.app.state.matching
+        ),
+        unmatched=service.students_without_offer(
+            session, good=good, by_fit=calibrated, matching=request.app.state.matching
+        ),
         calibrated=calibrated,
         good_score=score_text(lang, good),
         good_share=formatters(lang)["pct"](level_threshold(service.GOOD_LEVEL)),

@@ -10,7 +10,9 @@ from typing import Generic, TypeVar
 from sqlalchemy.orm import Session
 
 from api.dashboard import repository
+from api.engine.service import MatchingService, to_need, to_profile
 from matching.calibration import level_threshold
+from matching.taxonomy import Reading
 
 # A good suggestion is one whose stored calibrated fit (the probability that the pair is
 # relevant, computed from its raw components) reaches the level "bonne" (`good_cut`). Without a
@@ -112,6 +114,7 @@ class WeakNeed:
     territory: str | None
     best: float | None  # best score among suggestions not rejected; None when there is none
     suggestions: int  # all suggestions of the need, rejected ones included
+    reading: Reading | None = None  # how the engine reads it (ESCO), when asked for
 
 
 T = TypeVar("T")
@@ -124,12 +127,18 @@ class Listing(Generic[T]):
 
 
 def weak_needs(
-    session: Session, limit: int = LISTED, good: float = GOOD_SCORE, by_fit: bool = False
+    session: Session,
+    limit: int = LISTED,
+    good: float = GOOD_SCORE,
+    by_fit: bool = False,
+    matching: MatchingService | None = None,
 ) -> Listing[WeakNeed]:
     """Open needs with no suggestion left or whose best one scores under `good`.
 
     Needs without any suggestion come first, then the weakest; read from stored suggestions
-    (the batch the review page runs), so the page stays fast.
+    (the batch the review page runs), so the page stays fast. With `matching`, each listed
+    need says how the engine reads it: one whose text names no clear occupation is one to
+    rewrite (from the index's stored occupations, a few µs each).
     """
     total, rows = repository.weak_needs(session, good, limit, by_fit)
     return Listing(
@@ -142,6 +151,7 @@ def weak_needs(
                 territory=need.territory,
                 best=None if score is None else float(score),
                 suggestions=int(n),
+                reading=matching.reading(to_need(need)) if matching is not None else None,
             )
             for need, score, n in rows
         ],
@@ -155,12 +165,18 @@ class UnmatchedStudent:
     school: str | None
     programme: str | None
     best: float | None
+    reading: Reading | None = None  # how the engine reads the profile (ESCO), when asked for
 
 
 def students_without_offer(
-    session: Session, limit: int = LISTED, good: float = GOOD_SCORE, by_fit: bool = False
+    session: Session,
+    limit: int = LISTED,
+    good: float = GOOD_SCORE,
+    by_fit: bool = False,
+    matching: MatchingService | None = None,
 ) -> Listing[UnmatchedStudent]:
-    """Students with no suggestion (not rejected) scoring `good` or more; none at all first."""
+    """Students with no suggestion (not rejected) scoring `good` or more; none at all first.
+    With `matching`, each listed student says how the engine reads their profile."""
     total, rows = repository.students_without_offer(session, good, limit, by_fit)
     return Listing(
         total=total,
@@ -171,6 +187,7 @@ def students_without_offer(
                 school=person.organisation.name if person.organisation else None,
                 programme=person.programme,
                 best=None if score is None else float(score),
+                reading=matching.reading(to_profile(person)) if matching is not None else None,
             )
             for person, score in rows
         ],

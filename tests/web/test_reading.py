@@ -9,9 +9,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.engine.service import MatchingService
+from api.models import Need
+from api.needs.schemas import NeedUpdate
+from api.needs.service import update_need
 from matching.encoders import CachedEncoder
 from tests.conftest import serving
 from tests.test_taxonomy import write_folder
@@ -172,3 +176,29 @@ def test_a_student_sees_what_their_offers_are_ranked_for_above_them(
     assert '<a href="/profil#f-headline">Préciser mon profil</a>' in shown
     first = esco_client.get(f"/api/v1/people/{person.ref}/reading").json()["occupations"][0]
     assert f"«\u00a0{first}\u00a0»" in shown
+
+
+def test_the_dashboard_marks_the_listed_needs_and_students_whose_text_names_no_clear_occupation(
+    esco_client: TestClient, session: Session
+) -> None:
+    account(session, "coordinator", "lecture-tableau@t.fr")
+    # the tiny ESCO knows bakers, welders and web developers: one listed need becomes a baker's
+    baker = session.scalars(select(Need).where(Need.is_open).order_by(Need.ref)).first()
+    assert baker is not None
+    admin = account(session, "admin", "lecture-admin@t.fr")
+    change = {"title": "Boulanger (H/F)", "description": "Pain au levain.", "skills": []}
+    update_need(session, admin, baker.ref, NeedUpdate.model_validate(change))
+    session.flush()
+    sign_in(esco_client, "lecture-tableau@t.fr")
+    page = esco_client.get("/tableau-de-bord").text
+    needs = page.split('id="besoins-sans-candidat"')[1].split("</section>")[0]
+    listed = re.findall(r'<li><a href="/besoins/([^/"]+)/candidats">', needs)
+    assert listed, "no need listed"
+    unclear = [
+        ref for ref in listed if not esco_client.get(f"/api/v1/needs/{ref}/reading").json()["clear"]
+    ]
+    # each listed need is tagged exactly when the API says its reading is not clear
+    assert needs.count('data-unclear="need"') == len(unclear)
+    assert baker.ref in listed and baker.ref not in unclear
+    assert 0 < len(unclear) < len(listed)
+    assert "Le texte ne désigne pas clairement un métier ESCO" in needs
