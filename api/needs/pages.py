@@ -74,7 +74,6 @@ def need_reading(request: Request, values: dict[str, Any]) -> Reading | None:
     """How the engine reads the form as written (its likeliest ESCO occupations)."""
     return service.draft_reading(
         request.app.state.matching,
-        str(values.get("kind") or ""),
         str(values.get("title") or ""),
         str(values.get("description") or ""),
         str(values.get("skills") or ""),

@@ -11,7 +11,6 @@ from api.core.errors import Forbidden, Invalid, NotFound
 from api.core.policy import ensure_own_need
 from api.core.repository import get_by_ref, get_or_404, new_ref
 from api.core.skills import SkillResolver
-from api.core.vocabulary import NEED_KINDS
 from api.engine import corpus
 from api.engine.service import MatchingService, to_need
 from api.models import Need, Organisation, User
@@ -209,23 +208,17 @@ def need_reading(session: Session, matching: MatchingService, ref: str) -> Readi
 
 
 def draft_reading(
-    matching: MatchingService, kind: str, title: str, description: str, skills: str
+    matching: MatchingService, title: str, description: str, skills: str
 ) -> Reading | None:
     """How the engine reads the need form as written, before it is saved: the occupations
     its candidates will be ranked on first (None without ESCO, or with neither title nor
-    description). Skills are the form's comma-separated list, taken as typed."""
+    description). Skills are the form's comma-separated list, taken as typed; the kind of
+    need changes nothing of a reading."""
     title, description = (title or "").strip()[:MAX_TEXT], (description or "")[:MAX_TEXT]
     if not title and not description.strip():
         return None
     listed = tuple(label.strip() for label in (skills or "").split(",") if label.strip())
-    draft = EngineNeed(
-        id="",
-        kind=kind if kind in NEED_KINDS else NEED_KINDS[0],
-        title=title,
-        description=description,
-        skills=listed,
-    )
-    return matching.reading(draft)
+    return matching.reading(EngineNeed(id="", title=title, description=description, skills=listed))
 
 
 def unread_sentences(description: str) -> list[str]:

@@ -15,7 +15,7 @@ from api.core.pagination import last_ranked_page, page_number, pager
 from api.core.rendering import SignedIn, WebRoute, render, require_role, tr
 from api.core.unit_of_work import ranking_turn
 from api.core.vocabulary import NEED_KINDS, PERSON_ROLES, REMOTE_MODES, STAFF_ROLES
-from api.people.service import person_of
+from api.people.service import person_of, reading
 from api.recommendations import service
 
 router = APIRouter(route_class=WebRoute, dependencies=[Depends(ranking_turn)])
@@ -121,7 +121,7 @@ def recommendations(
         partnerships=partnerships,
         proposed=collaborations.proposed_refs(session, person) if partnerships else set(),
         interested=service.interested_refs(session, person),
-        reading=service.person_reading(matching, person),
+        reading=reading(matching, person),
         profile_empty=False,
         first_rank=(number - 1) * RECOMMENDATIONS + 1,
         paging=pager("/recommandations", params, number, has_next=has_next),

@@ -359,12 +359,6 @@ def need_reading(matching: MatchingService, need: Need) -> Reading | None:
     return matching.reading(to_need(need))
 
 
-def person_reading(matching: MatchingService, person: Person) -> Reading | None:
-    """How the engine reads the person offers are ranked for, from the index when it holds
-    the profile as saved."""
-    return matching.reading(to_profile(person))
-
-
 def pair_fit(session: Session, matching: MatchingService, person: Person, need: Need) -> PairFit:
     """The fit of one open need for one person, for the offer page and the review queue.
 
