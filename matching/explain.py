@@ -281,8 +281,9 @@ def explain_pair(
     `occupations("occupation_group")` their ISCO-08 group (`EscoTaxonomy.shared_occupation`,
     `shared_group`), `occupations("need")` and `occupations("person")` each side's likeliest
     occupation, `occupations("need_unclear")` and `occupations("person_unclear")` the same
-    only when that side's reading is not clear (`EscoTaxonomy.reading`), else None. The shared one is named when its component is a strong point, so "same likely
-    occupation" says which. `fit` is the pair's shown fit: when it stays below "bonne" while
+    only when that side's reading is not clear (`EscoTaxonomy.reading`), else None. The
+    shared one is named when its component is a strong point, so "same likely occupation"
+    says which. `fit` is the pair's shown fit: when it stays below "bonne" while
     the person covers at least half the asked skills, and the two sides read as different
     occupations, the explanation says so (the fit weighs the occupation most): a candidate
     with every skill shown "Faible" is told why.

@@ -1661,11 +1661,10 @@ class Snapshot:
             return taxonomy.shared_group(mine, theirs)
         need_side = asked.startswith("need")
         # documents are needs (`self.needs`): the query is the person
-        entries = theirs if need_side == self.needs else mine
-        if asked.endswith("_unclear"):  # named only when its first does not stand out
-            reading = taxonomy.reading(entries, k=2)
-            return reading.occupations[0] if reading is not None and not reading.clear else None
-        return taxonomy.likeliest_occupation(entries)
+        reading = taxonomy.reading(theirs if need_side == self.needs else mine, k=1)
+        if reading is None or (asked.endswith("_unclear") and reading.clear):
+            return None
+        return reading.occupations[0]
 
     def _label_similarity(self, side: QuerySide, q: int = 0) -> LabelSimilarity:
         """Cosines between skill labels of query `q` and of a document (1 for the same label):

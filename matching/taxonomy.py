@@ -1141,13 +1141,6 @@ class EscoTaxonomy:
         best = _likeliest_shared(a, b)
         return None if best is None else self.occupations[best].shown_label
 
-    def likeliest_occupation(self, entries: Entries) -> str | None:
-        """The shown label of an item's likeliest occupation (None for an empty distribution)."""
-        indices, values = entries
-        if not len(indices):
-            return None
-        return self.occupations[int(indices[int(np.argmax(values))])].shown_label
-
     def reading(self, entries: Entries, k: int = READING_SIZE) -> Reading | None:
         """An item's k likeliest occupations, from its distribution's entries, and whether
         the first stands out (`CLEAR_READING`); None for an empty distribution."""
