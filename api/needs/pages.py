@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
@@ -32,6 +32,7 @@ from api.core.rendering import (
     split_list,
     text,
 )
+from api.core.unit_of_work import ranking_turn
 from api.core.vocabulary import LEVELS, NEED_KINDS, PERSON_ROLES, REMOTE_MODES
 from api.models import Need, User
 from api.needs import service
@@ -178,6 +179,22 @@ def post_need(request: Request, session: SessionDep, user: SignedIn, form: Form)
             levels=LEVEL_CHOICES,
         )
     return redirect(request, f"/besoins/{need.ref}/candidats", "need.created")
+
+
+@router.get("/web/besoins/lecture", dependencies=[Depends(ranking_turn)])
+def read_draft(
+    request: Request,
+    user: SignedIn,
+    titre: str = "",
+    description: str = "",
+    competences: str = "",
+) -> Response:
+    """How the engine reads the need form as it is typed: the form's reading block, refreshed
+    by the page's script (empty without ESCO or text)."""
+    require_role(user, "company", "admin")
+    values = {"title": titre, "description": description, "skills": competences[:MAX_TEXT]}
+    reading = need_reading(request, values)
+    return render(request, "web/_reading.html", user, who="need", reading=reading)
 
 
 @router.get("/web/competences/extraction")

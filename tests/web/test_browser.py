@@ -41,15 +41,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """uvicorn on a free port over a fresh SQLite database holding the demo region."""
-    db = tmp_path_factory.mktemp("browser") / "web.db"
+def demo_server(folder: Path, **env_extra: str) -> Iterator[str]:
+    """uvicorn on a free port over a fresh SQLite database in `folder` holding the demo region
+    (`env_extra`: more environment, e.g. ESCO_DIR); stopped when the generator is closed."""
+    db = folder / "web.db"
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{db}",
         "HF_HUB_OFFLINE": "1",
         "DATA_DIR": str(db.parent / "data"),  # where the CVs sent in a journey go
+        **env_extra,
     }
     for command in ("migrate", "load-demo"):
         subprocess.run([sys.executable, "-m", "api", command], env=env, check=True, cwd=ROOT)
@@ -87,6 +88,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield url
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo region served over a fresh SQLite database."""
+    yield from demo_server(tmp_path_factory.mktemp("browser"))
 
 
 def test_student_journey_in_chromium(server: str) -> None:

@@ -293,6 +293,12 @@ MATRIX: list[Page] = [
     Page("GET", "/besoins/nouveau", "/besoins/nouveau", frozenset({"company"})),
     Page("POST", "/besoins/nouveau", "/besoins/nouveau", frozenset({"company"})),
     Page("POST", "/besoins/nouveau/apercu", "/besoins/nouveau/apercu", frozenset({"company"})),
+    Page(
+        "GET",
+        "/web/besoins/lecture",
+        "/web/besoins/lecture?titre=Soudeur",
+        COMPANY_OR_ADMIN,
+    ),
     Page("GET", NEED + "/candidats", "/besoins/{need}/candidats", STAFF | {"company"}),
     Page(
         "POST",

@@ -202,3 +202,21 @@ def test_the_dashboard_marks_the_listed_needs_and_students_whose_text_names_no_c
     assert baker.ref in listed and baker.ref not in unclear
     assert 0 < len(unclear) < len(listed)
     assert "Le texte ne désigne pas clairement un métier ESCO" in needs
+
+
+def test_the_need_form_reading_is_refreshed_as_the_text_is_typed(
+    esco_client: TestClient, session: Session
+) -> None:
+    """What the form's script fetches while the company types: the reading block alone."""
+    need = a_need(session)
+    company_of(session, need, "lecture-direct@t.fr")
+    sign_in(esco_client, "lecture-direct@t.fr")
+    form = esco_client.get("/besoins/nouveau").text
+    assert "data-need-reading" in form and 'id="lecture-metier"' not in form
+    typed = esco_client.get(
+        "/web/besoins/lecture", params={"titre": "Soudeur TIG", "description": "Soudure d'inox."}
+    )
+    assert typed.status_code == 200
+    assert "<strong>«\u00a0soudeur/soudeuse\u00a0»</strong>" in reading_of(typed.text)
+    assert "<html" not in typed.text  # the block, not a page
+    assert 'id="lecture-metier"' not in esco_client.get("/web/besoins/lecture").text

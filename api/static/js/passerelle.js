@@ -132,6 +132,37 @@
     });
   });
 
+  // Need form: how the engine reads the need (its likeliest ESCO occupations), refreshed as the
+  // title, description or skills are typed. Without JavaScript the preview button refreshes it.
+  document.querySelectorAll("[data-need-reading]").forEach(function (box) {
+    var form = box.closest("form");
+    var fields = ["title", "description", "skills"].map(function (name) {
+      return form.querySelector('[name="' + name + '"]');
+    });
+    var timer = null;
+    var asked = null;
+    var refresh = function () {
+      var values = fields.map(function (field) { return field ? field.value.slice(0, 5000) : ""; });
+      var text = values[1];
+      var query = function () {
+        return "titre=" + encodeURIComponent(values[0].slice(0, 300)) +
+          "&description=" + encodeURIComponent(text) +
+          "&competences=" + encodeURIComponent(values[2].slice(0, 2000));
+      };
+      // Keep the address short enough for every server (accents weigh 6 bytes once encoded).
+      while (query().length > 12000) { text = text.slice(0, Math.floor(text.length * 0.8)); }
+      var address = "/web/besoins/lecture?" + query();
+      if (address === asked) { return; }
+      asked = address;
+      fetch(address, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) { if (html !== null && address === asked) { box.innerHTML = html; } })
+        .catch(function () {});
+    };
+    var later = function () { clearTimeout(timer); timer = setTimeout(refresh, 600); };
+    fields.forEach(function (field) { if (field) { field.addEventListener("input", later); } });
+  });
+
   // Review queue: j/k to move, a/r/i to approve, reject, introduce the current suggestion.
   var queue = document.querySelector("[data-review]");
   if (queue) {

@@ -1,0 +1,52 @@
+"""In Chromium, with ESCO: the need form says how the need reads, and says it again as the
+company types a new title, before anything is saved."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.test_taxonomy import write_folder
+from tests.web.test_browser import ARGS, ARTIFACTS, CHROMIUM, demo_server, playwright_api
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="/usr/bin/chromium absent (apt-get install chromium)"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def esco_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo region served with a small ESCO folder (baker, welder, web developer)."""
+    folder = tmp_path_factory.mktemp("browser-esco")
+    yield from demo_server(folder, ESCO_DIR=str(write_folder(folder / "esco")))
+
+
+def test_the_need_form_reads_the_title_as_it_is_typed(esco_server: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        page = browser.new_page(locale="fr-FR")
+        page.set_default_timeout(120_000)
+        page.goto(esco_server + "/connexion")
+        page.fill("input[name=email]", "entreprise@demo.passerelle.fr")
+        page.fill("input[name=password]", "demo-passerelle-2027")
+        page.click("form button[type=submit]")
+        page.wait_for_url("**/besoins**")
+        page.goto(esco_server + "/besoins/nouveau")
+        reading = page.locator("[data-need-reading]")
+        assert reading.inner_text().strip() == ""  # nothing typed, nothing read
+        page.get_by_label("Intitulé du besoin").fill("Soudeur TIG (H/F)")
+        page.locator("[data-need-reading] strong").wait_for()
+        assert "« soudeur/soudeuse »" in reading.locator("strong").inner_text().replace(
+            "\u00a0", " "
+        )
+        page.get_by_label("Intitulé du besoin").fill("Boulanger (H/F)")
+        # the page's strict CSP forbids evaluated scripts: wait on a locator instead
+        page.locator("[data-need-reading] strong", has_text="boulanger").wait_for()
+        page.screenshot(path=str(ARTIFACTS / "need-reading-live.png"), full_page=True)
+        assert page.url.endswith("/besoins/nouveau")  # nothing was posted
+        browser.close()
