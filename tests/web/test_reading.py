@@ -45,6 +45,14 @@ def esco_client(
     matching.close()
 
 
+def signed_in_company(client: TestClient, session: Session, email: str) -> Need:
+    """An open need, and its company's account signed in on `client`."""
+    need = a_need(session)
+    company_of(session, need, email)
+    sign_in(client, email)
+    return need
+
+
 def reading_of(page: str) -> str:
     assert 'id="lecture-metier"' in page, "no reading shown"
     return page.split('id="lecture-metier"')[1].split("</div>")[0]
@@ -81,9 +89,7 @@ def test_a_student_sees_how_the_engine_reads_their_profile_in_both_languages(
 def test_the_need_form_reads_the_text_being_typed_before_it_is_saved(
     esco_client: TestClient, session: Session
 ) -> None:
-    need = a_need(session)
-    company_of(session, need, "lecture-besoin@t.fr")
-    sign_in(esco_client, "lecture-besoin@t.fr")
+    need = signed_in_company(esco_client, session, "lecture-besoin@t.fr")
     assert 'id="lecture-metier"' not in esco_client.get("/besoins/nouveau").text  # nothing typed
     token = csrf(esco_client.get(f"/besoins/{need.ref}/modifier").text)
     data = edit_form(
@@ -150,9 +156,7 @@ def test_without_esco_nothing_is_shown_and_the_api_says_so(
 def test_the_company_sees_how_its_need_reads_above_its_candidates(
     esco_client: TestClient, session: Session
 ) -> None:
-    need = a_need(session)
-    company_of(session, need, "lecture-candidats@t.fr")
-    sign_in(esco_client, "lecture-candidats@t.fr")
+    need = signed_in_company(esco_client, session, "lecture-candidats@t.fr")
     page = esco_client.get(f"/besoins/{need.ref}/candidats")
     assert page.status_code == 200
     shown = reading_of(page.text)
@@ -208,9 +212,7 @@ def test_the_need_form_reading_is_refreshed_as_the_text_is_typed(
     esco_client: TestClient, session: Session
 ) -> None:
     """What the form's script fetches while the company types: the reading block alone."""
-    need = a_need(session)
-    company_of(session, need, "lecture-direct@t.fr")
-    sign_in(esco_client, "lecture-direct@t.fr")
+    signed_in_company(esco_client, session, "lecture-direct@t.fr")
     form = esco_client.get("/besoins/nouveau").text
     assert "data-need-reading" in form and 'id="lecture-metier"' not in form
     typed = esco_client.get(
