@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.engine.service import MatchingService
-from api.models import Need
+from api.models import Need, Person
 from api.needs.schemas import NeedUpdate
 from api.needs.service import update_need
 from matching.encoders import CachedEncoder
@@ -45,6 +45,14 @@ def esco_client(
     matching.close()
 
 
+def signed_in_student(client: TestClient, session: Session, email: str) -> Person:
+    """A student without an account given one, signed in on `client`."""
+    person = student_without_account(session)
+    account(session, "student", email, person_id=person.id)
+    sign_in(client, email)
+    return person
+
+
 def signed_in_company(client: TestClient, session: Session, email: str) -> Need:
     """An open need, and its company's account signed in on `client`."""
     need = a_need(session)
@@ -61,9 +69,7 @@ def reading_of(page: str) -> str:
 def test_a_student_sees_how_the_engine_reads_their_profile_in_both_languages(
     esco_client: TestClient, session: Session
 ) -> None:
-    person = student_without_account(session)
-    account(session, "student", "lecture@t.fr", person_id=person.id)
-    sign_in(esco_client, "lecture@t.fr")
+    signed_in_student(esco_client, session, "lecture@t.fr")
     page = esco_client.get("/profil").text
     saved = esco_client.post(
         "/profil",
@@ -144,9 +150,7 @@ def test_the_api_gives_the_reading_of_a_need_and_of_a_visible_profile_only(
 def test_without_esco_nothing_is_shown_and_the_api_says_so(
     client: TestClient, session: Session
 ) -> None:
-    person = student_without_account(session)
-    account(session, "student", "sans-esco@t.fr", person_id=person.id)
-    sign_in(client, "sans-esco@t.fr")
+    person = signed_in_student(client, session, "sans-esco@t.fr")
     assert 'id="lecture-metier"' not in client.get("/profil").text
     body = client.get(f"/api/v1/people/{person.ref}/reading").json()
     assert body == {"esco": False, "occupations": [], "clear": False}
@@ -170,9 +174,7 @@ def test_the_company_sees_how_its_need_reads_above_its_candidates(
 def test_a_student_sees_what_their_offers_are_ranked_for_above_them(
     esco_client: TestClient, session: Session
 ) -> None:
-    person = student_without_account(session)
-    account(session, "student", "lecture-reco@t.fr", person_id=person.id)
-    sign_in(esco_client, "lecture-reco@t.fr")
+    person = signed_in_student(esco_client, session, "lecture-reco@t.fr")
     page = esco_client.get("/recommandations")
     assert page.status_code == 200
     shown = reading_of(page.text)
