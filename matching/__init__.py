@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         default_cache_path,
         load_encoder,
         text_key,
+        transient_texts,
         usable_cores,
         warm_encoder,
     )
@@ -169,6 +170,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "default_cache_path",
         "load_encoder",
         "text_key",
+        "transient_texts",
         "usable_cores",
         "warm_encoder",
     ),
@@ -332,6 +334,7 @@ __all__ = [
     "default_cache_path",
     "load_encoder",
     "text_key",
+    "transient_texts",
     "usable_cores",
     "warm_encoder",
     # ranking and its evaluation

@@ -6,12 +6,16 @@ import hashlib
 import os
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
+
+from .memo import Memo
 
 Vectors = NDArray[np.float32]
 Progress = Callable[[int, int], None]
@@ -229,12 +233,38 @@ class MemoryStore:
         return len(self._data)
 
 
+# Texts encoded while set are nobody's saved data: a search query, a form being typed.
+_TRANSIENT: ContextVar[bool] = ContextVar("passerelle_transient_texts", default=False)
+RECENT_TRANSIENT = 2048  # transient vectors kept in memory (2 KiB each at 512 dimensions)
+
+
+@contextmanager
+def transient_texts() -> Iterator[None]:
+    """Texts encoded inside this block are not written to a `CachedEncoder`'s store.
+
+    A free-text search or a form read as it is typed would otherwise leave a vector behind for
+    every query and every pause in typing, for good: a store anyone can grow, and vectors of
+    text nobody saved. They are still read from the store (a query equal to a saved text), and
+    the latest ones are kept in memory (`RECENT_TRANSIENT`): the next page of a search does not
+    encode its query again. Applies to the calling thread's context only.
+    """
+    token = _TRANSIENT.set(True)
+    try:
+        yield
+    finally:
+        _TRANSIENT.reset(token)
+
+
 class CachedEncoder:
-    """Wraps an encoder: vectors are looked up by (model, role, text hash) before encoding."""
+    """Wraps an encoder: vectors are looked up by (model, role, text hash) before encoding.
+
+    New vectors go to `store`, except those of texts encoded inside `transient_texts()`, which
+    go to a bounded memory of recent ones (`recent`)."""
 
     def __init__(self, encoder: Encoder, store: EmbeddingStore | None = None) -> None:
         self.encoder = encoder
         self.store: EmbeddingStore = store if store is not None else MemoryStore()
+        self.recent: Memo[str, Vectors] = Memo(RECENT_TRANSIENT)  # one model: keys suffice
         self.encoded = 0  # texts actually sent to the model, for tests and progress reports
 
     @property
@@ -265,7 +295,17 @@ class CachedEncoder:
             role = "s"
         texts = [encodable(t) for t in texts]
         keys = [text_key(f"{role}\x00{t}") for t in texts]
-        found = self.store.get_many(self.encoder.name, list(dict.fromkeys(keys)))
+        unique = list(dict.fromkeys(keys))
+        transient = _TRANSIENT.get()
+        found: dict[str, Vectors] = {}
+        if transient:
+            for key in unique:
+                vector = self.recent.get(key)
+                if vector is not None:
+                    found[key] = vector
+        rest = [key for key in unique if key not in found]
+        if rest:
+            found.update(self.store.get_many(self.encoder.name, rest))
         missing: dict[str, str] = {}
         for key, text in zip(keys, texts, strict=True):
             if key not in found:
@@ -276,7 +316,11 @@ class CachedEncoder:
             except TypeError:  # an Encoder without a progress parameter
                 fresh = encode(list(missing.values()))
             new = dict(zip(missing.keys(), fresh, strict=True))
-            self.store.put_many(self.encoder.name, new)
+            if transient:
+                for key, vector in new.items():
+                    self.recent.put(key, vector)
+            else:
+                self.store.put_many(self.encoder.name, new)
             found.update(new)
             self.encoded += len(missing)
         if not texts:

@@ -32,7 +32,7 @@ from api.recommendations.schemas import (
     RecommendationOut,
     RecommendationPage,
 )
-from matching import Memo
+from matching import Memo, transient_texts
 from matching.explain import EXPERTISE
 from matching.index import Snapshot
 from matching.taxonomy import Reading
@@ -268,7 +268,8 @@ def search_needs(
     indexes = matching.indexes(session)
     allowed = needs_mask(session, indexes.needs, kind, territory, None)
     query = EngineProfile(id="recherche", headline=q)
-    ranked = _rank(indexes, query, allowed, limit, offset)
+    with transient_texts():  # nobody's data: the query's vectors are not cached for good
+        ranked = _rank(indexes, query, allowed, limit, offset)
     return RecommendationPage(items=_need_items(session, ranked), limit=limit, offset=offset)
 
 
@@ -290,7 +291,8 @@ def search_people(
     # Free text is not a need: the engine's need has a kind (a job by default), and ranking
     # under its constraints left out everyone who does not seek a job (394 of the demo's 565).
     query = EngineNeed(id="recherche", title=q)
-    ranked = _rank(indexes, query, mask, limit, offset, constrained=False)
+    with transient_texts():
+        ranked = _rank(indexes, query, mask, limit, offset, constrained=False)
     return RecommendationPage(items=_person_items(session, ranked), limit=limit, offset=offset)
 
 

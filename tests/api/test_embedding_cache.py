@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,6 +19,9 @@ from api.main import create_app
 from api.models import Embedding, Need, Organisation, Person, User
 from matching.encoders import CachedEncoder, HashingEncoder
 from tests.conftest import DEMO, TEST_SECRET
+from tests.test_taxonomy import write_folder
+from tests.web.test_editing_pages import a_need, company_of
+from tests.web.test_pages import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
@@ -117,4 +121,73 @@ def test_coordinator_writes_succeed_on_a_cold_cache(scratch_url: str) -> None:
         planned = client.post(f"/api/v1/job-dating/{event.json()['id']}/schedule", headers=headers)
         assert planned.status_code == 200, planned.text
         assert planned.json()["meetings"]
+    engine.dispose()
+
+
+def test_searches_and_forms_being_typed_leave_no_vectors_behind(
+    scratch_url: str, tmp_path: Path
+) -> None:
+    """Anyone may search the open needs with free text, and the need form is read as it is
+    typed: texts nobody saves. Their vectors are not written to the database (before, each new
+    query or keystroke pause added a row for good); a saved change still is."""
+    engine = make_engine(scratch_url)
+    migrate(engine)
+    sessions = session_factory(engine)
+    with sessions() as session, session.begin():
+        load_demo(session, DEMO)
+    with sessions() as session:
+        need = a_need(session)
+        company_of(session, need, "saisie@t.fr")
+        ref = need.ref
+    esco = write_folder(tmp_path / "esco")
+
+    def service(store_sessions: object) -> MatchingService:
+        return MatchingService(
+            store_sessions,  # type: ignore[arg-type]
+            "hashing",
+            encoder=CachedEncoder(HashingEncoder(), DatabaseStore(store_sessions)),  # type: ignore[arg-type]
+            esco_dir=esco,
+        )
+
+    indexer = service(sessions)  # the region indexed beforehand, as `passerelle load-demo` does
+    indexer.load()
+    indexer.close()
+    settings = Settings(database_url=scratch_url, environment="test", secret_key=TEST_SECRET)
+    app = create_app(settings)
+    app.state.matching = matching = service(app.state.sessions)
+    encoder = matching.encoder
+    assert isinstance(encoder, CachedEncoder)
+    with TestClient(app) as client:
+        query = {"q": "boulangerie artisanale, pain au levain"}
+        assert client.get("/api/v1/search/needs", params=query).status_code == 200
+        stored, encoded = _count(sessions), encoder.encoded
+        assert stored > 0  # the region's own texts are cached
+        next_page = client.get("/api/v1/search/needs", params={**query, "offset": 20})
+        assert next_page.status_code == 200
+        assert encoder.encoded == encoded  # the next page does not encode the query again
+        for n in range(4):
+            found = client.get("/api/v1/search/needs", params={"q": f"soudure, chantier naval {n}"})
+            assert found.status_code == 200, found.text
+        sign_in(client, "saisie@t.fr")
+        for typed in ("Boulanger", "Boulanger de nuit", "Boulanger de nuit, pain au levain"):
+            block = client.get(
+                "/web/besoins/lecture",
+                params={"titre": typed, "description": "Pétrir et cuire le pain chaque nuit."},
+            )
+            assert block.status_code == 200, block.text
+            assert 'id="lecture-metier"' in block.text
+        token = client.post(
+            "/api/v1/auth/token", data={"username": "saisie@t.fr", "password": PASSWORD}
+        )
+        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        people = client.get("/api/v1/search/people", params={"q": "soudeur naval"}, headers=headers)
+        assert people.status_code == 200, people.text
+        assert encoder.encoded > encoded and _count(sessions) == stored
+        saved = client.patch(
+            f"/api/v1/needs/{ref}",
+            json={"description": "Pétrir, façonner et cuire le pain au levain chaque nuit."},
+            headers=headers,
+        )
+        assert saved.status_code == 200, saved.text
+        assert _count(sessions) > stored  # what is saved is cached as before
     engine.dispose()

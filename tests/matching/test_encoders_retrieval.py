@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching.encoders import CachedEncoder, HashingEncoder, SqliteStore, UniversalSentenceEncoder
+from matching.encoders import (
+    CachedEncoder,
+    HashingEncoder,
+    MemoryStore,
+    SqliteStore,
+    UniversalSentenceEncoder,
+    transient_texts,
+)
 from matching.retrieval import ExactIndex, top_k
 
 
@@ -22,6 +30,27 @@ def test_nothing_is_embedded_twice(tmp_path: Path) -> None:
     second = again.encode_documents(["HACCP", "soudage TIG"])
     assert again.encoded == 0
     np.testing.assert_allclose(second, first[[1, 0]], rtol=1e-6)
+
+
+def test_transient_texts_are_never_stored_and_kept_only_in_bounded_memory() -> None:
+    store = MemoryStore()
+    encoder = CachedEncoder(HashingEncoder(), store)
+    saved = encoder.encode_documents(["Soudeur naval, chantier de Dunkerque"])
+    with transient_texts():
+        again = encoder.encode_documents(["Soudeur naval, chantier de Dunkerque"])
+        assert encoder.encoded == 1  # a saved text is read from the store
+        typed = encoder.encode_queries(["sou", "soudeur", "soudeur nav"])
+        assert encoder.encode_queries(["soudeur"]).tolist() == typed[1:2].tolist()
+        assert encoder.encoded == 4  # the next page of a search does not encode its query again
+        encoder.encode_queries([f"recherche {n}" for n in range(encoder.recent.capacity + 10)])
+    assert np.allclose(saved, again)
+    assert len(store) == 1 and len(encoder.recent) == encoder.recent.capacity
+    threads = ThreadPoolExecutor(1)
+    with transient_texts():  # the context's, not the process's: another thread stores
+        threads.submit(encoder.encode_documents, ["Boulanger de nuit"]).result()
+    threads.shutdown()
+    encoder.encode_queries(["sou"])
+    assert len(store) == 3 and encoder.encoded == 4 + encoder.recent.capacity + 10 + 2
 
 
 def test_french_paraphrases_are_closer_than_unrelated_texts() -> None:
