@@ -246,15 +246,7 @@ def erase_person(
         entry.reason = scrub(entry.reason, secrets_)
         entry.data = scrub(dict(entry.data or {}), secrets_)
     counts["audit_entries_anonymised"] = len(entries)
-    counts["embeddings"] = 0
-    for start in range(0, len(embedding_keys), 500):
-        counts["embeddings"] += _rowcount(
-            session.execute(
-                delete(Embedding).where(
-                    Embedding.text_hash.in_(list(embedding_keys[start : start + 500]))
-                )
-            )
-        )
+    counts["embeddings"] = drop_embeddings(session, embedding_keys)
     user = user_of_person(session, person.id)
     counts["accounts"] = 0
     if user is not None:
@@ -288,3 +280,15 @@ def set_person_skills(person: Person, skills: Sequence[Skill]) -> None:
         link.position = position
         links.append(link)
     person.skill_links = links
+
+
+def drop_embeddings(session: Session, keys: Sequence[str]) -> int:
+    """Delete the cached vectors under these keys (`matching.text_key`); how many went."""
+    dropped = 0
+    for start in range(0, len(keys), 500):
+        dropped += _rowcount(
+            session.execute(
+                delete(Embedding).where(Embedding.text_hash.in_(list(keys[start : start + 500])))
+            )
+        )
+    return dropped

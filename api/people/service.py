@@ -145,6 +145,7 @@ def update_profile(session: Session, user: User, ref: str, body: ProfileUpdate) 
     """Apply the fields present in `body` to the person's profile (its owner or an admin)."""
     person = get_or_404(session, Person, ref)
     ensure_own_person(user, person)
+    replaced = set(embedding_keys(person))
     changes = body.model_dump(exclude_unset=True)
     _languages(person, changes)
     if "organisation" in changes:
@@ -166,6 +167,9 @@ def update_profile(session: Session, user: User, ref: str, body: ProfileUpdate) 
     ):
         raise Invalid("dates_order", field="available_until")
     session.flush()
+    # The vectors of texts this edit replaces go with them: erasing the person later can only
+    # find those of the texts they have then (a text two people share is simply encoded again).
+    repository.drop_embeddings(session, sorted(replaced - set(embedding_keys(person))))
     record(
         session, user, "profile.update", "person", person.ref, fields=sorted(body.model_fields_set)
     )
@@ -348,9 +352,11 @@ def embedding_keys(person: Person) -> list[str]:
 
     Best effort: the embeddings table has no owner column, so the texts are rebuilt from the
     profile as the ranker builds them (title, core of the summary, skills joined when neither is
-    given, title and body for occupations) and hashed. A text the engine built differently, or
-    a profile edited since, leaves its vector behind; such a vector cannot be turned back into
-    the text. Single skill labels are shared vocabulary, not personal data, and are kept.
+    given, title and body for occupations) and hashed. A text the engine built differently
+    leaves its vector behind. A profile edit drops the vectors of the texts it replaces
+    (`update_profile`), so that an erasure finds those of the texts the person has then; text
+    typed but never saved is never stored (`matching.transient_texts`). Single skill labels are
+    shared vocabulary, not personal data, and are kept.
     """
     engine_profile = Profile(
         id=person.ref,

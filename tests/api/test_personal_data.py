@@ -21,6 +21,7 @@ from api.models import (
     SuggestionEvent,
     User,
 )
+from api.people.service import embedding_keys
 from matching.encoders import text_key
 from tests.api.test_authz_matrix import add_person, add_user, sign_in
 from tests.api.test_profiles_needs import company, student
@@ -153,6 +154,36 @@ def test_erasure_removes_the_person_and_keeps_anonymised_decisions(
     hashes = set(session.scalars(select(Embedding.text_hash).where(Embedding.model == "m")))
     assert hashes == {text_key("d\x00Stage logistique")}
     assert corpus.version(session) > before
+
+
+def test_an_edit_drops_the_vectors_of_the_texts_it_replaces(
+    client: TestClient, session: Session
+) -> None:
+    """Erasure finds a person's vectors by rebuilding their texts: those of a headline they
+    replaced months before would stay behind, so the edit drops them."""
+    ref, me = student(client, EMAIL)
+    client.patch(
+        f"/api/v1/people/{ref}",
+        json={"headline": HEADLINE, "summary": "Automates et Python.", "skills": ["python"]},
+        headers=me,
+    ).raise_for_status()
+    person = session.scalars(select(Person).where(Person.ref == ref)).one()
+    first = embedding_keys(person)
+    shared = text_key("d\x00Stage logistique")  # someone else's text
+    session.add_all(
+        Embedding(model="m", text_hash=key, dim=1, vector=b"0000") for key in (*first, shared)
+    )
+    session.commit()
+    renamed = "Étudiante en BUT GEII, future automaticienne"
+    edited = client.patch(f"/api/v1/people/{ref}", json={"headline": renamed}, headers=me)
+    assert edited.status_code == 200, edited.text
+    session.expire_all()
+    kept = set(session.scalars(select(Embedding.text_hash).where(Embedding.model == "m")))
+    person = session.scalars(select(Person).where(Person.ref == ref)).one()
+    assert text_key(f"s\x00{HEADLINE}") not in kept and text_key(f"d\x00{HEADLINE}") not in kept
+    # what the edit left as it was keeps its vectors (the summary alone, here), and so do others'
+    assert shared in kept and kept - {shared} == set(first) & set(embedding_keys(person))
+    assert text_key("s\x00Automates et Python.") in kept
 
 
 def test_an_admin_erases_an_account_a_coordinator_cannot(
