@@ -32,15 +32,21 @@ EMAIL = "ines.donnees@etudiants.test"
 HEADLINE = "Étudiante en BUT GEII, cherche un stage en automatisme"
 
 
-def history_about_ines(client: TestClient, session: Session) -> tuple[str, dict[str, str], int]:
-    """Inès signs up, fills her profile, consents; a company's need gets her as an introduced
-    suggestion with a decision naming her, she marks interest and is shortlisted."""
+def ines(client: TestClient) -> tuple[str, dict[str, str]]:
+    """Inès signs up and fills her profile: her reference and her headers."""
     ref, me = student(client, EMAIL)
     client.patch(
         f"/api/v1/people/{ref}",
         json={"headline": HEADLINE, "summary": "Automates et Python.", "skills": ["python"]},
         headers=me,
     ).raise_for_status()
+    return ref, me
+
+
+def history_about_ines(client: TestClient, session: Session) -> tuple[str, dict[str, str], int]:
+    """Inès signs up, fills her profile, consents; a company's need gets her as an introduced
+    suggestion with a decision naming her, she marks interest and is shortlisted."""
+    ref, me = ines(client)
     client.put(
         f"/api/v1/people/{ref}/consent", json={"companies_may_view": True}, headers=me
     ).raise_for_status()
@@ -161,12 +167,7 @@ def test_an_edit_drops_the_vectors_of_the_texts_it_replaces(
 ) -> None:
     """Erasure finds a person's vectors by rebuilding their texts: those of a headline they
     replaced months before would stay behind, so the edit drops them."""
-    ref, me = student(client, EMAIL)
-    client.patch(
-        f"/api/v1/people/{ref}",
-        json={"headline": HEADLINE, "summary": "Automates et Python.", "skills": ["python"]},
-        headers=me,
-    ).raise_for_status()
+    ref, me = ines(client)
     person = session.scalars(select(Person).where(Person.ref == ref)).one()
     first = embedding_keys(person)
     shared = text_key("d\x00Stage logistique")  # someone else's text
