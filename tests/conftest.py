@@ -194,15 +194,19 @@ def _rewound_engines() -> None:
 
 @contextlib.contextmanager
 def serving(
-    database_url: str, connection: sessionmaker[Session], matching: MatchingService
+    database_url: str,
+    connection: sessionmaker[Session],
+    matching: MatchingService,
+    base_url: str = "http://testserver",
 ) -> Iterator[TestClient]:
-    """The app on the test's undone transaction, ranking with `matching`."""
+    """The app on the test's undone transaction, ranking with `matching`, reached at
+    `base_url`."""
     app = create_app(
         Settings(database_url=database_url, environment="test", secret_key=TEST_SECRET)
     )
     app.state.sessions = connection
     app.state.matching = matching
-    with TestClient(app) as c:
+    with TestClient(app, base_url=base_url) as c:
         yield c
 
 

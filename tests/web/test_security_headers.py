@@ -16,7 +16,7 @@ from api.core.settings import Settings
 from api.engine.service import MatchingService
 from api.imports.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from api.main import create_app
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_SECRET, serving
 
 pytestmark = pytest.mark.db
 
@@ -90,12 +90,7 @@ def https_client(
     matching_service: MatchingService,
 ) -> Iterator[TestClient]:
     """The app as a browser reaches it over HTTPS."""
-    app = create_app(
-        Settings(database_url=database_url, environment="test", secret_key=TEST_SECRET)
-    )
-    app.state.sessions = connection
-    app.state.matching = matching_service
-    with TestClient(app, base_url="https://testserver") as c:
+    with serving(database_url, connection, matching_service, "https://testserver") as c:
         yield c
 
 
