@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -23,6 +23,7 @@ from api.core.rendering import (
     split_list,
     text,
 )
+from api.core.unit_of_work import ranking_turn
 from api.core.vocabulary import (
     CEFR_LEVELS,
     LANGUAGE_CODES,
@@ -35,6 +36,7 @@ from api.models import Person, User
 from api.people import service
 from api.people.schemas import ConsentIn, ProfileUpdate
 from matching.skills import SkillVocabulary
+from matching.taxonomy import Reading
 
 router = APIRouter(route_class=WebRoute)
 
@@ -76,11 +78,25 @@ def _profile_values(person: Person) -> dict[str, Any]:
     }
 
 
-def _choices(request: Request, session: Session, person: Person) -> dict[str, Any]:
+def _reading(request: Request, person: Person, values: dict[str, Any]) -> Reading | None:
+    """How the engine reads the form's headline, summary and skills (the saved profile's own
+    on a first display, from the index)."""
+    return service.draft_reading(
+        request.app.state.matching,
+        person,
+        str(values.get("headline") or ""),
+        str(values.get("summary") or ""),
+        split_list(str(values.get("skills") or "")),
+    )
+
+
+def _choices(
+    request: Request, session: Session, person: Person, values: dict[str, Any]
+) -> dict[str, Any]:
     """What the form's lists offer (kinds, levels, languages, the schools or labs), and how the
-    engine reads the saved profile (its likeliest ESCO occupations)."""
+    engine reads the profile as the form holds it (its likeliest ESCO occupations)."""
     return {
-        "reading": service.reading(request.app.state.matching, person),
+        "reading": _reading(request, person, values),
         "kinds": NEED_KINDS,
         "levels": LEVELS,
         "language_codes": LANGUAGE_CODES,
@@ -140,13 +156,14 @@ def _update(values: dict[str, Any], person: Person) -> ProfileUpdate:
 @router.get("/profil")
 def profile_page(request: Request, session: SessionDep, user: SignedIn) -> Response:
     person = _person(user)
+    values = _profile_values(person)
     return render(
         request,
         "web/profile.html",
         user,
-        values=_profile_values(person),
+        values=values,
         errors={},
-        **_choices(request, session, person),
+        **_choices(request, session, person, values),
     )
 
 
@@ -170,9 +187,21 @@ def save_profile(request: Request, session: SessionDep, user: SignedIn, form: Fo
             422,
             values=values,
             errors=errors,
-            **_choices(request, session, person),
+            **_choices(request, session, person, values),
         )
     return redirect(request, "/profil", "profile.saved")
+
+
+@router.get("/web/profil/lecture", dependencies=[Depends(ranking_turn)])
+def read_draft(
+    request: Request, user: SignedIn, titre: str = "", resume: str = "", competences: str = ""
+) -> Response:
+    """How the engine reads the profile form as it is typed: the form's reading block,
+    refreshed by the page's script (empty without ESCO or text). Nothing is saved."""
+    person = _person(user)
+    values = {"headline": titre, "summary": resume, "skills": competences}
+    reading = _reading(request, person, values)
+    return render(request, "web/_reading.html", user, who="profile", reading=reading)
 
 
 @router.get("/web/competences")

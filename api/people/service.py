@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,7 @@ from api.people.schemas import (
     SuggestionAbout,
     SuggestionEventOut,
 )
+from matching import transient_texts
 from matching.encoders import text_key
 from matching.features import view
 from matching.geo import find_place, territory_of
@@ -116,6 +119,29 @@ def reading(matching: MatchingService, person: Person) -> Reading | None:
     """How the engine reads this profile as saved: its likeliest ESCO occupations, the
     evidence that weighs most in the offers it is shown (None without ESCO or text)."""
     return matching.reading(to_profile(person))
+
+
+DRAFT_TEXT = 5_000  # what a profile form being typed is read of, per field (as a need form)
+
+
+def draft_reading(
+    matching: MatchingService,
+    person: Person,
+    headline: str,
+    summary: str,
+    skills: Sequence[str],
+) -> Reading | None:
+    """How the engine reads the profile form as written, before it is saved: the saved profile
+    with the form's headline, summary and skills. The saved ones read from the index; a draft
+    is computed and its vectors are not cached for good."""
+    draft = replace(
+        to_profile(person),
+        headline=headline[:DRAFT_TEXT],
+        summary=summary[:DRAFT_TEXT],
+        skills=tuple(label[:DRAFT_TEXT] for label in skills),
+    )
+    with transient_texts():
+        return matching.reading(draft)
 
 
 def reading_out(matching: MatchingService, found: Reading | None) -> ReadingOut:

@@ -50,3 +50,27 @@ def test_the_need_form_reads_the_title_as_it_is_typed(esco_server: str) -> None:
         page.screenshot(path=str(ARTIFACTS / "need-reading-live.png"), full_page=True)
         assert page.url.endswith("/besoins/nouveau")  # nothing was posted
         browser.close()
+
+
+def test_the_profile_page_reads_the_headline_as_it_is_typed(esco_server: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        page = browser.new_page(locale="fr-FR")
+        page.set_default_timeout(120_000)
+        page.goto(esco_server + "/connexion")
+        page.fill("input[name=email]", "etudiant@demo.passerelle.fr")
+        page.fill("input[name=password]", "demo-passerelle-2027")
+        page.click("form button[type=submit]")
+        page.wait_for_url("**/recommandations**")
+        page.goto(esco_server + "/profil")
+        headline = page.locator("input[name=headline]")
+        saved = headline.input_value()
+        headline.fill("Apprenti soudeur TIG")
+        page.locator("[data-profile-reading]", has_text="soudeur").wait_for()
+        headline.fill("Apprentie boulangère, pain au levain")
+        page.locator("[data-profile-reading]", has_text="boulanger").wait_for()
+        page.screenshot(path=str(ARTIFACTS / "profile-reading-live.png"), full_page=True)
+        page.goto(esco_server + "/profil")  # nothing was saved
+        assert page.locator("input[name=headline]").input_value() == saved
+        browser.close()

@@ -272,6 +272,7 @@ MATRIX: list[Page] = [
     Page("POST", NEED + "/interet", "/besoins/{need}/interet", PEOPLE),
     Page("GET", "/profil", "/profil", PEOPLE),
     Page("POST", "/profil", "/profil", PEOPLE),
+    Page("GET", "/web/profil/lecture", "/web/profil/lecture?titre=Soudeur", PEOPLE),
     Page("GET", "/mes-mises-en-relation", "/mes-mises-en-relation", PEOPLE),
     # collaborations: researchers propose them on R&D needs
     Page(

@@ -224,3 +224,47 @@ def test_the_need_form_reading_is_refreshed_as_the_text_is_typed(
     assert "<strong>«\u00a0soudeur/soudeuse\u00a0»</strong>" in reading_of(typed.text)
     assert "<html" not in typed.text  # the block, not a page
     assert 'id="lecture-metier"' not in esco_client.get("/web/besoins/lecture").text
+
+
+def test_the_profile_form_reading_follows_the_text_being_typed_and_saves_nothing(
+    esco_client: TestClient, session: Session
+) -> None:
+    """What the profile page's script fetches while a student types: the reading block alone,
+    of the profile as typed. A rejected form (422) reads what was typed too."""
+    person = signed_in_student(esco_client, session, "lecture-profil@t.fr")
+    headline = person.headline
+    page = esco_client.get("/profil").text
+    assert "data-profile-reading" in page
+    typed = esco_client.get(
+        "/web/profil/lecture",
+        params={"titre": "Apprenti soudeur", "resume": "Soudure TIG d'inox.", "competences": ""},
+    )
+    assert typed.status_code == 200 and "<html" not in typed.text  # the block, not a page
+    assert "<strong>«\u00a0soudeur/soudeuse\u00a0»</strong>" in reading_of(typed.text)
+    assert "Comment Passerelle lit votre profil" in typed.text
+    baker = esco_client.get(
+        "/web/profil/lecture",
+        params={"titre": "Apprentie boulangère", "competences": "pétrissage, cuire au four"},
+    )
+    assert "<strong>«\u00a0boulanger/boulangère\u00a0»</strong>" in reading_of(baker.text)
+    session.refresh(person)
+    assert person.headline == headline  # reading a draft saves nothing
+    rejected = esco_client.post(
+        "/profil",
+        data=form(page, headline="Apprenti soudeur", mobility_km="beaucoup"),
+    )
+    assert rejected.status_code == 422
+    assert "«\u00a0soudeur/soudeuse\u00a0»" in reading_of(rejected.text)
+    hostile = esco_client.get(
+        "/web/profil/lecture", params={"titre": "é" * 8_000, "resume": "\x00"}
+    )
+    assert hostile.status_code == 200
+
+
+def test_only_a_student_or_researcher_reads_their_own_profile_draft(
+    esco_client: TestClient, session: Session
+) -> None:
+    address = "/web/profil/lecture?titre=Soudeur"
+    assert esco_client.get(address, follow_redirects=False).status_code in (303, 401)
+    signed_in_company(esco_client, session, "lecture-profil-entreprise@t.fr")
+    assert esco_client.get(address).status_code == 403

@@ -132,36 +132,46 @@
     });
   });
 
-  // Need form: how the engine reads the need (its likeliest ESCO occupations), refreshed as the
-  // title, description or skills are typed. Without JavaScript the preview button refreshes it.
-  document.querySelectorAll("[data-need-reading]").forEach(function (box) {
-    var form = box.closest("form");
-    var fields = ["title", "description", "skills"].map(function (name) {
-      return form.querySelector('[name="' + name + '"]');
-    });
-    var timer = null;
-    var asked = null;
-    var refresh = function () {
-      var values = fields.map(function (field) { return field ? field.value.slice(0, 5000) : ""; });
-      var text = values[1];
-      var query = function () {
-        return "titre=" + encodeURIComponent(values[0].slice(0, 300)) +
-          "&description=" + encodeURIComponent(text) +
-          "&competences=" + encodeURIComponent(values[2].slice(0, 2000));
+  // Forms that say how the engine reads them (their likeliest ESCO occupations): the block is
+  // refreshed as the fields that feed it are typed, before anything is saved. `fields` lists
+  // [query parameter, field name, most characters sent]; the long text (no limit) is the one
+  // shortened to keep the address short enough for every server (accents weigh 6 bytes once
+  // encoded). Without JavaScript, the need form's preview and saving the profile refresh it.
+  var liveReading = function (selector, path, fields) {
+    document.querySelectorAll(selector).forEach(function (box) {
+      var form = box.closest("form");
+      var inputs = fields.map(function (f) { return form.querySelector('[name="' + f[1] + '"]'); });
+      var timer = null;
+      var asked = null;
+      var refresh = function () {
+        var values = inputs.map(function (input, i) {
+          return input ? input.value.slice(0, fields[i][2] || 5000) : "";
+        });
+        var query = function () {
+          return fields.map(function (f, i) {
+            return f[0] + "=" + encodeURIComponent(values[i]);
+          }).join("&");
+        };
+        var long = fields.findIndex(function (f) { return !f[2]; });
+        while (query().length > 12000 && long >= 0 && values[long]) {
+          values[long] = values[long].slice(0, Math.floor(values[long].length * 0.8));
+        }
+        var address = path + "?" + query();
+        if (address === asked) { return; }
+        asked = address;
+        fetch(address, { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.text() : null; })
+          .then(function (html) { if (html !== null && address === asked) { box.innerHTML = html; } })
+          .catch(function () {});
       };
-      // Keep the address short enough for every server (accents weigh 6 bytes once encoded).
-      while (query().length > 12000) { text = text.slice(0, Math.floor(text.length * 0.8)); }
-      var address = "/web/besoins/lecture?" + query();
-      if (address === asked) { return; }
-      asked = address;
-      fetch(address, { credentials: "same-origin" })
-        .then(function (r) { return r.ok ? r.text() : null; })
-        .then(function (html) { if (html !== null && address === asked) { box.innerHTML = html; } })
-        .catch(function () {});
-    };
-    var later = function () { clearTimeout(timer); timer = setTimeout(refresh, 600); };
-    fields.forEach(function (field) { if (field) { field.addEventListener("input", later); } });
-  });
+      var later = function () { clearTimeout(timer); timer = setTimeout(refresh, 600); };
+      inputs.forEach(function (input) { if (input) { input.addEventListener("input", later); } });
+    });
+  };
+  liveReading("[data-need-reading]", "/web/besoins/lecture",
+    [["titre", "title", 300], ["description", "description", 0], ["competences", "skills", 2000]]);
+  liveReading("[data-profile-reading]", "/web/profil/lecture",
+    [["titre", "headline", 300], ["resume", "summary", 0], ["competences", "skills", 2000]]);
 
   // Review queue: j/k to move, a/r/i to approve, reject, introduce the current suggestion.
   var queue = document.querySelector("[data-review]");
