@@ -159,6 +159,22 @@ CLEAR_READING = 1.5
 READING_SIZE = 3
 
 
+def clear_rows(distributions: sp.csr_matrix) -> npt.NDArray[np.int8]:
+    """For each row of occupation distributions (as an index stores them): 1 when its reading
+    is clear (`EscoTaxonomy.reading`: the first at least CLEAR_READING times the second), 0
+    when not, -1 for an empty row (no reading). Without building each reading's labels."""
+    out = np.full(distributions.shape[0], -1, dtype=np.int8)
+    indptr, data = distributions.indptr, distributions.data
+    for row in range(distributions.shape[0]):
+        values = data[int(indptr[row]) : int(indptr[row + 1])]
+        if len(values) == 1:
+            out[row] = 1
+        elif len(values) > 1:
+            second, first = np.partition(values, len(values) - 2)[-2:]
+            out[row] = int(float(first) >= CLEAR_READING * float(second))
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Reading:
     """How the engine reads one text: its likeliest ESCO occupations, best first, as shown.

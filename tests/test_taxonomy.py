@@ -20,6 +20,7 @@ from matching.taxonomy import (
     OccupationScore,
     clean_title,
     gender_forms,
+    row_entries,
 )
 
 ESCO_DIR = Path(
@@ -634,6 +635,76 @@ def test_the_featurizer_reads_a_text_as_the_index_does(tiny: Path) -> None:
     featurizer.reading = computed  # type: ignore[method-assign]
     changed = snapshot.reading(welder)
     assert changed is not None and changed.occupations[0] == "soudeur/soudeuse"
+
+
+def test_clear_rows_say_what_each_reading_says(tiny: Path) -> None:
+    """The dashboard counts clear readings per school from stored distributions at once: the
+    same verdict as each reading, ties, single occupations and empty rows included."""
+    import scipy.sparse as sp
+
+    from matching.taxonomy import clear_rows
+
+    esco = EscoTaxonomy.load(tiny)
+    n = len(esco.occupations)
+    rng = np.random.default_rng(7)
+    rows: list[list[tuple[int, float]]] = [
+        [],
+        [(1, 1.0)],
+        [(0, 0.6), (2, 0.4)],
+        [(0, 0.5), (1, 0.5)],
+    ]
+    rows.append([(0, 0.25), (1, 0.375), (2, 0.125)])  # exactly 1.5 times: clear
+    for _ in range(300):
+        k = int(rng.integers(0, n + 1))
+        cols = rng.choice(n, size=k, replace=False)
+        values = rng.dirichlet(np.full(k, 0.3)) if k else np.zeros(0)
+        rows.append(list(zip(cols.tolist(), values.astype(np.float32).tolist(), strict=True)))
+    matrix = sp.csr_matrix(
+        (
+            [v for row in rows for _, v in row],
+            [c for row in rows for c, _ in row],
+            np.cumsum([0, *(len(row) for row in rows)]),
+        ),
+        shape=(len(rows), n),
+        dtype=np.float32,
+    )
+    flags = clear_rows(matrix).tolist()
+    expected = []
+    for row in range(len(rows)):
+        reading = esco.reading(row_entries(matrix, row))
+        expected.append(-1 if reading is None else int(reading.clear))
+    assert flags == expected
+    assert flags[:5] == [-1, 1, 1, 0, 1] and {0, 1} <= set(flags[5:])
+
+
+def test_a_snapshot_counts_its_clear_readings_as_each_item_reads(tiny: Path) -> None:
+    from matching.encoders import CachedEncoder, HashingEncoder
+    from matching.index import Document, Featurizer, LiveIndex
+    from matching.types import Profile
+
+    featurizer = Featurizer(CachedEncoder(HashingEncoder()), taxonomy=EscoTaxonomy.load(tiny))
+    people = [
+        Profile(id="a", headline="Apprentie boulangère", skills=("pétrissage",)),
+        Profile(id="b", headline="Boulanger soudeur", skills=("pétrissage", "soudage TIG")),
+        Profile(id="c", headline="Soudeur TIG", skills=("soudage TIG",)),
+        Profile(id="d"),  # nothing to read
+    ]
+    index = LiveIndex(featurizer, needs=False)
+    features = featurizer.features(people)
+    built = index.build([Document(p, f) for p, f in zip(people, features, strict=True)])
+    assert dict((item.id, clear) for item, clear in built.clear_readings()) == {
+        "a": True,
+        "b": False,  # torn between two trades
+        "c": True,
+    }
+    welder = Profile(id="b", headline="Soudeuse TIG", skills=("soudage TIG",))
+    snapshot = index.apply([Document(welder, featurizer.features([welder])[0])])
+    pairs = snapshot.clear_readings()
+    counted = {item.id: clear for item, clear in pairs}
+    assert len(pairs) == len(counted)  # the replaced copy is not counted
+    readings = {p.id: featurizer.reading(p) for p in (people[0], welder, *people[2:])}
+    assert counted == {k: r.clear for k, r in readings.items() if r is not None}
+    assert counted == {"a": True, "b": True, "c": True}
 
 
 def test_readings_computed_at_once_by_many_requests_are_each_the_one_computed_alone(

@@ -53,7 +53,10 @@ def dashboard(request: Request, session: SessionDep, user: SignedIn) -> Response
     by_sector["rows"].sort(key=lambda r: -r["bars"][0]["value"])
     calibrated = request.app.state.matching.calibrator() is not None
     good = service.good_cut(calibrated)
-    schools = service.schools(session, good, calibrated)
+    matching = request.app.state.matching
+    # From the index's stored occupations: every change committed before is counted.
+    readings = matching.indexes(session).people.clear_readings() if matching.uses_taxonomy else None
+    schools = service.schools(session, good, calibrated, readings)
     school_top = max((s.students for s in schools), default=0) or 1
     weeks = service.weekly_activity(session)
     figures = service.key_figures(session)
@@ -70,6 +73,8 @@ def dashboard(request: Request, session: SessionDep, user: SignedIn) -> Response
         decision_names=service.DECISIONS,
         schools=schools,
         school_top=school_top,
+        school_readings=readings is not None,
+        share_text=lambda v: percent(lang, v),
         activity=activity_chart(weeks, t) if weeks else None,
         weak_needs=service.weak_needs(
             session, good=good, by_fit=calibrated, matching=request.app.state.matching

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Generic, TypeVar
@@ -13,6 +14,10 @@ from api.dashboard import repository
 from api.engine.service import MatchingService, to_need, to_profile
 from matching.calibration import level_threshold
 from matching.taxonomy import Reading
+from matching.types import Need as EngineNeed
+from matching.types import Profile as EngineProfile
+
+Item = EngineNeed | EngineProfile
 
 # A good suggestion is one whose stored calibrated fit (the probability that the pair is
 # relevant, computed from its raw components) reaches the level "bonne" (`good_cut`). Without a
@@ -83,11 +88,33 @@ class SchoolRow:
     suggestions: int
     introduced: int
     without_good: int  # students with no suggestion (not rejected) scoring `good` or more
+    read: int = 0  # students whose profile the engine reads in ESCO (counted when asked for)
+    clear: int = 0  # of those, the ones whose profile names one clear occupation
+
+    @property
+    def clear_share(self) -> float | None:
+        return self.clear / self.read if self.read else None
 
 
-def schools(session: Session, good: float = GOOD_SCORE, by_fit: bool = False) -> list[SchoolRow]:
-    """Every school with its students and what the matching did for them, most students first."""
+def schools(
+    session: Session,
+    good: float = GOOD_SCORE,
+    by_fit: bool = False,
+    readings: Sequence[tuple[Item, bool]] | None = None,
+) -> list[SchoolRow]:
+    """Every school with its students and what the matching did for them, most students first.
+
+    With `readings` (the indexed people with whether each profile reads as one clear ESCO
+    occupation: `Snapshot.clear_readings`), each school says how many of its students' profiles
+    do: a school whose profiles rarely do is one to help write them."""
     activity = repository.students_activity(session, INTRODUCED)
+    read: Counter[str] = Counter()
+    clear: Counter[str] = Counter()
+    for item, is_clear in readings or ():
+        school = getattr(item, "organisation_id", None)
+        if school and getattr(item, "kind", None) == "student":
+            read[school] += 1
+            clear[school] += is_clear
     rows = [
         SchoolRow(
             ref=ref,
@@ -98,6 +125,8 @@ def schools(session: Session, good: float = GOOD_SCORE, by_fit: bool = False) ->
             suggestions=activity.get(org_id, (0, 0, 0))[1],
             introduced=activity.get(org_id, (0, 0, 0))[2],
             without_good=int(without or 0),
+            read=read[ref],
+            clear=clear[ref],
         )
         for org_id, ref, name, territory, n, without in repository.school_students(
             session, good, by_fit

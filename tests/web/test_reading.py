@@ -13,9 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.engine.service import MatchingService
-from api.models import Need, Person
+from api.models import Need, Organisation, Person
 from api.needs.schemas import NeedUpdate
 from api.needs.service import update_need
+from api.people.schemas import ProfileUpdate
+from api.people.service import update_profile
 from matching.encoders import CachedEncoder
 from tests.conftest import serving
 from tests.test_taxonomy import write_folder
@@ -155,6 +157,11 @@ def test_without_esco_nothing_is_shown_and_the_api_says_so(
     body = client.get(f"/api/v1/people/{person.ref}/reading").json()
     assert body == {"esco": False, "occupations": [], "clear": False}
     assert re.search(r"Comment Passerelle lit", client.get("/profil").text) is None
+    account(session, "coordinator", "sans-esco-tableau@t.fr")
+    sign_in(client, "sans-esco-tableau@t.fr")
+    dashboard = client.get("/tableau-de-bord")
+    assert dashboard.status_code == 200 and 'id="ecoles"' in dashboard.text
+    assert "Profils au métier clair" not in dashboard.text and "data-clear" not in dashboard.text
 
 
 def test_the_company_sees_how_its_need_reads_above_its_candidates(
@@ -208,6 +215,38 @@ def test_the_dashboard_marks_the_listed_needs_and_students_whose_text_names_no_c
     assert baker.ref in listed and baker.ref not in unclear
     assert 0 < len(unclear) < len(listed)
     assert "Le texte ne désigne pas clairement un métier ESCO" in needs
+
+
+def test_the_dashboard_says_how_many_of_each_schools_profiles_name_a_clear_occupation(
+    esco_client: TestClient, session: Session
+) -> None:
+    """Counted from the index at once; each school's count is what the API says of each of its
+    students, one by one, and a profile made clear counts at the next visit."""
+    account(session, "coordinator", "lecture-ecoles@t.fr")
+    sign_in(esco_client, "lecture-ecoles@t.fr")
+    page = esco_client.get("/tableau-de-bord").text
+    assert "Profils au métier clair" in page
+    table = page.split('id="ecoles"')[1].split("</section>")[0]
+    shown = dict(re.findall(r'<tr data-school="([^"]+)">.*?data-clear="(\d+/\d+)"', table, re.S))
+    school = max(shown, key=lambda ref: int(shown[ref].split("/")[1]))
+    students = session.scalars(
+        select(Person)
+        .join(Organisation, Person.organisation_id == Organisation.id)
+        .where(Organisation.ref == school, Person.kind == "student")
+    ).all()
+    clear = [
+        p for p in students if esco_client.get(f"/api/v1/people/{p.ref}/reading").json()["clear"]
+    ]
+    assert shown[school] == f"{len(clear)}/{len(students)}"
+    unclear = next(p for p in students if p not in clear)
+    admin = account(session, "admin", "lecture-ecoles-admin@t.fr")
+    change = {"headline": "Apprentie boulangère", "skills": ["pétrissage", "cuire au four"]}
+    update_profile(session, admin, unclear.ref, ProfileUpdate.model_validate(change))
+    session.commit()
+    again = esco_client.get("/tableau-de-bord").text.split('id="ecoles"')[1]
+    assert f'data-clear="{len(clear) + 1}/{len(students)}"' in again
+    esco_client.cookies.set("lang", "en")
+    assert "Profiles with a clear occupation" in esco_client.get("/tableau-de-bord").text
 
 
 def test_the_need_form_reading_is_refreshed_as_the_text_is_typed(
