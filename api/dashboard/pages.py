@@ -53,9 +53,7 @@ def dashboard(request: Request, session: SessionDep, user: SignedIn) -> Response
     by_sector["rows"].sort(key=lambda r: -r["bars"][0]["value"])
     calibrated = request.app.state.matching.calibrator() is not None
     good = service.good_cut(calibrated)
-    matching = request.app.state.matching
-    # From the index's stored occupations: every change committed before is counted.
-    readings = matching.indexes(session).people.clear_readings() if matching.uses_taxonomy else None
+    readings = request.app.state.matching.people_readings(session)
     schools = service.schools(session, good, calibrated, readings)
     school_top = max((s.students for s in schools), default=0) or 1
     weeks = service.weekly_activity(session)

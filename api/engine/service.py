@@ -620,6 +620,16 @@ class MatchingService:
             return live.snapshot.reading(item)
         return self.featurizer.reading(item)
 
+    def people_readings(
+        self, session: Session
+    ) -> list[tuple[EngineNeed | EngineProfile, bool]] | None:
+        """Each indexed person whose text has an ESCO reading, with whether it is clear
+        (`Snapshot.clear_readings`, every change committed before counted). None without ESCO,
+        or while the index is still loading at start: a page showing it never waits for it."""
+        if not self.uses_taxonomy or (self.owns_sessions and not self.ready()):
+            return None
+        return self.indexes(session).people.clear_readings()
+
     def _store(self) -> DatabaseStore | None:
         store = getattr(self._encoder, "store", None)
         return store if isinstance(store, DatabaseStore) else None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.engine.service import MatchingService
@@ -247,6 +247,24 @@ def test_the_dashboard_says_how_many_of_each_schools_profiles_name_a_clear_occup
     assert f'data-clear="{len(clear) + 1}/{len(students)}"' in again
     esco_client.cookies.set("lang", "en")
     assert "Profiles with a clear occupation" in esco_client.get("/tableau-de-bord").text
+
+
+def test_the_schools_count_never_waits_for_the_index_loading_at_start(
+    tmp_path: Path, connection: sessionmaker[Session], session: Session, use_encoder: CachedEncoder
+) -> None:
+    """A served engine (its own sessions) still loading its index gives no count, at once,
+    rather than keeping the dashboard waiting; once loaded it counts."""
+    matching = MatchingService(
+        connection, "use-multilingual", encoder=use_encoder, esco_dir=write_folder(tmp_path / "e")
+    )
+    assert matching.owns_sessions and not matching.ready()
+    assert matching.people_readings(session) is None
+    matching.load()
+    counted = matching.people_readings(session)
+    assert counted is not None and len(counted) == session.scalar(
+        select(func.count()).select_from(Person)
+    )
+    matching.close()
 
 
 def test_the_need_form_reading_is_refreshed_as_the_text_is_typed(
