@@ -159,19 +159,25 @@ CLEAR_READING = 1.5
 READING_SIZE = 3
 
 
+def stands_out(values: npt.NDArray[Any]) -> bool:
+    """Whether the likeliest of a non-empty distribution's probabilities is at least
+    CLEAR_READING times the second (a single one always is): the rule of a clear reading."""
+    if len(values) == 1:
+        return True
+    second, first = np.partition(values, len(values) - 2)[-2:]
+    return float(first) >= CLEAR_READING * float(second)
+
+
 def clear_rows(distributions: sp.csr_matrix) -> npt.NDArray[np.int8]:
     """For each row of occupation distributions (as an index stores them): 1 when its reading
-    is clear (`EscoTaxonomy.reading`: the first at least CLEAR_READING times the second), 0
-    when not, -1 for an empty row (no reading). Without building each reading's labels."""
+    is clear (`stands_out`, as `EscoTaxonomy.reading` says), 0 when not, -1 for an empty row
+    (no reading). Without building each reading's labels."""
     out = np.full(distributions.shape[0], -1, dtype=np.int8)
     indptr, data = distributions.indptr, distributions.data
     for row in range(distributions.shape[0]):
         values = data[int(indptr[row]) : int(indptr[row + 1])]
-        if len(values) == 1:
-            out[row] = 1
-        elif len(values) > 1:
-            second, first = np.partition(values, len(values) - 2)[-2:]
-            out[row] = int(float(first) >= CLEAR_READING * float(second))
+        if len(values):
+            out[row] = int(stands_out(values))
     return out
 
 
@@ -1165,9 +1171,7 @@ class EscoTaxonomy:
             return None
         order = np.argsort(-np.asarray(values, dtype=np.float64), kind="stable")
         labels = tuple(self.occupations[int(indices[i])].shown_label for i in order[:k])
-        first = float(values[order[0]])
-        second = float(values[order[1]]) if len(order) > 1 else 0.0
-        return Reading(labels, first >= CLEAR_READING * second)
+        return Reading(labels, stands_out(np.asarray(values)))
 
     def shared_group(self, first: Entries, second: Entries) -> str | None:
         """The ISCO-08 unit group two items most likely share (as `shared_occupation`, on
