@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import contextlib
 import hashlib
 import logging
 import queue
@@ -27,7 +28,14 @@ from api.engine import corpus
 from api.engine.explanations import written
 from api.models import Embedding, IndexEntry, Need, Person
 from matching.calibration import FitModel, calibration_for
-from matching.encoders import CachedEncoder, Encoder, Vectors, load_encoder, warm_encoder
+from matching.encoders import (
+    CachedEncoder,
+    Encoder,
+    Vectors,
+    load_encoder,
+    transient_texts,
+    warm_encoder,
+)
 from matching.index import (
     SERVICE_TAIL,
     Document,
@@ -609,16 +617,18 @@ class MatchingService:
         when none was fitted for its kind, encoder and features."""
         return calibration_for(self.uses_taxonomy, self.encoder.name)
 
-    def reading(self, item: EngineNeed | EngineProfile) -> Reading | None:
+    def reading(self, item: EngineNeed | EngineProfile, draft: bool = False) -> Reading | None:
         """How the engine reads a need's or a person's text: its likeliest ESCO occupations
         and whether the first stands out (None without ESCO or text). Read from the index
         when it holds the item with the very same content (a few µs), else computed from the
         item as given (~8 ms): a form being edited is read before it is saved, and a change
-        not yet indexed is read as written. Never waits for the index."""
-        live = self._live.get("need" if isinstance(item, EngineNeed) else "person")
-        if self._ready.is_set() and live is not None:
-            return live.snapshot.reading(item)
-        return self.featurizer.reading(item)
+        not yet indexed is read as written. Never waits for the index. A `draft` (text nobody
+        saved yet) leaves no vector in the cache's store (`matching.transient_texts`)."""
+        with transient_texts() if draft else contextlib.nullcontext():
+            live = self._live.get("need" if isinstance(item, EngineNeed) else "person")
+            if self._ready.is_set() and live is not None:
+                return live.snapshot.reading(item)
+            return self.featurizer.reading(item)
 
     def people_readings(
         self, session: Session

@@ -18,7 +18,7 @@ from api.needs import repository
 from api.needs.schemas import NeedCreate, NeedUpdate
 from api.people.schemas import ReadingOut
 from api.people.service import locate, reading_out
-from matching import SkillVocabulary, offer_body, offer_left_out, transient_texts
+from matching import SkillVocabulary, offer_body, offer_left_out
 from matching.taxonomy import Reading
 from matching.types import Need as EngineNeed
 
@@ -218,10 +218,8 @@ def draft_reading(
     if not title and not description.strip():
         return None
     listed = tuple(label.strip() for label in (skills or "").split(",") if label.strip())
-    with transient_texts():  # a draft: its vectors are not cached for good
-        return matching.reading(
-            EngineNeed(id="", title=title, description=description, skills=listed)
-        )
+    draft = EngineNeed(id="", title=title, description=description, skills=listed)
+    return matching.reading(draft, draft=True)
 
 
 def unread_sentences(description: str) -> list[str]:

@@ -42,7 +42,6 @@ from api.people.schemas import (
     SuggestionAbout,
     SuggestionEventOut,
 )
-from matching import transient_texts
 from matching.encoders import text_key
 from matching.features import view
 from matching.geo import find_place, territory_of
@@ -140,8 +139,7 @@ def draft_reading(
         summary=summary[:DRAFT_TEXT],
         skills=tuple(label[:DRAFT_TEXT] for label in skills),
     )
-    with transient_texts():
-        return matching.reading(draft)
+    return matching.reading(draft, draft=True)
 
 
 def reading_out(matching: MatchingService, found: Reading | None) -> ReadingOut:
