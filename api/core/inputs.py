@@ -20,6 +20,10 @@ from pydantic_core import CoreSchema, PydanticCustomError
 # The largest value of the databases' INTEGER columns (PostgreSQL's int4).
 DB_INT_MAX = 2**31 - 1
 
+# What is read, per field, of a form being typed (a need's description, a profile's summary):
+# a long job ad is ~3,000 characters; more is not a text being typed.
+DRAFT_TEXT = 5_000
+
 # -- integers --------------------------------------------------------------------------------------
 
 DbId = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="identifiant / id")]

@@ -16,7 +16,7 @@ from api.applications import service as applications
 from api.applications.cv import MAX_CV_BYTES, read_cv
 from api.core.deps import SessionDep
 from api.core.errors import AppError, NotFound
-from api.core.inputs import RefPath
+from api.core.inputs import DRAFT_TEXT, RefPath
 from api.core.pagination import page_number, pager
 from api.core.rendering import (
     TEMPLATES,
@@ -37,7 +37,7 @@ from api.core.vocabulary import LEVELS, NEED_KINDS, PERSON_ROLES, REMOTE_MODES
 from api.models import Need, User
 from api.needs import service
 from api.needs.schemas import NeedCreate, NeedUpdate
-from api.needs.service import MAX_TEXT, skill_hints, unread_sentences
+from api.needs.service import skill_hints, unread_sentences
 from api.people.schemas import ProfileUpdate
 from api.people.service import person_of, update_profile
 from api.recommendations.service import interested_refs, pair_fit
@@ -192,7 +192,7 @@ def read_draft(
     """How the engine reads the need form as it is typed: the form's reading block, refreshed
     by the page's script (empty without ESCO or text)."""
     require_role(user, "company", "admin")
-    values = {"title": titre, "description": description, "skills": competences[:MAX_TEXT]}
+    values = {"title": titre, "description": description, "skills": competences[:DRAFT_TEXT]}
     reading = need_reading(request, values)
     return render(request, "web/_reading.html", user, who="need", reading=reading)
 
@@ -200,7 +200,7 @@ def read_draft(
 @router.get("/web/competences/extraction")
 def extract_skills(texte: str = "", exclure: str = "") -> JSONResponse:
     """Skill labels found in a description being typed, minus those already listed (JSON)."""
-    return JSONResponse(skill_hints(texte, exclure[:MAX_TEXT]))
+    return JSONResponse(skill_hints(texte, exclure[:DRAFT_TEXT]))
 
 
 def _values(need: Need) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from api.core.audit import record
 from api.core.errors import Forbidden, Invalid, NotFound
+from api.core.inputs import DRAFT_TEXT
 from api.core.policy import ensure_own_need
 from api.core.repository import get_by_ref, get_or_404, new_ref
 from api.core.skills import SkillResolver
@@ -23,7 +24,6 @@ from matching.taxonomy import Reading
 from matching.types import Need as EngineNeed
 
 SKILL_FIELDS = ("skills", "nice_to_have")
-MAX_TEXT = 5_000  # a long job ad is ~3,000 characters; more is not a description being typed
 MAX_HINTS = 12
 MAX_WORDS = 8  # a search is a few words; more only slows the query down
 
@@ -214,7 +214,7 @@ def draft_reading(
     its candidates will be ranked on first (None without ESCO, or with neither title nor
     description). Skills are the form's comma-separated list, taken as typed; the kind of
     need changes nothing of a reading."""
-    title, description = (title or "").strip()[:MAX_TEXT], (description or "")[:MAX_TEXT]
+    title, description = (title or "").strip()[:DRAFT_TEXT], (description or "")[:DRAFT_TEXT]
     if not title and not description.strip():
         return None
     listed = tuple(label.strip() for label in (skills or "").split(",") if label.strip())
@@ -225,7 +225,7 @@ def draft_reading(
 def unread_sentences(description: str) -> list[str]:
     """The sentences of a description that matching leaves out (pay, how to apply, the
     employer's history…), shown to the company under the text so that nothing is a surprise."""
-    return offer_left_out((description or "")[:MAX_TEXT])
+    return offer_left_out((description or "")[:DRAFT_TEXT])
 
 
 def skill_hints(description: str, *taken: str) -> list[str]:
@@ -241,7 +241,7 @@ def skill_hints(description: str, *taken: str) -> list[str]:
     known, unknown = vocabulary.canonicalise(listed)
     seen = {skill.id for skill in known} | {label.casefold() for label in unknown}
     hints = []
-    for skill in vocabulary.extract(offer_body((description or "")[:MAX_TEXT])):
+    for skill in vocabulary.extract(offer_body((description or "")[:DRAFT_TEXT])):
         if skill.id not in seen and skill.label.casefold() not in seen:
             hints.append(skill.label)
     return hints[:MAX_HINTS]

@@ -14,6 +14,7 @@ from api.applications.service import applications_of, forget_files
 from api.core import policy
 from api.core.audit import actor_label, record
 from api.core.errors import Forbidden, Invalid, NotFound
+from api.core.inputs import DRAFT_TEXT
 from api.core.policy import ensure_own_person
 from api.core.repository import get_or_404
 from api.core.skills import SkillResolver
@@ -118,9 +119,6 @@ def reading(matching: MatchingService, person: Person) -> Reading | None:
     """How the engine reads this profile as saved: its likeliest ESCO occupations, the
     evidence that weighs most in the offers it is shown (None without ESCO or text)."""
     return matching.reading(to_profile(person))
-
-
-DRAFT_TEXT = 5_000  # what a profile form being typed is read of, per field (as a need form)
 
 
 def draft_reading(
